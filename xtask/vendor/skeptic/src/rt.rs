@@ -488,7 +488,11 @@ fn execute(
         )),
     };
 
-    let mut steps = vec![capture(cmd)];
+    let mut steps = vec![capture(
+        cmd,
+        "rustc could not compile the snippet; its diagnostic is above",
+        None,
+    )];
 
     if let CompileType::Full = compile_type {
         if steps[0].failure.is_none() {
@@ -508,32 +512,78 @@ fn execute(
 fn run_snippet(binary_path: &Path, out_dir: &Path) -> Captured {
     let mut cmd = Command::new(binary_path);
     cmd.current_dir(out_dir);
-    capture(cmd)
+    capture(cmd, "the snippet's program failed", Some(run_time_limit()))
+}
+
+// PATCH (Coding by Hand): a snippet that never ends must fail, not hang the
+// test run. The limit is SKEPTIC_TIME_LIMIT_SECS, 10 s unless set.
+fn run_time_limit() -> std::time::Duration {
+    let secs = env::var("SKEPTIC_TIME_LIMIT_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    std::time::Duration::from_secs(secs)
 }
 
 pub(crate) fn rustc_command() -> String {
     env::var("RUSTC").unwrap_or_else(|_| String::from("rustc"))
 }
 
-fn capture(mut command: Command) -> Captured {
-    let output = match command.output() {
-        Ok(output) => output,
+// PATCH (Coding by Hand): a failure is reported in one short line. Upstream
+// prints the whole rustc command line (hundreds of --extern flags), which
+// buries the diagnostic that rustc already wrote to stderr. A time limit, if
+// given, kills the program when it runs past it.
+fn capture(mut command: Command, what: &str, limit: Option<std::time::Duration>) -> Captured {
+    use std::io::Read;
+    use std::process::Stdio;
+    let program = command.get_program().to_string_lossy().into_owned();
+    let mut child = match command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() {
+        Ok(child) => child,
         Err(e) => {
             return Captured {
                 stdout: Vec::new(),
                 stderr: Vec::new(),
-                failure: Some(format!("Could not run {:?}: {}", command, e)),
+                failure: Some(format!("could not start {}: {}", program, e)),
             }
         }
     };
-    let failure = if output.status.success() {
-        None
-    } else {
-        Some(format!("Command failed:\n{:?}", command))
+    let mut out = child.stdout.take().expect("piped stdout");
+    let mut err = child.stderr.take().expect("piped stderr");
+    let out = thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = out.read_to_end(&mut buf);
+        buf
+    });
+    let err = thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = err.read_to_end(&mut buf);
+        buf
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Ok(status),
+            Ok(None) if limit.is_some_and(|limit| started.elapsed() >= limit) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break Err(format!(
+                    "{}: still running after {} s, so it was stopped",
+                    what,
+                    limit.map_or(0, |l| l.as_secs())
+                ));
+            }
+            Ok(None) => thread::sleep(std::time::Duration::from_millis(10)),
+            Err(e) => break Err(format!("{}: {}", what, e)),
+        }
+    };
+    let failure = match status {
+        Ok(status) if status.success() => None,
+        Ok(status) => Some(format!("{} ({})", what, status)),
+        Err(message) => Some(message),
     };
     Captured {
-        stdout: output.stdout,
-        stderr: output.stderr,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
         failure,
     }
 }
@@ -1149,6 +1199,9 @@ fn edition_str(edition: &Edition) -> Option<&'static str> {
         Edition::E2015 => "2015",
         Edition::E2018 => "2018",
         Edition::E2021 => "2021",
+        // PATCH (Coding by Hand): upstream stops at 2021, so a workspace of
+        // edition-2024 crates had its snippets compiled as 2021.
+        Edition::_E2024 => "2024",
         _ => return None,
     })
 }

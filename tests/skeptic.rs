@@ -1,0 +1,72 @@
+//! Every `rust` block of every chapter, compiled and run by skeptic as the
+//! reader sees it (build.rs generates the tests), plus the proof blocks in
+//! tests/skeptic/.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Runs one generated test, and says which chapter and listing it comes
+/// from if it fails.
+fn snippet(origin: &str, runner: fn(&str, &str, &str, &str), root: &str, out: &str, target: &str, text: &str) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| runner(root, out, target, text))) {
+        let reason = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        panic!("{origin}: {reason}");
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/skeptic-tests.rs"));
+
+/// The failure of a block that does not compile names where the block is
+/// and stays short: no rustc command line.
+#[test]
+fn a_broken_block_fails_naming_its_origin() {
+    let origin = "src/ch99-example.md:12 (listing listings/ch99-example/listing-99-01/src/main.rs)";
+    let broken = "fn main() { let n: u64 = \"not a number\"; }\n";
+    let failure = catch_unwind(|| {
+        snippet(
+            origin,
+            skeptic::rt::run_test,
+            env!("CARGO_MANIFEST_DIR"),
+            env!("OUT_DIR"),
+            env!("SKEPTIC_TARGET"),
+            broken,
+        )
+    })
+    .expect_err("a block that does not compile must fail");
+    let message = failure.downcast_ref::<String>().expect("a text message");
+    assert!(message.starts_with(origin), "the failure must name the block's origin: {message}");
+    assert!(message.contains("rustc could not compile"), "{message}");
+    assert!(!message.contains("--extern"), "no rustc command line in: {message}");
+    assert!(message.len() < 300, "the failure must be short: {message}");
+}
+
+/// A block whose program never ends is stopped and fails, naming its origin,
+/// instead of hanging `cargo test`. The test runs `endless_block` in a child
+/// process with a 1-second limit.
+#[test]
+fn a_block_that_never_ends_is_stopped() {
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "endless_block", "--ignored", "--nocapture"])
+        .env("SKEPTIC_TIME_LIMIT_SECS", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&child.stdout).into_owned() + &String::from_utf8_lossy(&child.stderr);
+    assert!(!child.status.success(), "an endless block must fail:\n{text}");
+    assert!(text.contains("tests/endless.md:3: the snippet's program failed: still running after 1 s"), "{text}");
+}
+
+#[test]
+#[ignore = "run by a_block_that_never_ends_is_stopped, with a short time limit"]
+fn endless_block() {
+    snippet(
+        "tests/endless.md:3",
+        skeptic::rt::run_test,
+        env!("CARGO_MANIFEST_DIR"),
+        env!("OUT_DIR"),
+        env!("SKEPTIC_TARGET"),
+        "fn main() { loop { std::hint::spin_loop(); } }\n",
+    );
+}

@@ -1,0 +1,164 @@
+//! What a chapter's Markdown source holds: its fenced code blocks and its
+//! `{{#include}}`-style directives. This only reads; expanding the
+//! directives is left to mdBook (see `book.rs`).
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use mdbook_driver::MDBook;
+use mdbook_driver::book::BookItem;
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use regex::Regex;
+
+/// A chapter as its author wrote it.
+pub struct Chapter {
+    /// The chapter's file, relative to the book's root (`src/ch01-….md`).
+    pub file: PathBuf,
+    /// Its path inside `src/`, as SUMMARY.md names it.
+    pub source_path: PathBuf,
+    pub text: String,
+}
+
+/// Every chapter of a loaded book, before any preprocessing.
+pub fn chapters(book: &MDBook) -> Vec<Chapter> {
+    let src = book.config.book.src.clone();
+    book.iter()
+        .filter_map(|item| match item {
+            BookItem::Chapter(ch) => ch.source_path.as_ref().map(|source_path| Chapter {
+                file: src.join(source_path),
+                source_path: source_path.clone(),
+                text: ch.content.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The text of every chapter of a (preprocessed) book, in order.
+pub fn contents(book: &mdbook_driver::book::Book) -> Vec<String> {
+    book.iter()
+        .filter_map(|item| match item {
+            BookItem::Chapter(ch) if ch.source_path.is_some() => Some(ch.content.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A fenced code block.
+#[derive(Debug)]
+pub struct CodeBlock {
+    /// The info string after the opening fence, e.g. `rust,no_run`.
+    pub info: String,
+    /// 1-based line of the opening fence.
+    pub line: usize,
+    pub body: String,
+}
+
+impl CodeBlock {
+    /// The block's info string, split the way rustdoc and skeptic split it.
+    pub fn tags(&self) -> Vec<&str> {
+        self.info
+            .split(|c: char| !(c == '_' || c == '-' || c.is_alphanumeric()))
+            .filter(|t| !t.is_empty())
+            .collect()
+    }
+
+    /// Whether skeptic compiles this block (it needs an explicit `rust`).
+    pub fn is_rust(&self) -> bool {
+        self.tags().contains(&"rust")
+    }
+}
+
+/// The fenced code blocks of a Markdown text, in order.
+pub fn code_blocks(text: &str) -> Vec<CodeBlock> {
+    let mut blocks = Vec::new();
+    let mut current: Option<CodeBlock> = None;
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                current = Some(CodeBlock {
+                    info: info.to_string(),
+                    line: line_of(text, range.start),
+                    body: String::new(),
+                });
+            }
+            Event::Text(t) => {
+                if let Some(block) = current.as_mut() {
+                    block.body.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => blocks.extend(current.take()),
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// 1-based line number of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+/// An mdBook `{{#include}}`, `{{#rustdoc_include}}` or `{{#playground}}`.
+#[derive(Debug, Clone)]
+pub struct Directive {
+    pub kind: String,
+    /// The path as written.
+    pub written: String,
+    /// The path it names, resolved against the chapter's directory.
+    pub path: PathBuf,
+    /// The anchor after `:`, if it is a name rather than a line range.
+    pub anchor: Option<String>,
+    /// 1-based line in the chapter.
+    pub line: usize,
+    /// The directive's text, for messages.
+    pub text: String,
+}
+
+static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<escape>\\?)\{\{\s*#(?P<kind>include|rustdoc_include|playground)\s+(?P<path>[^\s:}]+)(?::(?P<rest>[^\s}]*))?[^}]*\}\}")
+        .unwrap()
+});
+
+/// The directives in a chapter. `book_root` is the book's root directory.
+pub fn directives(book_root: &Path, chapter: &Chapter) -> Vec<Directive> {
+    let dir = book_root
+        .join(&chapter.file)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    DIRECTIVE
+        .captures_iter(&chapter.text)
+        .filter(|c| c["escape"].is_empty())
+        .map(|c| {
+            let whole = c.get(0).unwrap();
+            let anchor = c
+                .name("rest")
+                .map(|r| r.as_str().split(':').next().unwrap_or("").to_string())
+                .filter(|a| !a.is_empty() && !a.chars().all(|ch| ch.is_ascii_digit()));
+            Directive {
+                kind: c["kind"].to_string(),
+                written: c["path"].to_string(),
+                path: normalize(&dir.join(&c["path"])),
+                anchor,
+                line: line_of(&chapter.text, whole.start()),
+                text: whole.as_str().to_string(),
+            }
+        })
+        .collect()
+}
+
+/// Removes `.` and `..` from a path without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,87 @@
+//! Coverage both ways: every listing is shown by some chapter, and every
+//! block in a chapter that looks like program output comes from a listing's
+//! checked output file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::Problem;
+use crate::chapters::{Chapter, code_blocks, directives};
+use crate::listings::{EXPECTED_OUTPUT, Listing};
+
+/// Info-string tags of blocks that look like program output.
+const OUTPUT_LOOKING: &[&str] = &["text", "console", "txt", "output"];
+/// The tag that says a text block is not program output.
+pub const NOT_OUTPUT: &str = "not-output";
+
+/// Where each listing is shown: listing directory → (chapter file, line).
+pub fn shown_in(root: &Path, chapters: &[Chapter]) -> BTreeMap<PathBuf, Vec<(PathBuf, usize)>> {
+    let mut map: BTreeMap<PathBuf, Vec<(PathBuf, usize)>> = BTreeMap::new();
+    for chapter in chapters {
+        for d in directives(root, chapter) {
+            if let Some(dir) = listing_dir_of(root, &d.path) {
+                map.entry(dir).or_default().push((chapter.file.clone(), d.line));
+            }
+        }
+    }
+    map
+}
+
+/// The listing directory (`<root>/listings/<chapter>/<listing>`) a path is in.
+fn listing_dir_of(root: &Path, path: &Path) -> Option<PathBuf> {
+    let rel = path.strip_prefix(root.join("listings")).ok()?;
+    let mut parts = rel.components();
+    let (chapter, listing) = (parts.next()?, parts.next()?);
+    Some(root.join("listings").join(chapter).join(listing))
+}
+
+pub fn check(root: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let shown = shown_in(root, chapters);
+    for listing in listings {
+        if !shown.contains_key(&listing.dir) {
+            problems.push(Problem::new(
+                &listing.dir,
+                None,
+                "no chapter shows this listing: include it with `{{#rustdoc_include …}}`, or delete it",
+            ).relative_to(root));
+        }
+    }
+    for chapter in chapters {
+        for block in code_blocks(&chapter.text) {
+            let tags = block.tags();
+            let looks_like_output = tags.is_empty() || OUTPUT_LOOKING.contains(&tags[0]);
+            if !looks_like_output || tags.contains(&NOT_OUTPUT) {
+                continue;
+            }
+            if !is_single_output_include(root, chapter, &block.body) {
+                problems.push(Problem::new(
+                    &chapter.file,
+                    Some(block.line),
+                    format!(
+                        "this `{}` block looks like program output, but it is not a single \
+                         `{{{{#include …/{EXPECTED_OUTPUT}}}}}` of a listing's checked output. \
+                         Include the output file, or mark the block ```text,{NOT_OUTPUT}",
+                        if block.info.is_empty() { "unlabelled" } else { &block.info }
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn is_single_output_include(root: &Path, chapter: &Chapter, body: &str) -> bool {
+    let body = body.trim();
+    let probe = Chapter {
+        file: chapter.file.clone(),
+        source_path: chapter.source_path.clone(),
+        text: body.to_string(),
+    };
+    let found = directives(root, &probe);
+    found.len() == 1
+        && found[0].kind == "include"
+        && found[0].text.trim() == body
+        && found[0].path.file_name().is_some_and(|n| n == EXPECTED_OUTPUT)
+        && listing_dir_of(root, &found[0].path).is_some()
+}

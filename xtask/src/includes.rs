@@ -1,0 +1,58 @@
+//! Every `{{#include}}`-style directive must name a file that exists and an
+//! anchor that the file has. mdBook itself only logs a missing file and
+//! keeps building, and includes nothing at all for a missing anchor.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::Problem;
+use crate::chapters::{Chapter, directives};
+
+// The same anchor syntax as mdBook's links preprocessor.
+static ANCHOR_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"ANCHOR:\s*(?P<name>[\w_-]+)").unwrap());
+static ANCHOR_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"ANCHOR_END:\s*(?P<name>[\w_-]+)").unwrap());
+
+pub fn check(root: &Path, chapters: &[Chapter]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for chapter in chapters {
+        for d in directives(root, chapter) {
+            let shown = d.path.strip_prefix(root).unwrap_or(&d.path).display().to_string();
+            let Ok(text) = std::fs::read_to_string(&d.path) else {
+                problems.push(Problem::new(
+                    &chapter.file,
+                    Some(d.line),
+                    format!("`{}` includes {shown}, which does not exist", d.text),
+                ));
+                continue;
+            };
+            let Some(anchor) = &d.anchor else { continue };
+            let has = |re: &Regex| re.captures_iter(&text).any(|c| &c["name"] == anchor);
+            if !has(&ANCHOR_START) {
+                let known: Vec<String> = ANCHOR_START
+                    .captures_iter(&text)
+                    .map(|c| c["name"].to_string())
+                    .collect();
+                problems.push(Problem::new(
+                    &chapter.file,
+                    Some(d.line),
+                    format!(
+                        "`{}`: {shown} has no `ANCHOR: {anchor}` (its anchors: {})",
+                        d.text,
+                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    ),
+                ));
+            } else if !has(&ANCHOR_END) {
+                problems.push(Problem::new(
+                    &chapter.file,
+                    Some(d.line),
+                    format!("`{}`: {shown} has `ANCHOR: {anchor}` but no `ANCHOR_END: {anchor}`", d.text),
+                ));
+            }
+        }
+    }
+    problems
+}

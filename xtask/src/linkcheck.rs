@@ -1,0 +1,51 @@
+//! Runs mdbook-linkcheck2 as mdBook's `linkcheck2` renderer, the way mdBook's
+//! own command renderer does, but keeps what it prints so that a failing
+//! check can show it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, bail};
+use mdbook_driver::errors::Result;
+use mdbook_renderer::{RenderContext, Renderer};
+
+pub struct Linkcheck2 {
+    exe: PathBuf,
+}
+
+impl Linkcheck2 {
+    pub fn new(exe: &Path) -> Self {
+        Linkcheck2 { exe: exe.to_path_buf() }
+    }
+}
+
+impl Renderer for Linkcheck2 {
+    fn name(&self) -> &str {
+        "linkcheck2"
+    }
+
+    fn render(&self, ctx: &RenderContext) -> Result<()> {
+        std::fs::create_dir_all(&ctx.destination)?;
+        let mut child = Command::new(&self.exe)
+            .current_dir(&ctx.destination)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("could not start {}", self.exe.display()))?;
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        serde_json::to_writer(&mut stdin, ctx)?;
+        stdin.flush()?;
+        drop(stdin);
+        let output = child.wait_with_output()?;
+        if !output.status.success() {
+            bail!(
+                "mdbook-linkcheck2 found broken links (paths are relative to src/):\n{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(())
+    }
+}

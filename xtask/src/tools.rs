@@ -1,0 +1,58 @@
+//! The pinned command-line tools, installed with `cargo install --locked` on
+//! first use.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+pub const MDBOOK: Tool = Tool { name: "mdbook", version: "0.5.4" };
+/// The maintained fork of mdbook-linkcheck, which reads mdBook 0.5's render
+/// context (mdbook-linkcheck 0.7.7 cannot).
+pub const MDBOOK_LINKCHECK2: Tool = Tool { name: "mdbook-linkcheck2", version: "0.13.0" };
+
+/// Cargo's bin directory, where `cargo install` puts tools.
+fn cargo_bin_dir() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
+    });
+    home.join("bin")
+}
+
+impl Tool {
+    /// Path of the installed binary at the pinned version, installing it if
+    /// it is missing or at another version.
+    pub fn ensure(&self) -> Result<PathBuf, String> {
+        let exe = cargo_bin_dir().join(self.name);
+        if self.installed_version(&exe) {
+            return Ok(exe);
+        }
+        eprintln!(
+            "Installing {} {} (first use; this takes a few minutes)...",
+            self.name, self.version
+        );
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["install", "--locked", self.name, "--version", self.version])
+            .status()
+            .map_err(|e| format!("could not run cargo install: {e}"))?;
+        if !status.success() || !self.installed_version(&exe) {
+            return Err(format!("`cargo install --locked {} --version {}` failed", self.name, self.version));
+        }
+        Ok(exe)
+    }
+
+    fn installed_version(&self, exe: &std::path::Path) -> bool {
+        Command::new(exe)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .split_whitespace()
+                    .any(|w| w.trim_start_matches('v') == self.version)
+            })
+    }
+}
