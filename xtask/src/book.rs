@@ -62,6 +62,10 @@ pub fn build(root: &Path, dest: &Path, linkcheck2: &Path) -> Result<(), Problem>
     }
     book.with_renderer(Linkcheck2::new(linkcheck2));
     book.build().map_err(|e| {
-        Problem::new("book.toml", None, format!("the book did not build:\n{e:#}"))
+        let report = format!("{e:#}");
+        match crate::linkcheck::first_location(&report) {
+            Some((file, line)) => Problem::new(book.config.book.src.join(file), Some(line), report),
+            None => Problem::new("book.toml", None, format!("the book did not build:\n{report}")),
+        }
     })
 }

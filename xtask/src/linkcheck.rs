@@ -28,6 +28,8 @@ impl Renderer for Linkcheck2 {
     fn render(&self, ctx: &RenderContext) -> Result<()> {
         std::fs::create_dir_all(&ctx.destination)?;
         let mut child = Command::new(&self.exe)
+            .args(["--colour", "never"])
+            .env("RUST_BACKTRACE", "0")
             .current_dir(&ctx.destination)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -41,11 +43,22 @@ impl Renderer for Linkcheck2 {
         let output = child.wait_with_output()?;
         if !output.status.success() {
             bail!(
-                "mdbook-linkcheck2 found broken links (paths are relative to src/):\n{}{}",
+                "mdbook-linkcheck2 found broken links (its paths are inside src/):\n{}{}",
                 String::from_utf8_lossy(&output.stdout),
                 String::from_utf8_lossy(&output.stderr)
             );
         }
         Ok(())
     }
+}
+
+/// The first place mdbook-linkcheck2's report points at, as (file inside
+/// `src/`, line): it marks each with a line like ` ┌─ ch01.md:18:5`.
+pub fn first_location(report: &str) -> Option<(String, usize)> {
+    report.lines().find_map(|line| {
+        let (_, place) = line.split_once("┌─ ")?;
+        let mut parts = place.trim().rsplitn(3, ':');
+        let (_column, line, file) = (parts.next()?, parts.next()?, parts.next()?);
+        Some((file.to_string(), line.parse().ok()?))
+    })
 }

@@ -158,7 +158,7 @@ fn build(root: &Path, listings: &[&Listing], target_dir: &Path) -> Result<BTreeM
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root)
-        .args(["build", "--quiet", "--keep-going", "--message-format=json-diagnostic-short"])
+        .args(["build", "--quiet", "--keep-going", "--message-format=json"])
         .arg("--target-dir")
         .arg(target_dir);
     for listing in listings {

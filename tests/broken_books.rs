@@ -1,0 +1,182 @@
+//! Each check, fed a broken book, fails with a message that names the
+//! broken file. Each test copies the small book in tests/fixtures/tiny-book
+//! to a temporary directory and breaks one thing in the copy.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use xtask::Problem;
+use xtask::check::{self, OutputSettings};
+
+/// A throwaway copy of the tiny book.
+struct Book {
+    dir: tempfile::TempDir,
+}
+
+impl Book {
+    fn new() -> Book {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-book");
+        copy_dir(&fixture, dir.path());
+        Book { dir }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Replaces `from` (which must be there) with `to` in one file.
+    fn edit(&self, file: &str, from: &str, to: &str) -> &Self {
+        let path = self.root().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        self
+    }
+
+    fn outputs(&self, time_limit: Duration) -> Vec<Problem> {
+        let settings = OutputSettings {
+            target_dir: self.root().join("target"),
+            time_limit,
+            bless: false,
+        };
+        check::outputs(self.root(), &settings)
+    }
+
+    fn build(&self) -> Vec<Problem> {
+        check::build(self.root(), &self.root().join("book"))
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target: PathBuf = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Some problem names `file` and says `what`; prints them all for the log.
+#[track_caller]
+fn assert_problem(problems: &[Problem], file: &str, what: &str) {
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    println!("{}", shown.join("\n"));
+    assert!(
+        shown.iter().any(|p| p.contains(file) && p.contains(what)),
+        "expected a problem naming {file} and saying {what:?}, got:\n{}",
+        shown.join("\n")
+    );
+}
+
+const LISTING: &str = "listings/ch01-tiny/listing-01-01";
+const CHAPTER: &str = "src/ch01-tiny.md";
+
+#[test]
+fn the_tiny_book_unbroken_passes_every_check() {
+    let book = Book::new();
+    assert!(check::includes(book.root()).is_empty());
+    assert!(check::coverage(book.root()).is_empty());
+    let problems = book.outputs(Duration::from_secs(10));
+    assert!(problems.is_empty(), "{problems:?}");
+    let problems = book.build();
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+#[test]
+fn one_changed_character_of_an_expected_output_fails() {
+    let book = Book::new();
+    book.edit(&format!("{LISTING}/output.txt"), "3 cars", "3 carz");
+    let problems = book.outputs(Duration::from_secs(10));
+    assert_problem(&problems, &format!("{LISTING}/output.txt"), "shown in src/ch01-tiny.md:6");
+    assert_problem(&problems, "output.txt", "carz");
+    assert_problem(&problems, "output.txt", "cargo xtask bless");
+}
+
+#[test]
+fn a_listing_that_no_longer_compiles_fails() {
+    let book = Book::new();
+    book.edit(&format!("{LISTING}/src/main.rs"), "let cars = 3;", "let cars: u8 = \"three\";");
+    let problems = book.outputs(Duration::from_secs(10));
+    assert_problem(&problems, &format!("{LISTING}/src/main.rs"), "does not compile");
+    assert_problem(&problems, &format!("{LISTING}/src/main.rs"), "error[E0308]");
+}
+
+#[test]
+fn a_listing_that_never_ends_is_stopped() {
+    let book = Book::new();
+    book.edit(&format!("{LISTING}/src/main.rs"), "let cars = 3;", "let cars = 3;\n    loop { std::hint::spin_loop(); }");
+    let started = std::time::Instant::now();
+    let problems = book.outputs(Duration::from_secs(2));
+    assert_problem(&problems, LISTING, "still running after 2 s");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn a_renamed_anchor_fails() {
+    let book = Book::new();
+    book.edit(&format!("{LISTING}/src/main.rs"), "ANCHOR: here", "ANCHOR: there");
+    assert_problem(&check::includes(book.root()), &format!("{CHAPTER}:6"), "has no `ANCHOR: here`");
+}
+
+#[test]
+fn an_include_of_a_missing_file_fails() {
+    let book = Book::new();
+    book.edit(CHAPTER, "listing-01-01/output.txt", "listing-01-01/outptu.txt");
+    assert_problem(&check::includes(book.root()), &format!("{CHAPTER}:12"), "outptu.txt, which does not exist");
+}
+
+#[test]
+fn a_summary_entry_whose_file_is_missing_fails() {
+    let book = Book::new();
+    std::fs::remove_file(book.root().join("src/ch02-other.md")).unwrap();
+    assert_problem(&check::includes(book.root()), "src/SUMMARY.md", "ch02-other.md");
+}
+
+#[test]
+fn leaving_create_missing_on_fails() {
+    let book = Book::new();
+    book.edit("book.toml", "create-missing = false", "create-missing = true");
+    assert_problem(&check::includes(book.root()), "book.toml", "create-missing = false");
+}
+
+#[test]
+fn a_link_to_a_missing_page_fails() {
+    let book = Book::new();
+    book.edit(CHAPTER, "(ch02-other.md#a-heading)", "(ch03-missing.md)");
+    assert_problem(&book.build(), "src/ch01-tiny.md:18", "File not found: ch03-missing.md");
+}
+
+#[test]
+fn a_missing_image_fails() {
+    let book = Book::new();
+    book.edit(CHAPTER, "A listing:", "![A train](train.svg)\n\nA listing:");
+    assert_problem(&book.build(), "src/ch01-tiny.md:3", "File not found: train.svg");
+}
+
+#[test]
+fn a_broken_fragment_fails() {
+    let book = Book::new();
+    book.edit(CHAPTER, "#a-heading", "#no-such-heading");
+    assert_problem(&book.build(), &format!("{CHAPTER}:15"), "#no-such-heading");
+}
+
+#[test]
+fn a_listing_no_chapter_shows_fails() {
+    let book = Book::new();
+    copy_dir(&book.root().join(LISTING), &book.root().join("listings/ch01-tiny/listing-01-02"));
+    book.edit("listings/ch01-tiny/listing-01-02/Cargo.toml", "listing-01-01", "listing-01-02");
+    assert_problem(&check::coverage(book.root()), "listings/ch01-tiny/listing-01-02", "no chapter shows this listing");
+}
+
+#[test]
+fn an_output_block_typed_by_hand_fails_unless_marked() {
+    let book = Book::new();
+    book.edit(CHAPTER, "See [the", "```text\na train of 3 cars\n```\n\nSee [the");
+    assert_problem(&check::coverage(book.root()), &format!("{CHAPTER}:15"), "looks like program output");
+    book.edit(CHAPTER, "```text\na train", "```text,not-output\na train");
+    assert!(check::coverage(book.root()).is_empty());
+}
