@@ -14,12 +14,14 @@ pub const MDBOOK: Tool = Tool { name: "mdbook", version: "0.5.4" };
 /// context (mdbook-linkcheck 0.7.7 cannot).
 pub const MDBOOK_LINKCHECK2: Tool = Tool { name: "mdbook-linkcheck2", version: "0.13.0" };
 
-/// Cargo's bin directory, where `cargo install` puts tools.
+/// The bin directory where `cargo install` puts tools: under
+/// `CARGO_INSTALL_ROOT`, else `CARGO_HOME`, else `~/.cargo`.
 fn cargo_bin_dir() -> PathBuf {
-    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
-    });
-    home.join("bin")
+    let root = std::env::var_os("CARGO_INSTALL_ROOT")
+        .or_else(|| std::env::var_os("CARGO_HOME"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
+    root.join("bin")
 }
 
 impl Tool {
