@@ -7,6 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// Runs one generated test, and says which chapter and listing it comes
 /// from if it fails.
 fn snippet(origin: &str, runner: fn(&str, &str, &str, &str), root: &str, out: &str, target: &str, text: &str) {
+    short_panic_messages();
     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| runner(root, out, target, text))) {
         let reason = payload
             .downcast_ref::<String>()
@@ -15,6 +16,28 @@ fn snippet(origin: &str, runner: fn(&str, &str, &str, &str), root: &str, out: &s
             .unwrap_or_default();
         panic!("{origin}: {reason}");
     }
+}
+
+/// A failure here is for an author: rustc's diagnostic (printed by skeptic)
+/// and one line naming the block. So panics print their message alone, not
+/// the thread, the source location or a backtrace; and skeptic's own panic,
+/// which `snippet` turns into one that names the block, prints nothing.
+fn short_panic_messages() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            if info.location().is_some_and(|l| l.file().contains("skeptic/src/")) {
+                return;
+            }
+            let message = info
+                .payload()
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            eprintln!("{message}");
+        }));
+    });
 }
 
 include!(concat!(env!("OUT_DIR"), "/skeptic-tests.rs"));
