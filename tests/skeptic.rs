@@ -9,13 +9,16 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 fn snippet(origin: &str, runner: fn(&str, &str, &str, &str), root: &str, out: &str, target: &str, text: &str) {
     short_panic_messages();
     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| runner(root, out, target, text))) {
-        let reason = payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        panic!("{origin}: {reason}");
+        panic!("{origin}: {}", message_of(payload.as_ref()));
     }
+}
+
+fn message_of(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
 }
 
 /// A failure here is for an author: rustc's diagnostic (printed by skeptic)
@@ -29,13 +32,7 @@ fn short_panic_messages() {
             if info.location().is_some_and(|l| l.file().contains("skeptic/src/")) {
                 return;
             }
-            let message = info
-                .payload()
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            eprintln!("{message}");
+            eprintln!("{}", message_of(info.payload()));
         }));
     });
 }

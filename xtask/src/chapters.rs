@@ -11,6 +11,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use regex::Regex;
 
 /// A chapter as its author wrote it.
+#[derive(Debug, Clone)]
 pub struct Chapter {
     /// The chapter's file, relative to the book's root (`src/ch01-….md`).
     pub file: PathBuf,

@@ -73,11 +73,7 @@ pub fn check(root: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Pro
 
 fn is_single_output_include(root: &Path, chapter: &Chapter, body: &str) -> bool {
     let body = body.trim();
-    let probe = Chapter {
-        file: chapter.file.clone(),
-        source_path: chapter.source_path.clone(),
-        text: body.to_string(),
-    };
+    let probe = Chapter { text: body.to_string(), ..chapter.clone() };
     let found = directives(root, &probe);
     found.len() == 1
         && found[0].kind == "include"

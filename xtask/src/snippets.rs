@@ -39,7 +39,7 @@ pub fn write_for_skeptic(root: &Path, extra: &[PathBuf], out_dir: &Path) -> Resu
         }
         let stem = chapter.file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         for (source, block) in written.iter().zip(seen) {
-            let probe = Chapter { text: source.body.clone(), ..clone_chapter(chapter) };
+            let probe = Chapter { text: source.body.clone(), ..chapter.clone() };
             let included: Vec<String> = directives(root, &probe)
                 .iter()
                 .map(|d| d.path.strip_prefix(root).unwrap_or(&d.path).display().to_string())
@@ -55,10 +55,6 @@ pub fn write_for_skeptic(root: &Path, extra: &[PathBuf], out_dir: &Path) -> Resu
         }
     }
     Ok(snippets)
-}
-
-fn clone_chapter(c: &Chapter) -> Chapter {
-    Chapter { file: c.file.clone(), source_path: c.source_path.clone(), text: c.text.clone() }
 }
 
 fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {

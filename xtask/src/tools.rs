@@ -28,6 +28,9 @@ impl Tool {
     /// Path of the installed binary at the pinned version, installing it if
     /// it is missing or at another version.
     pub fn ensure(&self) -> Result<PathBuf, String> {
+        // Tests that need a tool run in parallel; one of them installs it.
+        static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one_at_a_time = INSTALLING.lock().unwrap_or_else(|e| e.into_inner());
         let exe = cargo_bin_dir().join(self.name);
         if self.installed_version(&exe) {
             return Ok(exe);
