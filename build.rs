@@ -10,12 +10,19 @@ fn main() {
     for watched in ["book.toml", "src", "listings", "tests/skeptic"] {
         println!("cargo:rerun-if-changed={watched}");
     }
-    println!("cargo:rustc-env=SKEPTIC_TARGET={}", std::env::var("TARGET").unwrap());
+    println!(
+        "cargo:rustc-env=SKEPTIC_TARGET={}",
+        std::env::var("TARGET").unwrap()
+    );
 
     // Markdown files of the harness's own, with blocks that test skeptic itself.
     let extra = markdown_in(&root, Path::new("tests/skeptic"));
     let generated = out_dir.join("skeptic-tests.rs");
-    let snippets = match xtask::snippets::write_for_skeptic(&root, &extra, &out_dir.join("snippets")) {
+    let snippets = match xtask::snippets::write_for_skeptic(
+        &root,
+        &extra,
+        &out_dir.join("snippets"),
+    ) {
         Ok(snippets) => snippets,
         Err(problem) => {
             // Report it as a failing test rather than a failed build, so the

@@ -91,7 +91,11 @@ fn one_changed_character_of_an_expected_output_fails() {
     let book = Book::new();
     book.edit(&format!("{LISTING}/output.txt"), "3 cars", "3 carz");
     let problems = book.outputs(Duration::from_secs(10));
-    assert_problem(&problems, &format!("{LISTING}/output.txt"), "shown in src/ch01-tiny.md:6");
+    assert_problem(
+        &problems,
+        &format!("{LISTING}/output.txt"),
+        "shown in src/ch01-tiny.md:6",
+    );
     assert_problem(&problems, "output.txt", "carz");
     assert_problem(&problems, "output.txt", "cargo xtask bless");
 }
@@ -99,16 +103,28 @@ fn one_changed_character_of_an_expected_output_fails() {
 #[test]
 fn a_listing_that_no_longer_compiles_fails() {
     let book = Book::new();
-    book.edit(&format!("{LISTING}/src/main.rs"), "let cars = 3;", "let cars: u8 = \"three\";");
+    book.edit(
+        &format!("{LISTING}/src/main.rs"),
+        "let cars = 3;",
+        "let cars: u8 = \"three\";",
+    );
     let problems = book.outputs(Duration::from_secs(10));
-    assert_problem(&problems, &format!("{LISTING}/src/main.rs"), "does not compile");
+    assert_problem(
+        &problems,
+        &format!("{LISTING}/src/main.rs"),
+        "does not compile",
+    );
     assert_problem(&problems, &format!("{LISTING}/src/main.rs"), "error[E0308]");
 }
 
 #[test]
 fn a_listing_that_never_ends_is_stopped() {
     let book = Book::new();
-    book.edit(&format!("{LISTING}/src/main.rs"), "let cars = 3;", "let cars = 3;\n    loop { std::hint::spin_loop(); }");
+    book.edit(
+        &format!("{LISTING}/src/main.rs"),
+        "let cars = 3;",
+        "let cars = 3;\n    loop { std::hint::spin_loop(); }",
+    );
     let started = std::time::Instant::now();
     let problems = book.outputs(Duration::from_secs(2));
     assert_problem(&problems, LISTING, "still running after 2 s");
@@ -118,43 +134,79 @@ fn a_listing_that_never_ends_is_stopped() {
 #[test]
 fn a_renamed_anchor_fails() {
     let book = Book::new();
-    book.edit(&format!("{LISTING}/src/main.rs"), "ANCHOR: here", "ANCHOR: there");
-    assert_problem(&check::includes(book.root()), &format!("{CHAPTER}:6"), "has no `ANCHOR: here`");
+    book.edit(
+        &format!("{LISTING}/src/main.rs"),
+        "ANCHOR: here",
+        "ANCHOR: there",
+    );
+    assert_problem(
+        &check::includes(book.root()),
+        &format!("{CHAPTER}:6"),
+        "has no `ANCHOR: here`",
+    );
 }
 
 #[test]
 fn an_include_of_a_missing_file_fails() {
     let book = Book::new();
-    book.edit(CHAPTER, "listing-01-01/output.txt", "listing-01-01/outptu.txt");
-    assert_problem(&check::includes(book.root()), &format!("{CHAPTER}:12"), "outptu.txt, which does not exist");
+    book.edit(
+        CHAPTER,
+        "listing-01-01/output.txt",
+        "listing-01-01/outptu.txt",
+    );
+    assert_problem(
+        &check::includes(book.root()),
+        &format!("{CHAPTER}:12"),
+        "outptu.txt, which does not exist",
+    );
 }
 
 #[test]
 fn a_summary_entry_whose_file_is_missing_fails() {
     let book = Book::new();
     std::fs::remove_file(book.root().join("src/ch02-other.md")).unwrap();
-    assert_problem(&check::includes(book.root()), "src/SUMMARY.md", "ch02-other.md");
+    assert_problem(
+        &check::includes(book.root()),
+        "src/SUMMARY.md",
+        "ch02-other.md",
+    );
 }
 
 #[test]
 fn leaving_create_missing_on_fails() {
     let book = Book::new();
-    book.edit("book.toml", "create-missing = false", "create-missing = true");
-    assert_problem(&check::includes(book.root()), "book.toml", "create-missing = false");
+    book.edit(
+        "book.toml",
+        "create-missing = false",
+        "create-missing = true",
+    );
+    assert_problem(
+        &check::includes(book.root()),
+        "book.toml",
+        "create-missing = false",
+    );
 }
 
 #[test]
 fn a_link_to_a_missing_page_fails() {
     let book = Book::new();
     book.edit(CHAPTER, "(ch02-other.md#a-heading)", "(ch03-missing.md)");
-    assert_problem(&book.build(), "src/ch01-tiny.md:18", "File not found: ch03-missing.md");
+    assert_problem(
+        &book.build(),
+        "src/ch01-tiny.md:18",
+        "File not found: ch03-missing.md",
+    );
 }
 
 #[test]
 fn a_missing_image_fails() {
     let book = Book::new();
     book.edit(CHAPTER, "A listing:", "![A train](train.svg)\n\nA listing:");
-    assert_problem(&book.build(), "src/ch01-tiny.md:3", "File not found: train.svg");
+    assert_problem(
+        &book.build(),
+        "src/ch01-tiny.md:3",
+        "File not found: train.svg",
+    );
 }
 
 #[test]
@@ -167,16 +219,35 @@ fn a_broken_fragment_fails() {
 #[test]
 fn a_listing_no_chapter_shows_fails() {
     let book = Book::new();
-    copy_dir(&book.root().join(LISTING), &book.root().join("listings/ch01-tiny/listing-01-02"));
-    book.edit("listings/ch01-tiny/listing-01-02/Cargo.toml", "listing-01-01", "listing-01-02");
-    assert_problem(&check::coverage(book.root()), "listings/ch01-tiny/listing-01-02", "no chapter shows this listing");
+    copy_dir(
+        &book.root().join(LISTING),
+        &book.root().join("listings/ch01-tiny/listing-01-02"),
+    );
+    book.edit(
+        "listings/ch01-tiny/listing-01-02/Cargo.toml",
+        "listing-01-01",
+        "listing-01-02",
+    );
+    assert_problem(
+        &check::coverage(book.root()),
+        "listings/ch01-tiny/listing-01-02",
+        "no chapter shows this listing",
+    );
 }
 
 #[test]
 fn an_output_block_typed_by_hand_fails_unless_marked() {
     let book = Book::new();
-    book.edit(CHAPTER, "See [the", "```text\na train of 3 cars\n```\n\nSee [the");
-    assert_problem(&check::coverage(book.root()), &format!("{CHAPTER}:15"), "looks like program output");
+    book.edit(
+        CHAPTER,
+        "See [the",
+        "```text\na train of 3 cars\n```\n\nSee [the",
+    );
+    assert_problem(
+        &check::coverage(book.root()),
+        &format!("{CHAPTER}:15"),
+        "looks like program output",
+    );
     book.edit(CHAPTER, "```text\na train", "```text,not-output\na train");
     assert!(check::coverage(book.root()).is_empty());
 }

@@ -6,7 +6,14 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Runs one generated test, and says which chapter and listing it comes
 /// from if it fails.
-fn snippet(origin: &str, runner: fn(&str, &str, &str, &str), root: &str, out: &str, target: &str, text: &str) {
+fn snippet(
+    origin: &str,
+    runner: fn(&str, &str, &str, &str),
+    root: &str,
+    out: &str,
+    target: &str,
+    text: &str,
+) {
     short_panic_messages();
     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| runner(root, out, target, text))) {
         panic!("{origin}: {}", message_of(payload.as_ref()));
@@ -29,7 +36,10 @@ fn short_panic_messages() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
-            if info.location().is_some_and(|l| l.file().contains("skeptic/src/")) {
+            if info
+                .location()
+                .is_some_and(|l| l.file().contains("skeptic/src/"))
+            {
                 return;
             }
             eprintln!("{}", message_of(info.payload()));
@@ -57,9 +67,15 @@ fn a_broken_block_fails_naming_its_origin() {
     })
     .expect_err("a block that does not compile must fail");
     let message = failure.downcast_ref::<String>().expect("a text message");
-    assert!(message.starts_with(origin), "the failure must name the block's origin: {message}");
+    assert!(
+        message.starts_with(origin),
+        "the failure must name the block's origin: {message}"
+    );
     assert!(message.contains("rustc could not compile"), "{message}");
-    assert!(!message.contains("--extern"), "no rustc command line in: {message}");
+    assert!(
+        !message.contains("--extern"),
+        "no rustc command line in: {message}"
+    );
     assert!(message.len() < 300, "the failure must be short: {message}");
 }
 
@@ -73,9 +89,16 @@ fn a_block_that_never_ends_is_stopped() {
         .env("SKEPTIC_TIME_LIMIT_SECS", "1")
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&child.stdout).into_owned() + &String::from_utf8_lossy(&child.stderr);
-    assert!(!child.status.success(), "an endless block must fail:\n{text}");
-    assert!(text.contains("tests/endless.md:3: the snippet's program failed: still running after 1 s"), "{text}");
+    let text = String::from_utf8_lossy(&child.stdout).into_owned()
+        + &String::from_utf8_lossy(&child.stderr);
+    assert!(
+        !child.status.success(),
+        "an endless block must fail:\n{text}"
+    );
+    assert!(
+        text.contains("tests/endless.md:3: the snippet's program failed: still running after 1 s"),
+        "{text}"
+    );
 }
 
 #[test]

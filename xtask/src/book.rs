@@ -39,7 +39,13 @@ pub fn expanded_chapters(root: &Path) -> Result<Vec<(Chapter, String)>, Problem>
     let sources = chapters::chapters(&book);
     let (expanded, _) = book
         .preprocess_book(&MarkdownRenderer::new())
-        .map_err(|e| Problem::new("book.toml", None, format!("mdBook's preprocessors failed: {e:#}")))?;
+        .map_err(|e| {
+            Problem::new(
+                "book.toml",
+                None,
+                format!("mdBook's preprocessors failed: {e:#}"),
+            )
+        })?;
     let expanded: Vec<String> = chapters::contents(&expanded);
     Ok(sources.into_iter().zip(expanded).collect())
 }
@@ -65,7 +71,11 @@ pub fn build(root: &Path, dest: &Path, linkcheck2: &Path) -> Result<(), Problem>
         let report = format!("{e:#}");
         match crate::linkcheck::first_location(&report) {
             Some((file, line)) => Problem::new(book.config.book.src.join(file), Some(line), report),
-            None => Problem::new("book.toml", None, format!("the book did not build:\n{report}")),
+            None => Problem::new(
+                "book.toml",
+                None,
+                format!("the book did not build:\n{report}"),
+            ),
         }
     })
 }

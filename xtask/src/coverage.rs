@@ -20,7 +20,9 @@ pub fn shown_in(root: &Path, chapters: &[Chapter]) -> BTreeMap<PathBuf, Vec<(Pat
     for chapter in chapters {
         for d in directives(root, chapter) {
             if let Some(dir) = listing_dir_of(root, &d.path) {
-                map.entry(dir).or_default().push((chapter.file.clone(), d.line));
+                map.entry(dir)
+                    .or_default()
+                    .push((chapter.file.clone(), d.line));
             }
         }
     }
@@ -62,7 +64,11 @@ pub fn check(root: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Pro
                         "this `{}` block looks like program output, but it is not a single \
                          `{{{{#include …/{EXPECTED_OUTPUT}}}}}` of a listing's checked output. \
                          Include the output file, or mark the block ```text,{NOT_OUTPUT}",
-                        if block.info.is_empty() { "unlabelled" } else { &block.info }
+                        if block.info.is_empty() {
+                            "unlabelled"
+                        } else {
+                            &block.info
+                        }
                     ),
                 ));
             }
@@ -73,11 +79,17 @@ pub fn check(root: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Pro
 
 fn is_single_output_include(root: &Path, chapter: &Chapter, body: &str) -> bool {
     let body = body.trim();
-    let probe = Chapter { text: body.to_string(), ..chapter.clone() };
+    let probe = Chapter {
+        text: body.to_string(),
+        ..chapter.clone()
+    };
     let found = directives(root, &probe);
     found.len() == 1
         && found[0].kind == "include"
         && found[0].text.trim() == body
-        && found[0].path.file_name().is_some_and(|n| n == EXPECTED_OUTPUT)
+        && found[0]
+            .path
+            .file_name()
+            .is_some_and(|n| n == EXPECTED_OUTPUT)
         && listing_dir_of(root, &found[0].path).is_some()
 }

@@ -19,20 +19,40 @@ pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
     let page_paths: Vec<PathBuf> = chapters
         .iter()
         .map(page_of)
-        .map(|p| if p.file_stem().is_some_and(|s| s == "README") { p.with_file_name("index.html") } else { p })
+        .map(|p| {
+            if p.file_stem().is_some_and(|s| s == "README") {
+                p.with_file_name("index.html")
+            } else {
+                p
+            }
+        })
         .collect();
     for page in &page_paths {
-        let Ok(text) = std::fs::read_to_string(html_dir.join(page)) else { continue };
+        let Ok(text) = std::fs::read_to_string(html_dir.join(page)) else {
+            continue;
+        };
         let html = Html::parse_document(&text);
-        let found_ids = html.select(&ids).filter_map(|e| e.value().attr("id")).map(str::to_string).collect();
-        let hrefs = html.select(&links).filter_map(|e| e.value().attr("href")).map(str::to_string).collect();
+        let found_ids = html
+            .select(&ids)
+            .filter_map(|e| e.value().attr("id"))
+            .map(str::to_string)
+            .collect();
+        let hrefs = html
+            .select(&links)
+            .filter_map(|e| e.value().attr("href"))
+            .map(str::to_string)
+            .collect();
         pages.insert(page.clone(), (found_ids, hrefs));
     }
     let mut problems = Vec::new();
     for (chapter, page) in chapters.iter().zip(&page_paths) {
-        let Some((_, hrefs)) = pages.get(page) else { continue };
+        let Some((_, hrefs)) = pages.get(page) else {
+            continue;
+        };
         for href in hrefs {
-            let Some((target, fragment)) = href.split_once('#') else { continue };
+            let Some((target, fragment)) = href.split_once('#') else {
+                continue;
+            };
             if target.contains("://") || target.starts_with("mailto:") || fragment.is_empty() {
                 continue;
             }
@@ -42,8 +62,12 @@ pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
                 crate::chapters::normalize(&page.parent().unwrap_or(Path::new("")).join(target))
             };
             // A page that does not exist at all is mdbook-linkcheck2's to report.
-            let Some((target_ids, _)) = pages.get(&target_page) else { continue };
-            let fragment = percent_decode(fragment);
+            let Some((target_ids, _)) = pages.get(&target_page) else {
+                continue;
+            };
+            let fragment = percent_encoding::percent_decode_str(fragment)
+                .decode_utf8_lossy()
+                .into_owned();
             if !target_ids.contains(&fragment) {
                 let line = chapter
                     .text
@@ -62,22 +86,4 @@ pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
         }
     }
     problems
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -20,7 +20,12 @@ pub fn check(root: &Path, chapters: &[Chapter]) -> Vec<Problem> {
     let mut problems = Vec::new();
     for chapter in chapters {
         for d in directives(root, chapter) {
-            let shown = d.path.strip_prefix(root).unwrap_or(&d.path).display().to_string();
+            let shown = d
+                .path
+                .strip_prefix(root)
+                .unwrap_or(&d.path)
+                .display()
+                .to_string();
             let Ok(text) = std::fs::read_to_string(&d.path) else {
                 problems.push(Problem::new(
                     &chapter.file,
@@ -42,14 +47,21 @@ pub fn check(root: &Path, chapters: &[Chapter]) -> Vec<Problem> {
                     format!(
                         "`{}`: {shown} has no `ANCHOR: {anchor}` (its anchors: {})",
                         d.text,
-                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
                     ),
                 ));
             } else if !has(&ANCHOR_END) {
                 problems.push(Problem::new(
                     &chapter.file,
                     Some(d.line),
-                    format!("`{}`: {shown} has `ANCHOR: {anchor}` but no `ANCHOR_END: {anchor}`", d.text),
+                    format!(
+                        "`{}`: {shown} has `ANCHOR: {anchor}` but no `ANCHOR_END: {anchor}`",
+                        d.text
+                    ),
                 ));
             }
         }

@@ -16,7 +16,9 @@ pub struct Linkcheck2 {
 
 impl Linkcheck2 {
     pub fn new(exe: &Path) -> Self {
-        Linkcheck2 { exe: exe.to_path_buf() }
+        Linkcheck2 {
+            exe: exe.to_path_buf(),
+        }
     }
 }
 

@@ -37,9 +37,16 @@ impl Listing {
 /// Every listing of the book at `root`, sorted by path.
 pub fn discover(root: &Path) -> Vec<Listing> {
     let mut found = Vec::new();
-    let chapters = std::fs::read_dir(root.join("listings")).into_iter().flatten().flatten();
+    let chapters = std::fs::read_dir(root.join("listings"))
+        .into_iter()
+        .flatten()
+        .flatten();
     for chapter in chapters.filter(|e| e.path().is_dir()) {
-        for listing in std::fs::read_dir(chapter.path()).into_iter().flatten().flatten() {
+        for listing in std::fs::read_dir(chapter.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let dir = listing.path();
             let manifest = dir.join("Cargo.toml");
             if !dir.is_dir() {
@@ -78,17 +85,25 @@ pub fn check(
         let rel = listing.dir.strip_prefix(root).unwrap_or(&listing.dir);
         match shown_in.get(&listing.dir).and_then(|s| s.first()) {
             Some((chapter, line)) => {
-                format!("listing {} (shown in {}:{})", rel.display(), chapter.display(), line)
+                format!(
+                    "listing {} (shown in {}:{})",
+                    rel.display(),
+                    chapter.display(),
+                    line
+                )
             }
             None => format!("listing {}", rel.display()),
         }
     };
     for listing in listings.iter().filter(|l| l.package.is_empty()) {
-        problems.push(Problem::new(
-            listing.dir.join("Cargo.toml"),
-            None,
-            "every listing directory needs a Cargo.toml with a `[package] name`",
-        ).relative_to(root));
+        problems.push(
+            Problem::new(
+                listing.dir.join("Cargo.toml"),
+                None,
+                "every listing directory needs a Cargo.toml with a `[package] name`",
+            )
+            .relative_to(root),
+        );
     }
     let listings: Vec<&Listing> = listings.iter().filter(|l| !l.package.is_empty()).collect();
     if listings.is_empty() {
@@ -105,31 +120,52 @@ pub fn check(
         let name = named(listing);
         let result = &built[&listing.package];
         if let Some(errors) = &result.errors {
-            problems.push(Problem::new(
-                listing.dir.join("src/main.rs"),
-                None,
-                format!("{name} does not compile:\n{errors}"),
-            ).relative_to(root));
+            problems.push(
+                Problem::new(
+                    listing.dir.join("src/main.rs"),
+                    None,
+                    format!("{name} does not compile:\n{errors}"),
+                )
+                .relative_to(root),
+            );
             continue;
         }
-        let Some(expected) = listing.expected_output() else { continue };
+        let Some(expected) = listing.expected_output() else {
+            continue;
+        };
         let Some(exe) = &result.executable else {
-            problems.push(Problem::new(&listing.dir, None, format!("{name} has {EXPECTED_OUTPUT} but builds no program")).relative_to(root));
+            problems.push(
+                Problem::new(
+                    &listing.dir,
+                    None,
+                    format!("{name} has {EXPECTED_OUTPUT} but builds no program"),
+                )
+                .relative_to(root),
+            );
             continue;
         };
         let run = match run(exe, &listing.dir, options.time_limit) {
             Ok(run) => run,
             Err(message) => {
-                problems.push(Problem::new(&listing.dir, None, format!("{name}: {message}")).relative_to(root));
+                problems.push(
+                    Problem::new(&listing.dir, None, format!("{name}: {message}"))
+                        .relative_to(root),
+                );
                 continue;
             }
         };
         if !run.success {
-            problems.push(Problem::new(
-                &listing.dir,
-                None,
-                format!("{name} exited with {}; its stderr:\n{}", run.status, run.stderr),
-            ).relative_to(root));
+            problems.push(
+                Problem::new(
+                    &listing.dir,
+                    None,
+                    format!(
+                        "{name} exited with {}; its stderr:\n{}",
+                        run.status, run.stderr
+                    ),
+                )
+                .relative_to(root),
+            );
             continue;
         }
         if let Err(diff) = compare(&expected, run.stdout, options.bless) {
@@ -154,7 +190,11 @@ struct Built {
 
 /// One `cargo build` for all the listings, keeping going past a listing that
 /// fails, and sorting cargo's messages out by listing.
-fn build(root: &Path, listings: &[&Listing], target_dir: &Path) -> Result<BTreeMap<String, Built>, String> {
+fn build(
+    root: &Path,
+    listings: &[&Listing],
+    target_dir: &Path,
+) -> Result<BTreeMap<String, Built>, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root)
@@ -164,15 +204,31 @@ fn build(root: &Path, listings: &[&Listing], target_dir: &Path) -> Result<BTreeM
     for listing in listings {
         cmd.arg("--package").arg(&listing.package);
     }
-    let output = cmd.output().map_err(|e| format!("could not run cargo: {e}"))?;
+    let output = cmd
+        .output()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
     let mut built: BTreeMap<String, Built> = listings
         .iter()
-        .map(|l| (l.package.clone(), Built { executable: None, errors: None }))
+        .map(|l| {
+            (
+                l.package.clone(),
+                Built {
+                    executable: None,
+                    errors: None,
+                },
+            )
+        })
         .collect();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        let Some(package) = package_name(&msg) else { continue };
-        let Some(entry) = built.get_mut(&package) else { continue };
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let Some(package) = package_name(&msg) else {
+            continue;
+        };
+        let Some(entry) = built.get_mut(&package) else {
+            continue;
+        };
         match msg["reason"].as_str() {
             Some("compiler-artifact") => {
                 if let Some(exe) = msg["executable"].as_str() {
@@ -181,7 +237,10 @@ fn build(root: &Path, listings: &[&Listing], target_dir: &Path) -> Result<BTreeM
             }
             Some("compiler-message") if msg["message"]["level"] == "error" => {
                 let rendered = msg["message"]["rendered"].as_str().unwrap_or_default();
-                entry.errors.get_or_insert_with(String::new).push_str(rendered);
+                entry
+                    .errors
+                    .get_or_insert_with(String::new)
+                    .push_str(rendered);
             }
             _ => {}
         }
@@ -257,11 +316,16 @@ fn run(exe: &Path, dir: &Path, limit: Duration) -> Result<Run, String> {
 /// Compares a program's stdout with its expected-output file, byte for byte;
 /// on a difference, a readable diff (or, when blessing, the file rewritten).
 fn compare(expected: &Path, actual: Vec<u8>, bless: bool) -> Result<(), String> {
-    let wanted = std::fs::read(expected).map_err(|e| format!("could not read {}: {e}", expected.display()))?;
+    let wanted = std::fs::read(expected)
+        .map_err(|e| format!("could not read {}: {e}", expected.display()))?;
     if wanted == actual {
         return Ok(());
     }
-    let assert = Assert::new().action(if bless { Action::Overwrite } else { Action::Verify });
+    let assert = Assert::new().action(if bless {
+        Action::Overwrite
+    } else {
+        Action::Verify
+    });
     let result = assert.try_eq(
         Some(&"what the program printed"),
         Data::binary(actual.clone()).raw(),

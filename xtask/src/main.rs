@@ -21,14 +21,19 @@ usage: cargo xtask <command>
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let result = match args.first().map(String::as_str) {
         Some("serve") => mdbook(&root, "serve", &args[1..]),
         Some("build") => mdbook(&root, "build", &args[1..]),
         Some("bless") => bless(&root),
         Some("new-listing") => match args.get(1) {
             Some(chapter) => new_listing(&root, chapter),
-            None => Err(format!("name the chapter directory under listings/\n\n{USAGE}")),
+            None => Err(format!(
+                "name the chapter directory under listings/\n\n{USAGE}"
+            )),
         },
         Some("install-tools") => install_tools().map(|_| ()),
         _ => Err(USAGE.to_string()),
@@ -52,9 +57,9 @@ fn install_tools() -> Result<PathBuf, String> {
 fn mdbook(root: &Path, command: &str, args: &[String]) -> Result<(), String> {
     let exe = install_tools()?;
     let bin_dir = exe.parent().unwrap();
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir.to_path_buf()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
     .map_err(|e| e.to_string())?;
     let status = Command::new(&exe)
         .arg(command)
@@ -63,7 +68,11 @@ fn mdbook(root: &Path, command: &str, args: &[String]) -> Result<(), String> {
         .env("PATH", path)
         .status()
         .map_err(|e| format!("could not run {}: {e}", exe.display()))?;
-    if status.success() { Ok(()) } else { Err(format!("mdbook {command} failed ({status})")) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("mdbook {command} failed ({status})"))
+    }
 }
 
 fn bless(root: &Path) -> Result<(), String> {
@@ -73,14 +82,20 @@ fn bless(root: &Path) -> Result<(), String> {
         bless: true,
     };
     xtask::problem::report(check::outputs(root, &settings))?;
-    eprintln!("Every listing's {EXPECTED_OUTPUT} now holds what it prints. Review with `git diff listings/`.");
+    eprintln!(
+        "Every listing's {EXPECTED_OUTPUT} now holds what it prints. Review with `git diff listings/`."
+    );
     Ok(())
 }
 
 /// Creates `listings/CHAPTER/listing-NN-MM/`, the next number in the chapter.
 fn new_listing(root: &Path, chapter: &str) -> Result<(), String> {
     let chapter_dir = root.join("listings").join(chapter);
-    let nn: String = chapter.trim_start_matches("ch").chars().take_while(char::is_ascii_digit).collect();
+    let nn: String = chapter
+        .trim_start_matches("ch")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     if nn.is_empty() {
         return Err(format!("`{chapter}` should look like `ch02-some-slug`"));
     }
@@ -88,7 +103,14 @@ fn new_listing(root: &Path, chapter: &str) -> Result<(), String> {
         .into_iter()
         .flatten()
         .flatten()
-        .filter_map(|e| e.file_name().to_str()?.rsplit('-').next()?.parse::<u32>().ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .rsplit('-')
+                .next()?
+                .parse::<u32>()
+                .ok()
+        })
         .max()
         .unwrap_or(0)
         + 1;

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::book;
-use crate::chapters::{CodeBlock, Chapter, code_blocks, directives};
+use crate::chapters::{Chapter, CodeBlock, code_blocks, directives};
 
 pub struct Snippet {
     /// Where the block comes from, e.g. `src/ch01.md:52 (listings/…/src/main.rs)`.
@@ -17,18 +17,34 @@ pub struct Snippet {
 
 /// Writes the book's `rust` blocks, and those of `extra` Markdown files
 /// (relative to `root`, used as they are), into `out_dir`.
-pub fn write_for_skeptic(root: &Path, extra: &[PathBuf], out_dir: &Path) -> Result<Vec<Snippet>, String> {
+pub fn write_for_skeptic(
+    root: &Path,
+    extra: &[PathBuf],
+    out_dir: &Path,
+) -> Result<Vec<Snippet>, String> {
     std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
     let mut snippets = Vec::new();
-    let mut sources: Vec<(Chapter, String)> = book::expanded_chapters(root).map_err(|p| p.to_string())?;
+    let mut sources: Vec<(Chapter, String)> =
+        book::expanded_chapters(root).map_err(|p| p.to_string())?;
     for file in extra {
-        let text = std::fs::read_to_string(root.join(file)).map_err(|e| format!("{}: {e}", file.display()))?;
-        let chapter = Chapter { file: file.clone(), source_path: file.clone(), text: text.clone() };
+        let text = std::fs::read_to_string(root.join(file))
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+        let chapter = Chapter {
+            file: file.clone(),
+            source_path: file.clone(),
+            text: text.clone(),
+        };
         sources.push((chapter, text));
     }
     for (chapter, expanded) in &sources {
-        let written: Vec<CodeBlock> = code_blocks(&chapter.text).into_iter().filter(CodeBlock::is_rust).collect();
-        let seen: Vec<CodeBlock> = code_blocks(expanded).into_iter().filter(CodeBlock::is_rust).collect();
+        let written: Vec<CodeBlock> = code_blocks(&chapter.text)
+            .into_iter()
+            .filter(CodeBlock::is_rust)
+            .collect();
+        let seen: Vec<CodeBlock> = code_blocks(expanded)
+            .into_iter()
+            .filter(CodeBlock::is_rust)
+            .collect();
         if written.len() != seen.len() {
             return Err(format!(
                 "{}: {} `rust` blocks as written but {} once mdBook expanded the includes",
@@ -37,12 +53,26 @@ pub fn write_for_skeptic(root: &Path, extra: &[PathBuf], out_dir: &Path) -> Resu
                 seen.len()
             ));
         }
-        let stem = chapter.file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let stem = chapter
+            .file
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         for (source, block) in written.iter().zip(seen) {
-            let probe = Chapter { text: source.body.clone(), ..chapter.clone() };
+            let probe = Chapter {
+                text: source.body.clone(),
+                ..chapter.clone()
+            };
             let included: Vec<String> = directives(root, &probe)
                 .iter()
-                .map(|d| d.path.strip_prefix(root).unwrap_or(&d.path).display().to_string())
+                .map(|d| {
+                    d.path
+                        .strip_prefix(root)
+                        .unwrap_or(&d.path)
+                        .display()
+                        .to_string()
+                })
                 .collect();
             let mut origin = format!("{}:{}", chapter.file.display(), source.line);
             if !included.is_empty() {
@@ -77,9 +107,14 @@ pub fn annotate(generated: &str, snippets: &[Snippet]) -> Result<String, String>
         } else if call.starts_with("skeptic::rt::compile_test(") {
             "skeptic::rt::compile_test"
         } else {
-            return Err(format!("unexpected skeptic call: {}", &call[..call.len().min(40)]));
+            return Err(format!(
+                "unexpected skeptic call: {}",
+                &call[..call.len().min(40)]
+            ));
         };
-        let origin = origins.next().ok_or("skeptic made more tests than there are snippets")?;
+        let origin = origins
+            .next()
+            .ok_or("skeptic made more tests than there are snippets")?;
         out.push_str(&rest[..at]);
         out.push_str(&format!("crate::snippet(r#\"{origin}\"#, {runner}, "));
         rest = &call[runner.len() + 1..];

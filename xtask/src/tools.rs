@@ -9,10 +9,16 @@ pub struct Tool {
     pub version: &'static str,
 }
 
-pub const MDBOOK: Tool = Tool { name: "mdbook", version: "0.5.4" };
+pub const MDBOOK: Tool = Tool {
+    name: "mdbook",
+    version: "0.5.4",
+};
 /// The maintained fork of mdbook-linkcheck, which reads mdBook 0.5's render
 /// context (mdbook-linkcheck 0.7.7 cannot).
-pub const MDBOOK_LINKCHECK2: Tool = Tool { name: "mdbook-linkcheck2", version: "0.13.0" };
+pub const MDBOOK_LINKCHECK2: Tool = Tool {
+    name: "mdbook-linkcheck2",
+    version: "0.13.0",
+};
 
 /// The bin directory where `cargo install` puts tools: under
 /// `CARGO_INSTALL_ROOT`, else `CARGO_HOME`, else `~/.cargo`.
@@ -20,7 +26,9 @@ fn cargo_bin_dir() -> PathBuf {
     let root = std::env::var_os("CARGO_INSTALL_ROOT")
         .or_else(|| std::env::var_os("CARGO_HOME"))
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
+        });
     root.join("bin")
 }
 
@@ -45,19 +53,19 @@ impl Tool {
             .status()
             .map_err(|e| format!("could not run cargo install: {e}"))?;
         if !status.success() || !self.installed_version(&exe) {
-            return Err(format!("`cargo install --locked {} --version {}` failed", self.name, self.version));
+            return Err(format!(
+                "`cargo install --locked {} --version {}` failed",
+                self.name, self.version
+            ));
         }
         Ok(exe)
     }
 
     fn installed_version(&self, exe: &std::path::Path) -> bool {
-        Command::new(exe)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| {
-                String::from_utf8_lossy(&o.stdout)
-                    .split_whitespace()
-                    .any(|w| w.trim_start_matches('v') == self.version)
-            })
+        Command::new(exe).arg("--version").output().is_ok_and(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .any(|w| w.trim_start_matches('v') == self.version)
+        })
     }
 }
