@@ -1,0 +1,225 @@
+//! The numbers lesson 1's prose quotes from listing-01-01's output must be
+//! the numbers the checked output holds. Each rule reads a number out of
+//! `output.txt` and says how the prose words it; if the output changes, the
+//! test names the sentence that now says something else.
+
+use std::path::Path;
+use std::process::Command;
+
+use regex::Regex;
+
+const CHAPTER: &str = "src/ch01-why-systems-programming.md";
+const OUTPUT: &str = "listings/ch01-why-systems-programming/listing-01-01/output.txt";
+
+/// One number quoted in the prose.
+struct Quote {
+    /// Finds the number in the output.
+    output: &'static str,
+    /// A phrase that finds the sentence in the chapter, whatever the number.
+    sentence: &'static str,
+    /// The wording the sentence must have, with `{}` for the number.
+    wording: &'static str,
+    words: fn(u64) -> String,
+}
+
+const QUOTES: &[Quote] = &[
+    Quote {
+        output: r"total = (\d+)",
+        sentence: "The number that comes back is",
+        wording: "The number that comes back is {}",
+        words: with_commas,
+    },
+    Quote {
+        output: r"one u64 in Rust\s+= (\d+) bytes",
+        sentence: "bytes flat, sitting in a register",
+        wording: "A Rust u64 is {} bytes flat, sitting in a register",
+        words: digits,
+    },
+    Quote {
+        output: r"one int\s+in Py3\s+= (\d+) bytes",
+        sentence: "bytes, because each one carries",
+        wording: "It is {} bytes, because each one carries",
+        words: digits,
+    },
+    Quote {
+        output: r"Rust (\d+) MB",
+        sentence: "megabytes for the same data in Rust",
+        wording: "{} megabytes for the same data in Rust",
+        words: digits,
+    },
+    Quote {
+        output: r"Python (\d+) MB",
+        sentence: "megabytes for a million Python integers",
+        wording: "{} megabytes for a million Python integers",
+        words: capitalised_words,
+    },
+];
+
+fn digits(n: u64) -> String {
+    n.to_string()
+}
+
+fn with_commas(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// 0 to 99 in words, capitalised, as a sentence starts: "Twenty-six".
+fn capitalised_words(n: u64) -> String {
+    const ONES: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    let words = match n {
+        0..20 => ONES[n as usize].to_string(),
+        20..100 if n % 10 == 0 => TENS[(n / 10) as usize].to_string(),
+        20..100 => format!("{}-{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
+        _ => n.to_string(),
+    };
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Every quoted number, checked against `output` and `chapter`; the
+/// problems, one per sentence that no longer matches.
+fn mismatches(chapter: &str, output: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for quote in QUOTES {
+        let Some(found) = Regex::new(quote.output).unwrap().captures(output) else {
+            problems.push(format!(
+                "{OUTPUT}: no line matches {:?} any more",
+                quote.output
+            ));
+            continue;
+        };
+        let n: u64 = found[1].parse().unwrap();
+        let expected = quote.wording.replace("{}", &(quote.words)(n));
+        let Some((line_no, line)) = chapter
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(quote.sentence))
+        else {
+            problems.push(format!(
+                "{CHAPTER}: no sentence with {:?} any more",
+                quote.sentence
+            ));
+            continue;
+        };
+        if !line.contains(&expected) {
+            let sentence = line
+                .split_inclusive(". ")
+                .find(|s| s.contains(quote.sentence))
+                .unwrap_or(line)
+                .trim();
+            problems.push(format!(
+                "{CHAPTER}:{}: the output says `{}`, so the prose should say \"{expected}\", \
+                 but the sentence reads: \"{sentence}\"",
+                line_no + 1,
+                &found[0],
+            ));
+        }
+    }
+    problems
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+#[test]
+fn the_prose_quotes_the_numbers_the_listing_prints() {
+    let problems = mismatches(&read(CHAPTER), &read(OUTPUT));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_changed_output_number_names_the_sentence() {
+    let chapter = read(CHAPTER);
+    for (from, to, sentence) in [
+        (
+            "Python 26 MB",
+            "Python 27 MB",
+            "Twenty-six megabytes for a million Python integers",
+        ),
+        (
+            "total = 500000500000",
+            "total = 500000500001",
+            "The number that comes back is 500,000,500,000",
+        ),
+        ("= 28 bytes", "= 32 bytes", "It is 28 bytes, because"),
+        (
+            "Rust  = 8 bytes",
+            "Rust  = 4 bytes",
+            "A Rust u64 is 8 bytes flat",
+        ),
+        (
+            "Rust 7 MB",
+            "Rust 8 MB",
+            "7 megabytes for the same data in Rust",
+        ),
+    ] {
+        let output = read(OUTPUT).replace(from, to);
+        let problems = mismatches(&chapter, &output);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains(CHAPTER) && problems[0].contains(sentence),
+            "{}",
+            problems[0]
+        );
+    }
+}
+
+/// The prose says a Python int is 28 bytes, and the listing prints it; this
+/// asks CPython itself.
+#[test]
+fn a_small_python_int_is_as_big_as_the_listing_says() {
+    let Ok(python) = Command::new("python3")
+        .args(["-c", "import sys; print(sys.getsizeof(1))"])
+        .output()
+    else {
+        eprintln!("skipped: python3 is not installed, so the Python int size was not checked");
+        return;
+    };
+    let size = String::from_utf8_lossy(&python.stdout).trim().to_string();
+    let output = read(OUTPUT);
+    let printed = Regex::new(r"one int\s+in Py3\s+= (\d+) bytes")
+        .unwrap()
+        .captures(&output)
+        .unwrap()[1]
+        .to_string();
+    assert_eq!(
+        size, printed,
+        "sys.getsizeof(1) is {size} on this python3, but {OUTPUT} says {printed}"
+    );
+}
