@@ -31,6 +31,11 @@ fn every_include_names_a_file_and_anchor_that_exist() -> Result<(), Problems> {
 }
 
 #[test]
+fn every_link_out_of_the_book_is_a_real_https_address() -> Result<(), Problems> {
+    no_problems(check::web_links(root()))
+}
+
+#[test]
 fn every_listing_is_shown_and_every_output_block_is_checked() -> Result<(), Problems> {
     no_problems(check::coverage(root()))
 }

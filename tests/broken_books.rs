@@ -251,3 +251,24 @@ fn an_output_block_typed_by_hand_fails_unless_marked() {
     book.edit(CHAPTER, "```text\na train", "```text,not-output\na train");
     assert!(check::coverage(book.root()).is_empty());
 }
+
+#[test]
+fn a_web_link_that_is_not_https_or_is_a_placeholder_fails() {
+    let book = Book::new();
+    book.edit(
+        CHAPTER,
+        "A listing:",
+        "See [a source](http://lwn.net/x) and [another](https://example.com/paper).\n\nA listing:",
+    );
+    let problems = check::web_links(book.root());
+    assert_problem(
+        &problems,
+        &format!("{CHAPTER}:3"),
+        "use an https:// address",
+    );
+    assert_problem(
+        &problems,
+        &format!("{CHAPTER}:3"),
+        "`example.com` is a placeholder",
+    );
+}

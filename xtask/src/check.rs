@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::chapters::{Chapter, chapters};
-use crate::{Problem, book, coverage, fragments, includes, listings, tools};
+use crate::{Problem, book, coverage, fragments, includes, listings, tools, web_links};
 
 fn load_chapters(root: &Path) -> Result<Vec<Chapter>, Vec<Problem>> {
     book::load(root).map(|b| chapters(&b)).map_err(|p| vec![p])
@@ -16,6 +16,14 @@ fn load_chapters(root: &Path) -> Result<Vec<Chapter>, Vec<Problem>> {
 pub fn includes(root: &Path) -> Vec<Problem> {
     match load_chapters(root) {
         Ok(chapters) => includes::check(root, &chapters),
+        Err(problems) => problems,
+    }
+}
+
+/// Every link out of the book is a real https:// address.
+pub fn web_links(root: &Path) -> Vec<Problem> {
+    match load_chapters(root) {
+        Ok(chapters) => web_links::check(&chapters),
         Err(problems) => problems,
     }
 }

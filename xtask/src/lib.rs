@@ -13,5 +13,6 @@ pub mod listings;
 pub mod problem;
 pub mod snippets;
 pub mod tools;
+pub mod web_links;
 
 pub use problem::Problem;
