@@ -94,7 +94,7 @@ fn one_changed_character_of_an_expected_output_fails() {
     assert_problem(
         &problems,
         &format!("{LISTING}/output.txt"),
-        "shown in src/ch01-tiny.md:6",
+        "shown in src/ch01-tiny.md:11",
     );
     assert_problem(&problems, "output.txt", "carz");
     assert_problem(&problems, "output.txt", "cargo xtask bless");
@@ -141,7 +141,7 @@ fn a_renamed_anchor_fails() {
     );
     assert_problem(
         &check::includes(book.root()),
-        &format!("{CHAPTER}:6"),
+        &format!("{CHAPTER}:11"),
         "has no `ANCHOR: here`",
     );
 }
@@ -156,7 +156,7 @@ fn an_include_of_a_missing_file_fails() {
     );
     assert_problem(
         &check::includes(book.root()),
-        &format!("{CHAPTER}:12"),
+        &format!("{CHAPTER}:17"),
         "outptu.txt, which does not exist",
     );
 }
@@ -193,7 +193,7 @@ fn a_link_to_a_missing_page_fails() {
     book.edit(CHAPTER, "(ch02-other.md#a-heading)", "(ch03-missing.md)");
     assert_problem(
         &book.build(),
-        "src/ch01-tiny.md:18",
+        "src/ch01-tiny.md:23",
         "File not found: ch03-missing.md",
     );
 }
@@ -201,11 +201,11 @@ fn a_link_to_a_missing_page_fails() {
 #[test]
 fn a_missing_image_fails() {
     let book = Book::new();
-    book.edit(CHAPTER, "A listing:", "![A train](train.svg)\n\nA listing:");
+    book.edit(CHAPTER, "A listing:", "![A train](trian.svg)\n\nA listing:");
     assert_problem(
         &book.build(),
-        "src/ch01-tiny.md:3",
-        "File not found: train.svg",
+        "src/ch01-tiny.md:8",
+        "File not found: trian.svg",
     );
 }
 
@@ -213,7 +213,7 @@ fn a_missing_image_fails() {
 fn a_broken_fragment_fails() {
     let book = Book::new();
     book.edit(CHAPTER, "#a-heading", "#no-such-heading");
-    assert_problem(&book.build(), &format!("{CHAPTER}:15"), "#no-such-heading");
+    assert_problem(&book.build(), &format!("{CHAPTER}:20"), "#no-such-heading");
 }
 
 #[test]
@@ -245,7 +245,7 @@ fn an_output_block_typed_by_hand_fails_unless_marked() {
     );
     assert_problem(
         &check::coverage(book.root()),
-        &format!("{CHAPTER}:15"),
+        &format!("{CHAPTER}:20"),
         "looks like program output",
     );
     book.edit(CHAPTER, "```text\na train", "```text,not-output\na train");
@@ -263,12 +263,41 @@ fn a_web_link_that_is_not_https_or_is_a_placeholder_fails() {
     let problems = check::web_links(book.root());
     assert_problem(
         &problems,
-        &format!("{CHAPTER}:3"),
+        &format!("{CHAPTER}:8"),
         "use an https:// address",
     );
     assert_problem(
         &problems,
-        &format!("{CHAPTER}:3"),
+        &format!("{CHAPTER}:8"),
         "`example.com` is a placeholder",
+    );
+}
+
+#[test]
+fn a_raw_html_image_that_does_not_exist_fails() {
+    let book = Book::new();
+    book.edit(CHAPTER, "src=\"train.svg\"", "src=\"trian.svg\"");
+    assert_problem(
+        &book.build(),
+        &format!("{CHAPTER}:4"),
+        "the image `trian.svg` does not exist",
+    );
+}
+
+#[test]
+fn a_figure_without_alt_text_fails() {
+    let book = Book::new();
+    book.edit(CHAPTER, " alt=\"A small red train.\"", "");
+    assert_problem(&book.build(), &format!("{CHAPTER}:4"), "has no alt text");
+}
+
+#[test]
+fn a_figure_without_a_caption_fails() {
+    let book = Book::new();
+    book.edit(CHAPTER, "  <figcaption>A train.</figcaption>\n", "");
+    assert_problem(
+        &book.build(),
+        &format!("{CHAPTER}:4"),
+        "needs a <figure> with a <figcaption>",
     );
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::chapters::{Chapter, chapters};
-use crate::{Problem, book, coverage, fragments, includes, listings, tools, web_links};
+use crate::{Problem, book, coverage, figures, fragments, includes, listings, tools, web_links};
 
 fn load_chapters(root: &Path) -> Result<Vec<Chapter>, Vec<Problem>> {
     book::load(root).map(|b| chapters(&b)).map_err(|p| vec![p])
@@ -57,8 +57,9 @@ pub fn outputs(root: &Path, settings: &OutputSettings) -> Vec<Problem> {
     listings::check(root, &listings::discover(root), &shown, &options)
 }
 
-/// The book builds into `dest` (HTML and mdbook-linkcheck2), and every
-/// `#fragment` link in it points at something.
+/// The book builds into `dest` (HTML and mdbook-linkcheck2), every
+/// `#fragment` link in it points at something, and every image exists, has
+/// alt text and sits in a captioned figure.
 pub fn build(root: &Path, dest: &Path) -> Vec<Problem> {
     let chapters = match load_chapters(root) {
         Ok(chapters) => chapters,
@@ -71,5 +72,7 @@ pub fn build(root: &Path, dest: &Path) -> Vec<Problem> {
     if let Err(problem) = book::build(root, dest, &linkcheck2) {
         return vec![problem];
     }
-    fragments::check(&dest.join("html"), &chapters)
+    let mut problems = fragments::check(&dest.join("html"), &chapters);
+    problems.extend(figures::check(&dest.join("html"), &chapters));
+    problems
 }

@@ -6,6 +6,7 @@ pub mod book;
 pub mod chapters;
 pub mod check;
 pub mod coverage;
+pub mod figures;
 pub mod fragments;
 pub mod includes;
 pub mod linkcheck;
