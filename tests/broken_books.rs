@@ -193,7 +193,7 @@ fn a_link_to_a_missing_page_fails() {
     book.edit(CHAPTER, "(ch02-other.md#a-heading)", "(ch03-missing.md)");
     assert_problem(
         &book.build(),
-        "src/ch01-tiny.md:23",
+        "src/ch01-tiny.md:40",
         "File not found: ch03-missing.md",
     );
 }
@@ -213,7 +213,7 @@ fn a_missing_image_fails() {
 fn a_broken_fragment_fails() {
     let book = Book::new();
     book.edit(CHAPTER, "#a-heading", "#no-such-heading");
-    assert_problem(&book.build(), &format!("{CHAPTER}:20"), "#no-such-heading");
+    assert_problem(&book.build(), &format!("{CHAPTER}:40"), "#no-such-heading");
 }
 
 #[test]
@@ -221,16 +221,16 @@ fn a_listing_no_chapter_shows_fails() {
     let book = Book::new();
     copy_dir(
         &book.root().join(LISTING),
-        &book.root().join("listings/ch01-tiny/listing-01-02"),
+        &book.root().join("listings/ch01-tiny/listing-01-09"),
     );
     book.edit(
-        "listings/ch01-tiny/listing-01-02/Cargo.toml",
+        "listings/ch01-tiny/listing-01-09/Cargo.toml",
         "listing-01-01",
-        "listing-01-02",
+        "listing-01-09",
     );
     assert_problem(
         &check::coverage(book.root()),
-        "listings/ch01-tiny/listing-01-02",
+        "listings/ch01-tiny/listing-01-09",
         "no chapter shows this listing",
     );
 }
@@ -245,7 +245,7 @@ fn an_output_block_typed_by_hand_fails_unless_marked() {
     );
     assert_problem(
         &check::coverage(book.root()),
-        &format!("{CHAPTER}:20"),
+        &format!("{CHAPTER}:40"),
         "looks like program output",
     );
     book.edit(CHAPTER, "```text\na train", "```text,not-output\na train");
@@ -299,5 +299,123 @@ fn a_figure_without_a_caption_fails() {
         &book.build(),
         &format!("{CHAPTER}:4"),
         "needs a <figure> with a <figcaption>",
+    );
+}
+
+const DOES_NOT_COMPILE: &str = "listings/ch01-tiny/listing-01-02";
+const PANICS: &str = "listings/ch01-tiny/listing-01-03";
+
+#[test]
+fn a_listing_failing_with_another_error_code_than_declared_fails() {
+    let book = Book::new();
+    book.edit(&format!("{DOES_NOT_COMPILE}/Cargo.toml"), "E0382", "E0499");
+    let problems = book.outputs(Duration::from_secs(10));
+    assert_problem(
+        &problems,
+        &format!("{DOES_NOT_COMPILE}/Cargo.toml"),
+        "declared to fail with E0499, but rustc said",
+    );
+    assert_problem(&problems, DOES_NOT_COMPILE, "error[E0382]");
+}
+
+#[test]
+fn a_listing_declared_not_to_compile_that_compiles_fails() {
+    let book = Book::new();
+    book.edit(
+        &format!("{DOES_NOT_COMPILE}/src/main.rs"),
+        "let train = cars;",
+        "let train = cars.clone();",
+    );
+    let problems = book.outputs(Duration::from_secs(10));
+    assert_problem(
+        &problems,
+        &format!("{DOES_NOT_COMPILE}/Cargo.toml"),
+        "declared not to compile (error E0382), but it compiles",
+    );
+}
+
+#[test]
+fn a_listing_declared_to_panic_that_exits_cleanly_fails() {
+    let book = Book::new();
+    book.edit(
+        &format!("{PANICS}/src/main.rs"),
+        "let index = cars.len();",
+        "let index = cars.len() - 1;",
+    );
+    let problems = book.outputs(Duration::from_secs(10));
+    assert_problem(
+        &problems,
+        &format!("{PANICS}/Cargo.toml"),
+        "declared to panic, but it exited cleanly",
+    );
+}
+
+#[test]
+fn a_changed_diagnostic_or_panic_message_fails() {
+    let book = Book::new();
+    book.edit(
+        &format!("{DOES_NOT_COMPILE}/output.txt"),
+        "value moved here",
+        "value moved over there",
+    );
+    book.edit(
+        &format!("{PANICS}/output.txt"),
+        "the len is 3",
+        "the len is 4",
+    );
+    let problems = book.outputs(Duration::from_secs(10));
+    assert_problem(
+        &problems,
+        &format!("{DOES_NOT_COMPILE}/output.txt"),
+        "got a diagnostic from rustc that is something else",
+    );
+    assert_problem(
+        &problems,
+        &format!("{PANICS}/output.txt"),
+        "panicked with a message that is something else",
+    );
+}
+
+#[test]
+fn an_outcome_that_is_not_known_fails() {
+    let book = Book::new();
+    book.edit(
+        &format!("{PANICS}/Cargo.toml"),
+        "outcome = \"panics\"",
+        "outcome = \"crashes\"",
+    );
+    let problems = book.outputs(Duration::from_secs(10));
+    assert_problem(
+        &problems,
+        &format!("{PANICS}/Cargo.toml"),
+        "unknown `outcome = \"crashes\"`",
+    );
+}
+
+/// skeptic would compile a does-not-compile block as if it should succeed,
+/// and pass a should_panic block that does not compile; such blocks go to
+/// the listings check instead, and a tagged block with no such listing is
+/// refused.
+#[test]
+fn blocks_that_fail_on_purpose_are_not_given_to_skeptic() {
+    let book = Book::new();
+    let out = tempfile::tempdir().unwrap();
+    let snippets = xtask::snippets::write_for_skeptic(book.root(), &[], out.path()).unwrap();
+    let origins: Vec<&str> = snippets.iter().map(|s| s.origin.as_str()).collect();
+    assert_eq!(origins.len(), 1, "{origins:?}");
+    assert!(origins[0].contains("listing-01-01"), "{origins:?}");
+
+    book.edit(
+        CHAPTER,
+        "```rust\n{{#rustdoc_include ../listings/ch01-tiny/listing-01-01",
+        "```rust,should_panic\n{{#rustdoc_include ../listings/ch01-tiny/listing-01-01",
+    );
+    let refused = xtask::snippets::write_for_skeptic(book.root(), &[], out.path())
+        .err()
+        .unwrap();
+    assert!(
+        refused.contains(&format!("{CHAPTER}:10"))
+            && refused.contains("must show a listing declared to fail"),
+        "{refused}"
     );
 }

@@ -69,8 +69,9 @@ pub fn build(root: &Path, dest: &Path, linkcheck2: &Path) -> Result<(), Problem>
     book.with_renderer(Linkcheck2::new(linkcheck2));
     book.build().map_err(|e| {
         let report = format!("{e:#}");
-        match crate::linkcheck::first_location(&report) {
-            Some((file, line)) => Problem::new(book.config.book.src.join(file), Some(line), report),
+        let src = book.root.join(&book.config.book.src);
+        match crate::linkcheck::first_location(&report, &src) {
+            Some((file, line)) => Problem::new(book.config.book.src.join(file), line, report),
             None => Problem::new(
                 "book.toml",
                 None,

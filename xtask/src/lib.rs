@@ -11,6 +11,7 @@ pub mod fragments;
 pub mod includes;
 pub mod linkcheck;
 pub mod listings;
+pub mod normalize;
 pub mod problem;
 pub mod snippets;
 pub mod tools;

@@ -55,12 +55,25 @@ impl Renderer for Linkcheck2 {
 }
 
 /// The first place mdbook-linkcheck2's report points at, as (file inside
-/// `src/`, line): it marks each with a line like ` ┌─ ch01.md:18:5`.
-pub fn first_location(report: &str) -> Option<(String, usize)> {
-    report.lines().find_map(|line| {
+/// `src/`, line). It marks each with ` ┌─ ch01.md:18:5`, then quotes the
+/// line, `18 │ See [the …]`. Its line numbers count the chapter after
+/// mdBook expanded the includes, so the line is found again, by its text,
+/// in the chapter as written (`src`).
+pub fn first_location(report: &str, src: &std::path::Path) -> Option<(String, Option<usize>)> {
+    let mut lines = report.lines();
+    let (file, line) = lines.by_ref().find_map(|line| {
         let (_, place) = line.split_once("┌─ ")?;
         let mut parts = place.trim().rsplitn(3, ':');
         let (_column, line, file) = (parts.next()?, parts.next()?, parts.next()?);
-        Some((file.to_string(), line.parse().ok()?))
-    })
+        Some((file.to_string(), line.to_string()))
+    })?;
+    let quoted = lines.find_map(|l| {
+        let (number, text) = l.split_once('│')?;
+        (number.trim() == line).then(|| text.strip_prefix(' ').unwrap_or(text).to_string())
+    });
+    let written = std::fs::read_to_string(src.join(&file)).unwrap_or_default();
+    let found = quoted
+        .and_then(|q| written.lines().position(|l| l == q))
+        .map(|i| i + 1);
+    Some((file, found))
 }

@@ -25,6 +25,56 @@ pub const TIME_LIMIT: Duration = Duration::from_secs(10);
 pub struct Listing {
     pub dir: PathBuf,
     pub package: String,
+    /// What it is declared to do, or what is wrong with the declaration.
+    pub outcome: Result<Outcome, String>,
+}
+
+/// What a listing does, declared in its own `Cargo.toml`:
+///
+/// ```toml
+/// [package.metadata.listing]
+/// outcome = "does-not-compile"   # or "panics"; "runs" when left out
+/// error = "E0382"                # the error code it must fail with
+/// ```
+///
+/// Its `output.txt` then holds what the reader sees: the program's stdout
+/// for `runs`, rustc's diagnostic for `does-not-compile`, and the panic
+/// message (stderr) for `panics`, each normalized (see `normalize.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Runs,
+    DoesNotCompile { error: String },
+    Panics,
+}
+
+fn outcome_of(manifest: &toml::Table) -> Result<Outcome, String> {
+    let declared = manifest
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("listing"));
+    let Some(declared) = declared else {
+        return Ok(Outcome::Runs);
+    };
+    let field = |name: &str| declared.get(name).and_then(|v| v.as_str());
+    match field("outcome") {
+        None | Some("runs") => Ok(Outcome::Runs),
+        Some("panics") => Ok(Outcome::Panics),
+        Some("does-not-compile") => match field("error") {
+            Some(code) if code.len() == 5 && code.starts_with('E') => {
+                Ok(Outcome::DoesNotCompile { error: code.to_string() })
+            }
+            _ => Err("`outcome = \"does-not-compile\"` needs the error code it fails with, e.g. `error = \"E0382\"`".into()),
+        },
+        Some(other) => Err(format!(
+            "unknown `outcome = \"{other}\"`: say \"runs\", \"does-not-compile\" or \"panics\""
+        )),
+    }
+}
+
+impl Outcome {
+    pub fn runs(&self) -> bool {
+        *self == Outcome::Runs
+    }
 }
 
 impl Listing {
@@ -52,12 +102,20 @@ pub fn discover(root: &Path) -> Vec<Listing> {
             if !dir.is_dir() {
                 continue;
             }
-            let package = std::fs::read_to_string(&manifest)
+            let table = std::fs::read_to_string(&manifest)
                 .ok()
                 .and_then(|text| text.parse::<toml::Table>().ok())
-                .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string))
                 .unwrap_or_default();
-            found.push(Listing { dir, package });
+            let package = table
+                .get("package")
+                .and_then(|p| p.get("name")?.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let outcome = outcome_of(&table);
+            found.push(Listing {
+                dir,
+                package,
+                outcome,
+            });
         }
     }
     found.sort_by(|a, b| a.dir.cmp(&b.dir));
@@ -118,66 +176,118 @@ pub fn check(
     };
     for listing in listings {
         let name = named(listing);
-        let result = &built[&listing.package];
-        if let Some(errors) = &result.errors {
-            problems.push(
-                Problem::new(
-                    listing.dir.join("src/main.rs"),
-                    None,
-                    format!("{name} does not compile:\n{errors}"),
-                )
-                .relative_to(root),
-            );
-            continue;
-        }
-        let Some(expected) = listing.expected_output() else {
-            continue;
+        let rel_dir = listing
+            .dir
+            .strip_prefix(root)
+            .unwrap_or(&listing.dir)
+            .to_path_buf();
+        let mut fail = |file: PathBuf, message: String| {
+            problems.push(Problem::new(file, None, message).relative_to(root))
         };
-        let Some(exe) = &result.executable else {
-            problems.push(
-                Problem::new(
-                    &listing.dir,
-                    None,
-                    format!("{name} has {EXPECTED_OUTPUT} but builds no program"),
-                )
-                .relative_to(root),
-            );
-            continue;
-        };
-        let run = match run(exe, &listing.dir, options.time_limit) {
-            Ok(run) => run,
+        let outcome = match &listing.outcome {
+            Ok(outcome) => outcome,
             Err(message) => {
-                problems.push(
-                    Problem::new(&listing.dir, None, format!("{name}: {message}"))
-                        .relative_to(root),
-                );
+                fail(listing.dir.join("Cargo.toml"), format!("{name}: {message}"));
                 continue;
             }
         };
-        if !run.success {
-            problems.push(
-                Problem::new(
-                    &listing.dir,
-                    None,
-                    format!(
-                        "{name} exited with {}; its stderr:\n{}",
-                        run.status, run.stderr
-                    ),
-                )
-                .relative_to(root),
-            );
+        let result = &built[&listing.package];
+        let seen: Vec<u8> = match (outcome, &result.errors) {
+            (Outcome::DoesNotCompile { error }, None) => {
+                fail(
+                    listing.dir.join("Cargo.toml"),
+                    format!("{name} is declared not to compile (error {error}), but it compiles"),
+                );
+                continue;
+            }
+            (Outcome::DoesNotCompile { error }, Some(errors)) => {
+                if !errors.contains(&format!("error[{error}]")) {
+                    fail(
+                        listing.dir.join("Cargo.toml"),
+                        format!(
+                            "{name} is declared to fail with {error}, but rustc said:\n{errors}"
+                        ),
+                    );
+                    continue;
+                }
+                crate::normalize::normalize(errors, root, &rel_dir).into_bytes()
+            }
+            (_, Some(errors)) => {
+                fail(
+                    listing.dir.join("src/main.rs"),
+                    format!("{name} does not compile:\n{errors}"),
+                );
+                continue;
+            }
+            (Outcome::Runs | Outcome::Panics, None) => {
+                if listing.expected_output().is_none() {
+                    continue;
+                }
+                let Some(exe) = &result.executable else {
+                    fail(
+                        listing.dir.clone(),
+                        format!("{name} has {EXPECTED_OUTPUT} but builds no program"),
+                    );
+                    continue;
+                };
+                let run = match run(exe, &listing.dir, options.time_limit) {
+                    Ok(run) => run,
+                    Err(message) => {
+                        fail(listing.dir.clone(), format!("{name}: {message}"));
+                        continue;
+                    }
+                };
+                match (outcome, run.success) {
+                    (Outcome::Runs, true) => run.stdout,
+                    (Outcome::Runs, false) => {
+                        fail(
+                            listing.dir.clone(),
+                            format!(
+                                "{name} exited with {}; its stderr:\n{}",
+                                run.status, run.stderr
+                            ),
+                        );
+                        continue;
+                    }
+                    (_, true) => {
+                        fail(
+                            listing.dir.join("Cargo.toml"),
+                            format!("{name} is declared to panic, but it exited cleanly"),
+                        );
+                        continue;
+                    }
+                    (_, false) if !run.panicked => {
+                        fail(
+                            listing.dir.clone(),
+                            format!(
+                                "{name} is declared to panic, but it exited with {}",
+                                run.status
+                            ),
+                        );
+                        continue;
+                    }
+                    (_, false) => {
+                        crate::normalize::normalize(&run.stderr, root, &rel_dir).into_bytes()
+                    }
+                }
+            }
+        };
+        let Some(expected) = listing.expected_output() else {
             continue;
-        }
-        if let Err(diff) = compare(&expected, run.stdout, options.bless) {
-            let rel = expected.strip_prefix(root).unwrap_or(&expected);
-            problems.push(Problem::new(
-                rel,
-                None,
+        };
+        if let Err(diff) = compare(&expected, seen, options.bless) {
+            let what = match outcome {
+                Outcome::Runs => "printed",
+                Outcome::DoesNotCompile { .. } => "got a diagnostic from rustc that is",
+                Outcome::Panics => "panicked with a message that is",
+            };
+            fail(
+                expected.clone(),
                 format!(
-                    "{name} printed something else than its {EXPECTED_OUTPUT}.\n{diff}\n\
+                    "{name} {what} something else than its {EXPECTED_OUTPUT}.\n{diff}\n\
                      If the new output is right, accept it with `cargo xtask bless`."
                 ),
-            ));
+            );
         }
     }
     problems
@@ -268,6 +378,8 @@ fn package_name(msg: &serde_json::Value) -> Option<String> {
 
 struct Run {
     success: bool,
+    /// Exited the way a Rust panic exits (status 101).
+    panicked: bool,
     status: String,
     stdout: Vec<u8>,
     stderr: String,
@@ -277,6 +389,7 @@ struct Run {
 fn run(exe: &Path, dir: &Path, limit: Duration) -> Result<Run, String> {
     let mut child = Command::new(exe)
         .current_dir(dir)
+        .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -307,6 +420,7 @@ fn run(exe: &Path, dir: &Path, limit: Duration) -> Result<Run, String> {
     };
     Ok(Run {
         success: status.success(),
+        panicked: status.code() == Some(101),
         status: status.to_string(),
         stdout: out.join().unwrap_or_default(),
         stderr: String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned(),

@@ -13,8 +13,9 @@ usage: cargo xtask <command>
   serve [ARGS]        serve the book with live reload (mdbook serve ARGS);
                       installs the pinned mdbook and mdbook-linkcheck2 first
   build               build the HTML into book/, with link checking
-  bless               run every listing and write what it prints into its
-                      output.txt (review the change with git diff)
+  bless [BOOK_DIR]    run every listing and write what it prints into its
+                      output.txt (review the change with git diff); BOOK_DIR
+                      is another book, e.g. tests/fixtures/tiny-book
   new-listing CHAPTER add the next listing to listings/CHAPTER/
   install-tools       install the pinned mdbook and mdbook-linkcheck2
 ";
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => mdbook(&root, "serve", &args[1..]),
         Some("build") => mdbook(&root, "build", &args[1..]),
-        Some("bless") => bless(&root),
+        Some("bless") => bless(&args.get(1).map_or(root.clone(), |dir| root.join(dir))),
         Some("new-listing") => match args.get(1) {
             Some(chapter) => new_listing(&root, chapter),
             None => Err(format!(
@@ -77,7 +78,7 @@ fn mdbook(root: &Path, command: &str, args: &[String]) -> Result<(), String> {
 
 fn bless(root: &Path) -> Result<(), String> {
     let settings = OutputSettings {
-        target_dir: root.join("target/listings"),
+        target_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/listings-bless"),
         time_limit: TIME_LIMIT,
         bless: true,
     };

@@ -2,6 +2,13 @@
 //! (expanded by mdBook's own preprocessors), goes into a Markdown file of
 //! its own, so that every skeptic test is one block whose origin (chapter,
 //! line, listing) we know and can name when it fails.
+//!
+//! A block that shows a listing declared not to compile, or to panic, is
+//! not given to skeptic: skeptic would compile a `compile_fail` block as if
+//! it should succeed, and counts a `should_panic` block that fails to
+//! compile as a pass. The listings check (`listings.rs`) checks those for
+//! their real outcome. A block tagged `compile_fail` or `should_panic` that
+//! shows no such listing is an error, since nothing would check it.
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +31,12 @@ pub fn write_for_skeptic(
 ) -> Result<Vec<Snippet>, String> {
     std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
     let mut snippets = Vec::new();
+    let listings = crate::listings::discover(root);
+    let declared_to_fail = |dir: &Path| {
+        listings
+            .iter()
+            .any(|l| dir.starts_with(&l.dir) && l.outcome.as_ref().is_ok_and(|o| !o.runs()))
+    };
     let mut sources: Vec<(Chapter, String)> =
         book::expanded_chapters(root).map_err(|p| p.to_string())?;
     for file in extra {
@@ -64,7 +77,25 @@ pub fn write_for_skeptic(
                 text: source.body.clone(),
                 ..chapter.clone()
             };
-            let included: Vec<String> = directives(root, &probe)
+            let found = directives(root, &probe);
+            let fails_on_purpose = found.iter().any(|d| declared_to_fail(&d.path));
+            let tagged = source
+                .tags()
+                .iter()
+                .any(|t| *t == "compile_fail" || *t == "should_panic");
+            if tagged && !fails_on_purpose {
+                return Err(format!(
+                    "{}:{}: a `{}` block must show a listing declared to fail that way \
+                     (`[package.metadata.listing]` in its Cargo.toml), so that its real outcome is checked",
+                    chapter.file.display(),
+                    source.line,
+                    source.info
+                ));
+            }
+            if fails_on_purpose {
+                continue;
+            }
+            let included: Vec<String> = found
                 .iter()
                 .map(|d| {
                     d.path
