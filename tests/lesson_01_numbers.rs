@@ -63,7 +63,7 @@ fn with_commas(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -100,7 +100,7 @@ fn capitalised_words(n: u64) -> String {
     ];
     let words = match n {
         0..20 => ONES[n as usize].to_string(),
-        20..100 if n % 10 == 0 => TENS[(n / 10) as usize].to_string(),
+        20..100 if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
         20..100 => format!("{}-{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
         _ => n.to_string(),
     };

@@ -20,6 +20,17 @@ pub struct Chapter {
     pub text: String,
 }
 
+impl Chapter {
+    /// The HTML page mdBook makes of it (a `README.md` becomes `index.html`).
+    pub fn page(&self) -> PathBuf {
+        if self.source_path.file_stem().is_some_and(|s| s == "README") {
+            self.source_path.with_file_name("index.html")
+        } else {
+            self.source_path.with_extension("html")
+        }
+    }
+}
+
 /// Every chapter of a loaded book, before any preprocessing.
 pub fn chapters(book: &MDBook) -> Vec<Chapter> {
     let src = book.config.book.src.clone();

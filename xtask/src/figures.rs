@@ -15,7 +15,7 @@ pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
     let caption = Selector::parse("figcaption").unwrap();
     let mut problems = Vec::new();
     for chapter in chapters {
-        let page = chapter.source_path.with_extension("html");
+        let page = chapter.page();
         let Ok(text) = std::fs::read_to_string(html_dir.join(&page)) else {
             continue;
         };

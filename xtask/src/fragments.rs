@@ -12,21 +12,10 @@ use crate::chapters::Chapter;
 
 /// Checks the pages in `html_dir` that were made from `chapters`.
 pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
-    let page_of = |c: &Chapter| c.source_path.with_extension("html");
     let mut pages: BTreeMap<PathBuf, (BTreeSet<String>, Vec<String>)> = BTreeMap::new();
     let ids = Selector::parse("[id]").unwrap();
     let links = Selector::parse("main a[href]").unwrap();
-    let page_paths: Vec<PathBuf> = chapters
-        .iter()
-        .map(page_of)
-        .map(|p| {
-            if p.file_stem().is_some_and(|s| s == "README") {
-                p.with_file_name("index.html")
-            } else {
-                p
-            }
-        })
-        .collect();
+    let page_paths: Vec<PathBuf> = chapters.iter().map(Chapter::page).collect();
     for page in &page_paths {
         let Ok(text) = std::fs::read_to_string(html_dir.join(page)) else {
             continue;

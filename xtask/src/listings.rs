@@ -395,18 +395,8 @@ fn run(exe: &Path, dir: &Path, limit: Duration) -> Result<Run, String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("could not start {}: {e}", exe.display()))?;
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.read_to_end(&mut buf);
-        buf
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stderr.read_to_end(&mut buf);
-        buf
-    });
+    let out = read_all(child.stdout.take().expect("piped"));
+    let err = read_all(child.stderr.take().expect("piped"));
     let status = match child.wait_timeout(limit).map_err(|e| e.to_string())? {
         Some(status) => status,
         None => {
@@ -424,6 +414,16 @@ fn run(exe: &Path, dir: &Path, limit: Duration) -> Result<Run, String> {
         status: status.to_string(),
         stdout: out.join().unwrap_or_default(),
         stderr: String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned(),
+    })
+}
+
+/// Reads a pipe to its end on a thread of its own, so that a program that
+/// fills one pipe while we wait on the other cannot stall.
+fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = pipe.read_to_end(&mut buf);
+        buf
     })
 }
 
