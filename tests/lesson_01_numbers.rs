@@ -137,10 +137,12 @@ fn mismatches(chapter: &str, output: &str) -> Vec<String> {
             continue;
         };
         if !line.contains(&expected) {
+            // Footnote markers are not part of the sentence.
+            let line = Regex::new(r"\[\^[\w-]+\]").unwrap().replace_all(line, "");
             let sentence = line
                 .split_inclusive(". ")
                 .find(|s| s.contains(quote.sentence))
-                .unwrap_or(line)
+                .unwrap_or(&line)
                 .trim();
             problems.push(format!(
                 "{CHAPTER}:{}: the output says `{}`, so the prose should say \"{expected}\", \
