@@ -51,6 +51,16 @@ fn every_listing_compiles_and_prints_its_expected_output() -> Result<(), Problem
 }
 
 #[test]
+fn every_listing_is_rustfmt_and_clippy_clean_or_says_why_not() -> Result<(), Problems> {
+    no_problems(check::lints(root(), &root().join("target/lints")))
+}
+
+#[test]
+fn the_prose_and_the_listings_are_spelled_right() -> Result<(), Problems> {
+    no_problems(check::spelling(root()))
+}
+
+#[test]
 fn the_book_builds_with_no_broken_link_or_fragment() -> Result<(), Problems> {
     let dest = tempfile::tempdir().unwrap();
     no_problems(check::build(root(), dest.path()))

@@ -43,6 +43,10 @@ impl Book {
         check::outputs(self.root(), &settings)
     }
 
+    fn lints(&self) -> Vec<Problem> {
+        check::lints(self.root(), &self.root().join("target/lints"))
+    }
+
     fn build(&self) -> Vec<Problem> {
         check::build(self.root(), &self.root().join("book"))
     }
@@ -83,6 +87,10 @@ fn the_tiny_book_unbroken_passes_every_check() {
     let problems = book.outputs(Duration::from_secs(10));
     assert!(problems.is_empty(), "{problems:?}");
     let problems = book.build();
+    assert!(problems.is_empty(), "{problems:?}");
+    let problems = book.lints();
+    assert!(problems.is_empty(), "{problems:?}");
+    let problems = check::spelling(book.root());
     assert!(problems.is_empty(), "{problems:?}");
 }
 
@@ -418,4 +426,155 @@ fn blocks_that_fail_on_purpose_are_not_given_to_skeptic() {
             && refused.contains("must show a listing declared to fail"),
         "{refused}"
     );
+}
+
+#[test]
+fn a_listing_that_is_not_rustfmt_clean_fails_at_its_line() {
+    let book = Book::new();
+    book.edit(
+        &format!("{LISTING}/src/main.rs"),
+        "let cars = 3;",
+        "let cars=3 ;",
+    );
+    let problems = book.lints();
+    assert_problem(
+        &problems,
+        &format!("{LISTING}/src/main.rs:3"),
+        "not rustfmt-clean",
+    );
+    assert_problem(
+        &problems,
+        &format!("{LISTING}/src/main.rs"),
+        "+    let cars = 3;",
+    );
+}
+
+#[test]
+fn a_clippy_warning_in_a_listing_fails_at_its_line() {
+    let book = Book::new();
+    book.edit(
+        &format!("{LISTING}/src/main.rs"),
+        "let cars = 3;",
+        "let cars = 3;\n    let empty = vec![cars].len() == 0;\n    println!(\"{empty}\");",
+    );
+    let problems = book.lints();
+    assert_problem(
+        &problems,
+        &format!("{LISTING}/src/main.rs:4"),
+        "clippy::len_zero",
+    );
+}
+
+#[test]
+fn a_listing_opted_out_of_rustfmt_with_a_reason_skips_it_and_one_without_fails() {
+    let book = Book::new();
+    book.edit(
+        &format!("{LISTING}/src/main.rs"),
+        "let cars = 3;",
+        "let cars=3 ;",
+    );
+    let opt_out = book.root().join(LISTING).join("rustfmt.toml");
+    std::fs::write(
+        &opt_out,
+        "# keeps the manuscript's layout\ndisable_all_formatting = true\n",
+    )
+    .unwrap();
+    let problems = book.lints();
+    assert!(problems.is_empty(), "{problems:?}");
+
+    std::fs::write(&opt_out, "disable_all_formatting = true\n").unwrap();
+    let problems = book.lints();
+    assert_problem(
+        &problems,
+        &format!("{LISTING}/rustfmt.toml"),
+        "needs a reason",
+    );
+}
+
+#[test]
+fn a_listing_opted_out_of_clippy_with_a_reason_skips_it_and_one_without_fails() {
+    let book = Book::new();
+    book.edit(
+        &format!("{LISTING}/src/main.rs"),
+        "let cars = 3;",
+        "let cars = 3;\n    let empty = vec![cars].len() == 0;\n    println!(\"{empty}\");",
+    );
+    book.edit(
+        &format!("{LISTING}/Cargo.toml"),
+        "[dependencies]",
+        "[package.metadata.listing.lints]\nclippy = \"shows len() == 0 on purpose\"\n\n[dependencies]",
+    );
+    let problems = book.lints();
+    assert!(problems.is_empty(), "{problems:?}");
+
+    book.edit(
+        &format!("{LISTING}/Cargo.toml"),
+        "\"shows len() == 0 on purpose\"",
+        "\" \"",
+    );
+    let problems = book.lints();
+    assert_problem(
+        &problems,
+        &format!("{LISTING}/Cargo.toml"),
+        "needs a reason",
+    );
+
+    book.edit(&format!("{LISTING}/Cargo.toml"), "clippy = ", "clipy = ");
+    let problems = book.lints();
+    assert_problem(&problems, &format!("{LISTING}/Cargo.toml"), "`clipy`");
+}
+
+#[test]
+fn a_listing_that_does_not_compile_on_purpose_is_not_given_to_clippy() {
+    // listing-01-02 fails with E0382 by design; it must still be formatted.
+    let book = Book::new();
+    let problems = book.lints();
+    assert!(problems.is_empty(), "{problems:?}");
+    book.edit(
+        "listings/ch01-tiny/listing-01-02/src/main.rs",
+        "let train = cars;",
+        "let train=cars;",
+    );
+    let problems = book.lints();
+    assert_problem(
+        &problems,
+        "listing-01-02/src/main.rs:3",
+        "not rustfmt-clean",
+    );
+}
+
+#[test]
+fn a_misspelled_word_in_the_prose_fails_unless_it_is_in_the_word_list() {
+    let book = Book::new();
+    book.edit(CHAPTER, "A listing:", "A listing that teh reader runs:");
+    let problems = check::spelling(book.root());
+    assert_problem(
+        &problems,
+        &format!("{CHAPTER}:8"),
+        "`teh` looks misspelled; expected `the`",
+    );
+    assert_problem(&problems, CHAPTER, "A listing that teh reader runs:");
+
+    std::fs::create_dir_all(book.root().join("tests")).unwrap();
+    std::fs::write(
+        book.root().join(xtask::spelling::WORD_LIST),
+        "[default.extend-words]\nteh = \"teh\"\n",
+    )
+    .unwrap();
+    let problems = check::spelling(book.root());
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+#[test]
+fn a_listing_without_a_run_button_fails() {
+    // All three listings, the two that fail on purpose too, are runnable.
+    let book = Book::new();
+    assert!(book.build().is_empty());
+    book.edit(
+        CHAPTER,
+        "```rust\n{{#rustdoc_include ../listings/ch01-tiny/listing-01-02",
+        "```rust,noplayground\n{{#rustdoc_include ../listings/ch01-tiny/listing-01-02",
+    );
+    let problems = book.build();
+    assert_problem(&problems, &format!("{CHAPTER}:22"), "no Run button");
 }

@@ -115,6 +115,7 @@ fn capitalised_words(n: u64) -> String {
 /// problems, one per sentence that no longer matches.
 fn mismatches(chapter: &str, output: &str) -> Vec<String> {
     let mut problems = Vec::new();
+    let footnote_marker = Regex::new(r"\[\^[\w-]+\]").unwrap();
     for quote in QUOTES {
         let Some(found) = Regex::new(quote.output).unwrap().captures(output) else {
             problems.push(format!(
@@ -138,7 +139,7 @@ fn mismatches(chapter: &str, output: &str) -> Vec<String> {
         };
         if !line.contains(&expected) {
             // Footnote markers are not part of the sentence.
-            let line = Regex::new(r"\[\^[\w-]+\]").unwrap().replace_all(line, "");
+            let line = footnote_marker.replace_all(line, "");
             let sentence = line
                 .split_inclusive(". ")
                 .find(|s| s.contains(quote.sentence))

@@ -5,7 +5,10 @@
 use std::path::Path;
 
 use crate::chapters::{Chapter, chapters};
-use crate::{Problem, book, coverage, figures, fragments, includes, listings, tools, web_links};
+use crate::{
+    Problem, book, coverage, figures, fragments, includes, lints, listings, runnable, spelling,
+    tools, web_links,
+};
 
 pub use crate::listings::Options as OutputSettings;
 
@@ -42,9 +45,22 @@ pub fn outputs(root: &Path, settings: &OutputSettings) -> Vec<Problem> {
     })
 }
 
+/// Every listing is rustfmt- and clippy-clean, or says why not; clippy
+/// builds in `target_dir`.
+pub fn lints(root: &Path, target_dir: &Path) -> Vec<Problem> {
+    lints::check(root, &listings::discover(root), target_dir)
+}
+
+/// The prose and the listings are spelled right (typos, with the book's
+/// own word list).
+pub fn spelling(root: &Path) -> Vec<Problem> {
+    spelling::check(root)
+}
+
 /// The book builds into `dest` (HTML and mdbook-linkcheck2), every
 /// `#fragment` link in it points at something, and every image exists, has
-/// alt text and sits in a captioned figure.
+/// alt text and sits in a captioned figure, and every Rust block has a Run
+/// button.
 pub fn build(root: &Path, dest: &Path) -> Vec<Problem> {
     with_chapters(root, |chapters| built(root, dest, &chapters))
 }
@@ -59,5 +75,6 @@ fn built(root: &Path, dest: &Path, chapters: &[Chapter]) -> Vec<Problem> {
     }
     let mut problems = fragments::check(&dest.join("html"), chapters);
     problems.extend(figures::check(&dest.join("html"), chapters));
+    problems.extend(runnable::check(&dest.join("html"), chapters));
     problems
 }

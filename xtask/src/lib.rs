@@ -10,10 +10,13 @@ pub mod figures;
 pub mod fragments;
 pub mod includes;
 pub mod linkcheck;
+pub mod lints;
 pub mod listings;
 pub mod normalize;
 pub mod problem;
+pub mod runnable;
 pub mod snippets;
+pub mod spelling;
 pub mod tools;
 pub mod web_links;
 

@@ -27,6 +27,9 @@ pub struct Listing {
     pub package: String,
     /// What it is declared to do, or what is wrong with the declaration.
     pub outcome: Result<Outcome, String>,
+    /// `[package.metadata.listing.lints]`: lint name → why it is skipped
+    /// (see `lints.rs`).
+    pub lint_opt_outs: toml::Table,
 }
 
 /// What a listing does, declared in its own `Cargo.toml`:
@@ -111,10 +114,16 @@ pub fn discover(root: &Path) -> Vec<Listing> {
                 .and_then(|p| p.get("name")?.as_str().map(str::to_string))
                 .unwrap_or_default();
             let outcome = outcome_of(&table);
+            let lint_opt_outs = table
+                .get("package")
+                .and_then(|p| p.get("metadata")?.get("listing")?.get("lints")?.as_table())
+                .cloned()
+                .unwrap_or_default();
             found.push(Listing {
                 dir,
                 package,
                 outcome,
+                lint_opt_outs,
             });
         }
     }

@@ -5,19 +5,32 @@ use std::path::PathBuf;
 use std::process::Command;
 
 pub struct Tool {
+    /// The crate `cargo install` takes.
     pub name: &'static str,
+    /// The program it installs.
+    pub binary: &'static str,
     pub version: &'static str,
 }
 
 pub const MDBOOK: Tool = Tool {
     name: "mdbook",
+    binary: "mdbook",
     version: "0.5.4",
 };
 /// The maintained fork of mdbook-linkcheck, which reads mdBook 0.5's render
 /// context (mdbook-linkcheck 0.7.7 cannot).
 pub const MDBOOK_LINKCHECK2: Tool = Tool {
     name: "mdbook-linkcheck2",
+    binary: "mdbook-linkcheck2",
     version: "0.13.0",
+};
+
+/// The spell checker for the prose: a list of common misspellings, so it
+/// has few false alarms; the book's own words are in tests/words.toml.
+pub const TYPOS: Tool = Tool {
+    name: "typos-cli",
+    binary: "typos",
+    version: "1.52.0",
 };
 
 /// The bin directory where `cargo install` puts tools: under
@@ -39,7 +52,7 @@ impl Tool {
         // Tests that need a tool run in parallel; one of them installs it.
         static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let _one_at_a_time = INSTALLING.lock().unwrap_or_else(|e| e.into_inner());
-        let exe = cargo_bin_dir().join(self.name);
+        let exe = cargo_bin_dir().join(self.binary);
         if self.installed_version(&exe) {
             return Ok(exe);
         }
