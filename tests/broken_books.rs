@@ -1,37 +1,101 @@
 //! Each check, fed a broken book, fails with a message that names the
-//! broken file. Each test copies the small book in tests/fixtures/tiny-book
-//! to a temporary directory and breaks one thing in the copy.
+//! broken file. Each test starts from the small book in
+//! tests/fixtures/tiny-book and breaks one thing in its own copy of it.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use xtask::Problem;
 use xtask::check::{self, OutputSettings};
 
-/// A throwaway copy of the tiny book.
+/// A copy of the tiny book, one per test. The copy lives in cargo's
+/// target directory under the test's name and is kept between runs, with
+/// what cargo, clippy and mdBook built in it: a file is written only when
+/// its content changes, so a second `cargo test` rebuilds nothing.
 struct Book {
-    dir: tempfile::TempDir,
+    dir: PathBuf,
+    /// The book as the test wants it: path (relative) → content.
+    files: RefCell<BTreeMap<PathBuf, Vec<u8>>>,
 }
+
+/// Made in the copy by the checks, not part of the book.
+const GENERATED: [&str; 3] = ["target", "book", "Cargo.lock"];
 
 impl Book {
     fn new() -> Book {
-        let dir = tempfile::tempdir().unwrap();
+        // libtest runs each test on a thread named after it.
+        let test = std::thread::current()
+            .name()
+            .unwrap_or("main")
+            .replace("::", "-");
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("broken-books")
+            .join(test);
         let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-book");
-        copy_dir(&fixture, dir.path());
-        Book { dir }
+        let mut files = BTreeMap::new();
+        read_tree(&fixture, Path::new(""), &mut files);
+        Book {
+            dir,
+            files: RefCell::new(files),
+        }
     }
 
+    /// The copy, brought up to date with the test's changes.
     fn root(&self) -> &Path {
-        self.dir.path()
+        let files = self.files.borrow();
+        std::fs::create_dir_all(&self.dir).unwrap();
+        let mut there = BTreeMap::new();
+        read_tree(&self.dir, Path::new(""), &mut there);
+        for (rel, content) in files.iter() {
+            if there.get(rel) != Some(content) {
+                let path = self.dir.join(rel);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, content).unwrap();
+            }
+        }
+        for rel in there.keys().filter(|rel| !files.contains_key(*rel)) {
+            std::fs::remove_file(self.dir.join(rel)).unwrap();
+        }
+        remove_empty_dirs(&self.dir);
+        &self.dir
     }
 
     /// Replaces `from` (which must be there) with `to` in one file.
     fn edit(&self, file: &str, from: &str, to: &str) -> &Self {
-        let path = self.root().join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
+        let mut files = self.files.borrow_mut();
+        let content = files
+            .get_mut(Path::new(file))
+            .unwrap_or_else(|| panic!("the tiny book has no {file}"));
+        let text = String::from_utf8(content.clone()).unwrap();
         assert!(text.contains(from), "{file} has no {from:?}");
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        *content = text.replacen(from, to, 1).into_bytes();
         self
+    }
+
+    fn write(&self, file: &str, content: &str) {
+        self.files
+            .borrow_mut()
+            .insert(PathBuf::from(file), content.as_bytes().to_vec());
+    }
+
+    fn remove(&self, file: &str) {
+        assert!(self.files.borrow_mut().remove(Path::new(file)).is_some());
+    }
+
+    /// Copies every file under directory `from` to the same place under `to`.
+    fn copy_dir(&self, from: &str, to: &str) {
+        let mut files = self.files.borrow_mut();
+        let copies: Vec<(PathBuf, Vec<u8>)> = files
+            .iter()
+            .filter_map(|(rel, content)| {
+                let rest = rel.strip_prefix(from).ok()?;
+                Some((Path::new(to).join(rest), content.clone()))
+            })
+            .collect();
+        assert!(!copies.is_empty(), "the tiny book has no {from}");
+        files.extend(copies);
     }
 
     fn outputs(&self, time_limit: Duration) -> Vec<Problem> {
@@ -52,14 +116,29 @@ impl Book {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target: PathBuf = to.join(entry.file_name());
+/// Every file under `dir` (but what the checks generate), by path relative
+/// to the book's root.
+fn read_tree(dir: &Path, rel: &Path, into: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = entry.file_name();
+        if rel.as_os_str().is_empty() && GENERATED.iter().any(|g| name == *g) {
+            continue;
+        }
+        let rel = rel.join(&name);
         if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
+            read_tree(&entry.path(), &rel, into);
         } else {
-            std::fs::copy(entry.path(), target).unwrap();
+            into.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+}
+
+fn remove_empty_dirs(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() && !GENERATED.iter().any(|g| entry.file_name() == *g) {
+            remove_empty_dirs(&path);
+            let _ = std::fs::remove_dir(&path); // only if it is empty now
         }
     }
 }
@@ -172,7 +251,7 @@ fn an_include_of_a_missing_file_fails() {
 #[test]
 fn a_summary_entry_whose_file_is_missing_fails() {
     let book = Book::new();
-    std::fs::remove_file(book.root().join("src/ch02-other.md")).unwrap();
+    book.remove("src/ch02-other.md");
     assert_problem(
         &check::includes(book.root()),
         "src/SUMMARY.md",
@@ -227,10 +306,7 @@ fn a_broken_fragment_fails() {
 #[test]
 fn a_listing_no_chapter_shows_fails() {
     let book = Book::new();
-    copy_dir(
-        &book.root().join(LISTING),
-        &book.root().join("listings/ch01-tiny/listing-01-09"),
-    );
+    book.copy_dir(LISTING, "listings/ch01-tiny/listing-01-09");
     book.edit(
         "listings/ch01-tiny/listing-01-09/Cargo.toml",
         "listing-01-01",
@@ -473,16 +549,15 @@ fn a_listing_opted_out_of_rustfmt_with_a_reason_skips_it_and_one_without_fails()
         "let cars = 3;",
         "let cars=3 ;",
     );
-    let opt_out = book.root().join(LISTING).join("rustfmt.toml");
-    std::fs::write(
+    let opt_out = format!("{LISTING}/rustfmt.toml");
+    book.write(
         &opt_out,
         "# keeps the manuscript's layout\ndisable_all_formatting = true\n",
-    )
-    .unwrap();
+    );
     let problems = book.lints();
     assert!(problems.is_empty(), "{problems:?}");
 
-    std::fs::write(&opt_out, "disable_all_formatting = true\n").unwrap();
+    book.write(&opt_out, "disable_all_formatting = true\n");
     let problems = book.lints();
     assert_problem(
         &problems,
@@ -555,12 +630,10 @@ fn a_misspelled_word_in_the_prose_fails_unless_it_is_in_the_word_list() {
     );
     assert_problem(&problems, CHAPTER, "A listing that teh reader runs:");
 
-    std::fs::create_dir_all(book.root().join("tests")).unwrap();
-    std::fs::write(
-        book.root().join(xtask::spelling::WORD_LIST),
+    book.write(
+        xtask::spelling::WORD_LIST,
         "[default.extend-words]\nteh = \"teh\"\n",
-    )
-    .unwrap();
+    );
     let problems = check::spelling(book.root());
     assert!(problems.is_empty(), "{problems:?}");
 }
