@@ -17,7 +17,10 @@ usage: cargo xtask <command>
                       output.txt (review the change with git diff); BOOK_DIR
                       is another book, e.g. tests/fixtures/tiny-book
   new-listing CHAPTER add the next listing to listings/CHAPTER/
-  install-tools       install the pinned mdbook and mdbook-linkcheck2
+  install-tools       install the pinned mdbook, mdbook-linkcheck2 and typos
+  page-weight         build the book, and a default mdBook build of the same
+                      chapters, and print what each page downloads (benchmark;
+                      needs node, chromium and `npm ci --prefix tests/browser`)
 ";
 
 fn main() -> ExitCode {
@@ -36,7 +39,11 @@ fn main() -> ExitCode {
                 "name the chapter directory under listings/\n\n{USAGE}"
             )),
         },
-        Some("install-tools") => install_tools().map(|_| ()),
+        Some("install-tools") => xtask::tools::TYPOS
+            .ensure()
+            .and(install_tools())
+            .map(|_| ()),
+        Some("page-weight") => page_weight(&root),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -74,6 +81,71 @@ fn mdbook(root: &Path, command: &str, args: &[String]) -> Result<(), String> {
     } else {
         Err(format!("mdbook {command} failed ({status})"))
     }
+}
+
+/// The page-weight benchmark: this book against a default mdBook build (the
+/// same chapters and listings, a book.toml with nothing but the title and
+/// the edition), measured in Chromium by benches/page-weight/weight.mjs.
+fn page_weight(root: &Path) -> Result<(), String> {
+    mdbook(root, "build", &[])?;
+    let work = root.join("target/page-weight");
+    let plain = work.join("default-book");
+    let _ = std::fs::remove_dir_all(&work);
+    for dir in ["src", "listings"] {
+        copy_tree(&root.join(dir), &plain.join(dir)).map_err(|e| format!("copying {dir}/: {e}"))?;
+    }
+    std::fs::write(
+        plain.join("book.toml"),
+        "[book]\ntitle = \"Coding by Hand: Rust\"\nsrc = \"src\"\n\n[rust]\nedition = \"2024\"\n",
+    )
+    .map_err(|e| e.to_string())?;
+    let html = work.join("default-html");
+    let status = Command::new(MDBOOK.ensure()?)
+        .args(["build", "--dest-dir"])
+        .arg(&html)
+        .current_dir(&plain)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("the default mdBook build failed".into());
+    }
+    if !root.join("tests/browser/node_modules").exists() {
+        run(Command::new("npm")
+            .args(["ci", "--prefix", "tests/browser", "--no-audit", "--no-fund"])
+            .current_dir(root))?;
+    }
+    run(Command::new("node")
+        .arg("benches/page-weight/weight.mjs")
+        .arg("book/html")
+        .arg(&html)
+        .current_dir(root))
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not run {:?}: {e}", cmd.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{:?} failed ({status})", cmd.get_program()))
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.file_name() == "target" {
+            continue;
+        }
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
 }
 
 fn bless(root: &Path) -> Result<(), String> {

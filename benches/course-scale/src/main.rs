@@ -86,6 +86,7 @@ fn main() {
 
     timed_test("cold `cargo test` (empty target dir)", &[]);
     timed_test("warm `cargo test`, nothing changed", &[]);
+    timed_test("warm again, nothing changed", &[]);
     timed_test(
         "warm, skeptic's binary cache off",
         &[("SKEPTIC_NO_BINARY_CACHE", "1")],

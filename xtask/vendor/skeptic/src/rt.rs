@@ -529,6 +529,25 @@ pub(crate) fn rustc_command() -> String {
     env::var("RUSTC").unwrap_or_else(|_| String::from("rustc"))
 }
 
+// PATCH (Coding by Hand): starting a program that was written a moment ago
+// can fail with ETXTBSY ("Text file busy") when tests run in parallel: another
+// test thread forked while the file was still open for writing (the binary
+// cache's copy), and its child holds that descriptor until it execs. The
+// descriptor goes away within milliseconds, so try again a few times.
+fn spawn_retrying_busy(command: &mut Command) -> std::io::Result<std::process::Child> {
+    const ETXTBSY: i32 = 26;
+    let mut tries = 0;
+    loop {
+        match command.spawn() {
+            Err(e) if e.raw_os_error() == Some(ETXTBSY) && cfg!(unix) && tries < 50 => {
+                tries += 1;
+                thread::sleep(std::time::Duration::from_millis(20));
+            }
+            result => return result,
+        }
+    }
+}
+
 // PATCH (Coding by Hand): a failure is reported in one short line. Upstream
 // prints the whole rustc command line (hundreds of --extern flags), which
 // buries the diagnostic that rustc already wrote to stderr. A time limit, if
@@ -537,7 +556,8 @@ fn capture(mut command: Command, what: &str, limit: Option<std::time::Duration>)
     use std::io::Read;
     use std::process::Stdio;
     let program = command.get_program().to_string_lossy().into_owned();
-    let mut child = match command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() {
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = match spawn_retrying_busy(&mut command) {
         Ok(child) => child,
         Err(e) => {
             return Captured {

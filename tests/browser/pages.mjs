@@ -1,0 +1,113 @@
+// Every page of the built book, in each of mdBook's five themes, in headless
+// Chromium with only 127.0.0.1 reachable: no request leaves the page's
+// origin on load, nothing is logged as a console error or thrown, and
+// axe-core finds no violation. Chapter pages are also checked in the states
+// a reader puts them in: search open with results, theme menu open, keyboard
+// help open, sidebar open at phone width, and a listing run (playground
+// mocked) with its hidden lines shown. Prints one line per page and state;
+// exits 1 on any problem.
+//
+//   node tests/browser/pages.mjs BOOK_HTML_DIR
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import { readdir } from 'node:fs/promises';
+import { serve, launchArgs } from './serve.mjs';
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve('axe-core/axe.min.js');
+const [root = 'book/html'] = process.argv.slice(2);
+const themes = ['light', 'rust', 'coal', 'navy', 'ayu'];
+// ONLY_PAGE=name.html checks just that page (self-test.mjs uses it).
+const pages = (await readdir(root)).filter((f) => f.endsWith('.html'))
+  .filter((f) => !process.env.ONLY_PAGE || f === process.env.ONLY_PAGE).sort();
+// Pages that show chapter text (not the 404 page, the printable page or the
+// sidebar's no-script fallback) are also checked in the reader's states.
+const chapters = pages.filter((p) => !['404.html', 'print.html', 'toc.html'].includes(p));
+const { server, base } = await serve(root);
+const browser = await chromium.launch(launchArgs);
+let problems = 0;
+
+async function check(pageName, theme, width, state) {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const offOrigin = [];
+  await context.route((url) => !url.href.startsWith(base), (route) => {
+    const url = route.request().url();
+    if (state === 'run' && url.startsWith('https://play.rust-lang.org/')) {
+      return route.fulfill({ contentType: 'application/json', headers: { 'access-control-allow-origin': '*' },
+        body: JSON.stringify({ result: 'mocked playground output\n', success: true }) });
+    }
+    offOrigin.push(`${route.request().method()} ${url}`);
+    return route.abort('internetdisconnected');
+  });
+  await context.addInitScript((t) => localStorage.setItem('mdbook-theme', t), theme);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    if (r.url().startsWith(base)) errors.push(`failed to load ${r.url().slice(base.length)}`);
+  });
+  page.on('response', (r) => {
+    if (r.url().startsWith(base) && r.status() >= 400) errors.push(`${r.status()} for ${r.url().slice(base.length)}`);
+  });
+  await page.goto(base + pageName, { waitUntil: 'load' });
+  await page.waitForLoadState('networkidle');
+  if (state === 'search') {
+    await page.keyboard.press('s');
+    await page.keyboard.type('rust');
+    await page.waitForSelector('#mdbook-searchresults li', { timeout: 5000 });
+  } else if (state === 'themes') {
+    await page.click('#mdbook-theme-toggle');
+  } else if (state === 'sidebar') {
+    await page.click('#mdbook-menu-bar .left-buttons > :first-child');
+    await page.waitForTimeout(600);
+  } else if (state === 'help') {
+    await page.keyboard.press('?');
+  } else if (state === 'run') {
+    const pre = page.locator('pre.playground').first();
+    await pre.locator('.play-button').click();
+    await pre.locator('code.result').filter({ hasText: 'mocked' }).waitFor({ timeout: 5000 });
+    const eye = pre.locator('button[title="Show hidden lines"]');
+    if (await eye.count()) await eye.click();
+    await pre.locator('.play-button').focus(); // shows the listing's buttons
+  }
+  await page.addScriptTag({ path: axePath });
+  const { violations } = await page.evaluate(() => window.axe.run(document));
+  const found = [
+    ...offOrigin.map((r) => `request leaves the origin: ${r}`),
+    ...errors,
+    ...violations.flatMap((v) => v.nodes.map((n) =>
+      `axe ${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 160)}`)),
+  ];
+  problems += found.length;
+  console.log(`${found.length ? 'FAIL' : 'ok  '} ${pageName} ${theme} ${width}px ${state}`);
+  for (const f of found) console.log(`       ${f}`);
+  await context.close();
+}
+
+for (const pageName of pages) {
+  for (const theme of themes) {
+    await check(pageName, theme, 1280, 'load');
+    if (!chapters.includes(pageName)) continue;
+    await check(pageName, theme, 375, 'load');
+  }
+}
+const withListings = [];
+for (const pageName of chapters) {
+  const context = await browser.newContext();
+  await context.route((url) => !url.href.startsWith(base), (r) => r.abort());
+  const page = await context.newPage();
+  await page.goto(base + pageName);
+  if (await page.locator('pre.playground').count()) withListings.push(pageName);
+  await context.close();
+}
+for (const theme of themes) {
+  const pageName = withListings[0] ?? chapters[0];
+  for (const state of ['search', 'themes', 'help']) await check(pageName, theme, 1280, state);
+  await check(pageName, theme, 375, 'sidebar');
+  for (const p of withListings) await check(p, theme, 1280, 'run');
+}
+await browser.close();
+server.close();
+console.log(problems ? `${problems} problem(s)` : 'every page: no off-origin request, no console error, no axe violation');
+process.exit(problems ? 1 : 0);

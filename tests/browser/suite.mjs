@@ -1,0 +1,32 @@
+// The browser suite: runs each check on the built book in Debian's Chromium,
+// headless (playwright-core, with executablePath set to the system browser),
+// and fails if any of them failed.
+//
+//   node tests/browser/suite.mjs BOOK_HTML_DIR [SCREENSHOT_DIR]
+//
+//   pages.mjs        every page x every theme: no off-origin request, no
+//                    console error, no axe-core violation
+//   behaviour.mjs    Run (playground mocked), copy, search, hidden lines,
+//                    theme, sidebar, skip link, keyboard, print
+//   contrast.mjs     contrast axe cannot measure (icons, the Output label)
+//   screenshots.mjs  figures load, nothing overflows, PNGs of every theme
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const [root = 'book/html', shots = 'target/screenshots'] = process.argv.slice(2);
+const runs = [
+  ['pages.mjs', root],
+  ['behaviour.mjs', root],
+  ['contrast.mjs', root],
+  ['screenshots.mjs', root, shots],
+];
+const failed = [];
+for (const [script, ...args] of runs) {
+  console.log(`\n== ${script} ${args.join(' ')}`);
+  const { status } = spawnSync(process.execPath, [join(here, script), ...args], { stdio: 'inherit' });
+  if (status !== 0) failed.push(script);
+}
+console.log(failed.length ? `\nbrowser suite: FAILED in ${failed.join(', ')}` : '\nbrowser suite: all passed');
+process.exit(failed.length ? 1 : 0);
