@@ -43,7 +43,7 @@ for (const b of breakages) {
   if (broken === html) throw new Error(`could not break the page: ${b.what}`);
   await writeFile(page, broken);
   const run = spawnSync(process.execPath, [join(here, b.script), dir], {
-    encoding: 'utf8', env: { ...process.env, ONLY_PAGE: chapter } });
+    encoding: 'utf8', env: { ...process.env, ONLY_PAGE: chapter, ONLY_THEME: 'light' } });
   const caught = run.status === 1 && run.stdout.includes(b.says);
   if (!caught) letThrough++;
   console.log(`${caught ? 'ok  ' : 'FAIL'} ${b.script} catches ${b.what}${caught ? '' : ` (exit ${run.status}; expected "${b.says}")`}`);
