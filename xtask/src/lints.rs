@@ -156,17 +156,23 @@ fn rustfmt(root: &Path, listings: &[&Listing]) -> Vec<Problem> {
         })
         .collect::<Vec<_>>();
     if problems.is_empty() && !output.status.success() {
-        return vec![Problem::new(
-            "Cargo.toml",
-            None,
-            format!(
-                "cargo fmt could not check the listings (is rustfmt installed? \
-                 `rustup component add rustfmt`):\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            ),
-        )];
+        return vec![could_not_run("rustfmt", &output)];
     }
     problems
+}
+
+/// `cargo fmt` or `cargo clippy` failed without a finding: the tool is
+/// missing, or cargo could not read the workspace.
+fn could_not_run(component: &str, output: &std::process::Output) -> Problem {
+    Problem::new(
+        "Cargo.toml",
+        None,
+        format!(
+            "{component} could not check the listings (is it installed? \
+             `rustup component add {component}`):\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
 }
 
 /// rustfmt's `--check` report: `Diff in FILE:LINE:` and the diff under it.
@@ -267,15 +273,7 @@ fn clippy(root: &Path, listings: &[&Listing], target_dir: &Path) -> Vec<Problem>
         );
     }
     if problems.is_empty() && !output.status.success() {
-        return vec![Problem::new(
-            "Cargo.toml",
-            None,
-            format!(
-                "cargo clippy could not check the listings (is clippy installed? \
-                 `rustup component add clippy`):\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            ),
-        )];
+        return vec![could_not_run("clippy", &output)];
     }
     problems
 }
