@@ -23,10 +23,9 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::Problem;
-use crate::listings::{Listing, Outcome};
+use crate::listings::{Listing, Outcome, cargo_on};
 
 /// The file in a listing's directory that turns rustfmt off for it.
 pub const RUSTFMT_OPT_OUT: &str = "rustfmt.toml";
@@ -113,17 +112,9 @@ pub fn check(root: &Path, listings: &[Listing], target_dir: &Path) -> Vec<Proble
     problems
 }
 
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-}
-
 /// `cargo fmt --check`, one problem per place rustfmt would change.
 fn rustfmt(root: &Path, listings: &[&Listing]) -> Vec<Problem> {
-    let mut cmd = cargo();
-    cmd.current_dir(root).args(["fmt", "--check"]);
-    for listing in listings {
-        cmd.arg("--package").arg(&listing.package);
-    }
+    let mut cmd = cargo_on(root, &["fmt", "--check"], listings);
     let output = match cmd.args(["--", "--color", "never"]).output() {
         Ok(output) => output,
         Err(e) => {
@@ -219,14 +210,12 @@ fn parse_rustfmt_diffs(report: &str) -> Vec<(PathBuf, usize, String)> {
 
 /// `cargo clippy -- -D warnings`, one problem per lint, at its line.
 fn clippy(root: &Path, listings: &[&Listing], target_dir: &Path) -> Vec<Problem> {
-    let mut cmd = cargo();
-    cmd.current_dir(root)
-        .args(["clippy", "--quiet", "--keep-going", "--message-format=json"])
-        .arg("--target-dir")
-        .arg(target_dir);
-    for listing in listings {
-        cmd.arg("--package").arg(&listing.package);
-    }
+    let mut cmd = cargo_on(
+        root,
+        &["clippy", "--quiet", "--keep-going", "--message-format=json"],
+        listings,
+    );
+    cmd.arg("--target-dir").arg(target_dir);
     let output = match cmd.args(["--", "-D", "warnings"]).output() {
         Ok(output) => output,
         Err(e) => {

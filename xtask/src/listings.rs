@@ -314,16 +314,14 @@ fn build(
     listings: &[&Listing],
     target_dir: &Path,
 ) -> Result<BTreeMap<String, Built>, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(root)
-        .args(["build", "--quiet", "--keep-going", "--message-format=json"])
-        .arg("--target-dir")
-        .arg(target_dir);
-    for listing in listings {
-        cmd.arg("--package").arg(&listing.package);
-    }
+    let mut cmd = cargo_on(
+        root,
+        &["build", "--quiet", "--keep-going", "--message-format=json"],
+        listings,
+    );
     let output = cmd
+        .arg("--target-dir")
+        .arg(target_dir)
         .output()
         .map_err(|e| format!("could not run cargo: {e}"))?;
     let mut built: BTreeMap<String, Built> = listings
@@ -371,6 +369,17 @@ fn build(
         ));
     }
     Ok(built)
+}
+
+/// `cargo ARGS --package …` for the given listings, run in the book's root
+/// (the cargo that runs the tests, when there is one).
+pub(crate) fn cargo_on(root: &Path, args: &[&str], listings: &[&Listing]) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root).args(args);
+    for listing in listings {
+        cmd.arg("--package").arg(&listing.package);
+    }
+    cmd
 }
 
 /// The package name in a cargo JSON message's `package_id`.
