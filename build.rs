@@ -18,7 +18,7 @@ fn main() {
     // Markdown files of the harness's own, with blocks that test skeptic itself.
     let extra = markdown_in(&root, Path::new("tests/skeptic"));
     let generated = out_dir.join("skeptic-tests.rs");
-    let snippets = match xtask::snippets::write_for_skeptic(
+    let snippets = match harness::snippets::write_for_skeptic(
         &root,
         &extra,
         &out_dir.join("snippets"),
@@ -37,7 +37,7 @@ fn main() {
     let files: Vec<&Path> = snippets.iter().map(|s| s.markdown.as_path()).collect();
     skeptic::generate_doc_tests(&files);
     let text = std::fs::read_to_string(&generated).unwrap();
-    let annotated = xtask::snippets::annotate(&text, &snippets).unwrap_or_else(|e| panic!("{e}"));
+    let annotated = harness::snippets::annotate(&text, &snippets).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(&generated, annotated).unwrap();
 }
 

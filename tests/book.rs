@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use xtask::check::{self, OutputSettings};
-use xtask::listings::TIME_LIMIT;
-use xtask::problem::report;
+use harness::check::{self, OutputSettings};
+use harness::listings::TIME_LIMIT;
+use harness::problem::report;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -21,7 +21,7 @@ impl std::fmt::Debug for Problems {
     }
 }
 
-fn no_problems(problems: Vec<xtask::Problem>) -> Result<(), Problems> {
+fn no_problems(problems: Vec<harness::Problem>) -> Result<(), Problems> {
     report(problems).map_err(Problems)
 }
 
@@ -76,7 +76,7 @@ fn the_time_limit_is_within_30_seconds() {
 /// mdBook they must be made again, or the book would mix two versions.
 #[test]
 fn theme_files_that_replace_mdbooks_were_made_for_the_pinned_mdbook() -> Result<(), Problems> {
-    let version = format!("mdBook {}", xtask::tools::MDBOOK.version);
+    let version = format!("mdBook {}", harness::tools::MDBOOK.version);
     let mut problems = Vec::new();
     for file in [
         "theme/highlight.js",
@@ -88,7 +88,7 @@ fn theme_files_that_replace_mdbooks_were_made_for_the_pinned_mdbook() -> Result<
         let text = std::fs::read_to_string(root().join(file)).unwrap_or_default();
         let first = text.lines().next().unwrap_or_default();
         if !first.contains(&version) {
-            problems.push(xtask::Problem::new(
+            problems.push(harness::Problem::new(
                 file,
                 Some(1),
                 format!(

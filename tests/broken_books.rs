@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use xtask::Problem;
-use xtask::check::{self, OutputSettings};
+use harness::Problem;
+use harness::check::{self, OutputSettings};
 
 /// A copy of the tiny book, one per test. The copy lives in cargo's
 /// target directory under the test's name and is kept between runs, with
@@ -484,7 +484,7 @@ fn an_outcome_that_is_not_known_fails() {
 fn blocks_that_fail_on_purpose_are_not_given_to_skeptic() {
     let book = Book::new();
     let out = tempfile::tempdir().unwrap();
-    let snippets = xtask::snippets::write_for_skeptic(book.root(), &[], out.path()).unwrap();
+    let snippets = harness::snippets::write_for_skeptic(book.root(), &[], out.path()).unwrap();
     let origins: Vec<&str> = snippets.iter().map(|s| s.origin.as_str()).collect();
     assert_eq!(origins.len(), 1, "{origins:?}");
     assert!(origins[0].contains("listing-01-01"), "{origins:?}");
@@ -494,7 +494,7 @@ fn blocks_that_fail_on_purpose_are_not_given_to_skeptic() {
         "```rust\n{{#rustdoc_include ../listings/ch01-tiny/listing-01-01",
         "```rust,should_panic\n{{#rustdoc_include ../listings/ch01-tiny/listing-01-01",
     );
-    let refused = xtask::snippets::write_for_skeptic(book.root(), &[], out.path())
+    let refused = harness::snippets::write_for_skeptic(book.root(), &[], out.path())
         .err()
         .unwrap();
     assert!(
@@ -631,7 +631,7 @@ fn a_misspelled_word_in_the_prose_fails_unless_it_is_in_the_word_list() {
     assert_problem(&problems, CHAPTER, "A listing that teh reader runs:");
 
     book.write(
-        xtask::spelling::WORD_LIST,
+        harness::spelling::WORD_LIST,
         "[default.extend-words]\nteh = \"teh\"\n",
     );
     let problems = check::spelling(book.root());

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use xtask::normalize::normalize;
+use harness::normalize::normalize;
 
 #[test]
 fn each_rule() {

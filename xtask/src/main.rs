@@ -3,48 +3,62 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use xtask::check::{self, OutputSettings};
-use xtask::listings::{EXPECTED_OUTPUT, TIME_LIMIT};
-use xtask::tools::{MDBOOK, MDBOOK_LINKCHECK2};
+use clap::{Parser, Subcommand};
+use harness::check::{self, OutputSettings};
+use harness::listings::{EXPECTED_OUTPUT, TIME_LIMIT};
+use harness::tools::MDBOOK;
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+/// The author's commands for the book. See README.md, "Writing the book".
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
 
-  serve [ARGS]        serve the book with live reload (mdbook serve ARGS);
-                      installs the pinned mdbook and mdbook-linkcheck2 first
-  build               build the HTML into book/, with link checking
-  bless [BOOK_DIR]    run every listing and write what it prints into its
-                      output.txt (review the change with git diff); BOOK_DIR
-                      is another book, e.g. tests/fixtures/tiny-book
-  new-listing CHAPTER add the next listing to listings/CHAPTER/
-  install-tools       install the pinned mdbook, mdbook-linkcheck2 and typos
-  page-weight         build the book, and a default mdBook build of the same
-                      chapters, and print what each page downloads (benchmark;
-                      needs node, chromium and `npm ci --prefix tests/browser`)
-";
+#[derive(Subcommand)]
+enum Task {
+    /// Serve the book with live reload (`mdbook serve ARGS`), installing the
+    /// pinned mdbook first.
+    Serve {
+        /// Passed on to `mdbook serve`, e.g. `--open`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Build the HTML into book/html/, with link checking.
+    Build,
+    /// Run every listing and write what it prints into its output.txt
+    /// (review the change with `git diff listings/`).
+    Bless {
+        /// Another book to bless, e.g. tests/fixtures/tiny-book.
+        book_dir: Option<PathBuf>,
+    },
+    /// Add the next listing to listings/CHAPTER/.
+    NewListing {
+        /// The chapter's directory under listings/, e.g. ch02-guessing-game.
+        chapter: String,
+    },
+    /// Install the pinned mdbook (what `serve` runs).
+    InstallTools,
+    /// Build the book and a default mdBook build of the same chapters, and
+    /// print what each page downloads (a benchmark; needs node, chromium and
+    /// `npm ci --prefix tests/browser`).
+    PageWeight,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cli = Cli::parse();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .to_path_buf();
-    let result = match args.first().map(String::as_str) {
-        Some("serve") => mdbook(&root, "serve", &args[1..]),
-        Some("build") => mdbook(&root, "build", &args[1..]),
-        Some("bless") => bless(&args.get(1).map_or(root.clone(), |dir| root.join(dir))),
-        Some("new-listing") => match args.get(1) {
-            Some(chapter) => new_listing(&root, chapter),
-            None => Err(format!(
-                "name the chapter directory under listings/\n\n{USAGE}"
-            )),
-        },
-        Some("install-tools") => xtask::tools::TYPOS
-            .ensure()
-            .and(install_tools())
-            .map(|_| ()),
-        Some("page-weight") => page_weight(&root),
-        _ => Err(USAGE.to_string()),
+    let result = match cli.command {
+        Task::Serve { args } => mdbook(&root, "serve", &args),
+        Task::Build => build(&root),
+        Task::Bless { book_dir } => bless(&book_dir.map_or(root.clone(), |dir| root.join(dir))),
+        Task::NewListing { chapter } => new_listing(&root, &chapter),
+        Task::InstallTools => install_tools().map(|_| ()),
+        Task::PageWeight => page_weight(&root),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -56,24 +70,26 @@ fn main() -> ExitCode {
 }
 
 fn install_tools() -> Result<PathBuf, String> {
-    MDBOOK_LINKCHECK2.ensure()?;
     MDBOOK.ensure()
 }
 
-/// Runs the pinned mdbook; its renderers include mdbook-linkcheck2, which
-/// it finds beside it in cargo's bin directory.
+/// Builds the book into book/ with mdBook's own crates, link checking
+/// included, as `cargo test` does.
+fn build(root: &Path) -> Result<(), String> {
+    harness::problem::report(check::build(root, &root.join("book")))?;
+    eprintln!("Built the book into book/html/.");
+    Ok(())
+}
+
+/// Runs the pinned mdbook (`mdbook serve` lives only in its binary). Its
+/// `linkcheck2` renderer is optional in book.toml, so it is skipped here:
+/// `cargo test` checks the links.
 fn mdbook(root: &Path, command: &str, args: &[String]) -> Result<(), String> {
     let exe = install_tools()?;
-    let bin_dir = exe.parent().unwrap();
-    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-    ))
-    .map_err(|e| e.to_string())?;
     let status = Command::new(&exe)
         .arg(command)
         .args(args)
         .current_dir(root)
-        .env("PATH", path)
         .status()
         .map_err(|e| format!("could not run {}: {e}", exe.display()))?;
     if status.success() {
@@ -87,7 +103,7 @@ fn mdbook(root: &Path, command: &str, args: &[String]) -> Result<(), String> {
 /// same chapters and listings, a book.toml with nothing but the title and
 /// the edition), measured in Chromium by benches/page-weight/weight.mjs.
 fn page_weight(root: &Path) -> Result<(), String> {
-    mdbook(root, "build", &[])?;
+    build(root)?;
     let work = root.join("target/page-weight");
     let plain = work.join("default-book");
     let _ = std::fs::remove_dir_all(&work);
@@ -100,15 +116,7 @@ fn page_weight(root: &Path) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     let html = work.join("default-html");
-    let status = Command::new(MDBOOK.ensure()?)
-        .args(["build", "--dest-dir"])
-        .arg(&html)
-        .current_dir(&plain)
-        .status()
-        .map_err(|e| e.to_string())?;
-    if !status.success() {
-        return Err("the default mdBook build failed".into());
-    }
+    harness::book::build_default(&plain, &html).map_err(|p| p.to_string())?;
     if !root.join("tests/browser/node_modules").exists() {
         run(Command::new("npm")
             .args(["ci", "--prefix", "tests/browser", "--no-audit", "--no-fund"])
@@ -154,7 +162,7 @@ fn bless(root: &Path) -> Result<(), String> {
         time_limit: TIME_LIMIT,
         bless: true,
     };
-    xtask::problem::report(check::outputs(root, &settings))?;
+    harness::problem::report(check::outputs(root, &settings))?;
     eprintln!(
         "Every listing's {EXPECTED_OUTPUT} now holds what it prints. Review with `git diff listings/`."
     );

@@ -7,14 +7,16 @@ use std::path::Path;
 
 /// What the harness needs, relative to the book's root. Lesson 1's own
 /// prose-number test is left out: the synthetic course has no lesson 1.
-const HARNESS: [&str; 8] = [
+const HARNESS: [&str; 10] = [
     "Cargo.toml",
     "Cargo.lock",
     "build.rs",
     "book.toml",
     ".cargo",
     "theme",
+    "harness",
     "xtask",
+    "vendor",
     "tests",
 ];
 const SKIPPED: [&str; 4] = ["target", "node_modules", "browser", "lesson_01_numbers.rs"];
@@ -30,7 +32,10 @@ pub fn copy_harness(repo: &Path, to: &Path) {
         .lines()
         .map(|line| {
             if line.starts_with("members = ") {
-                "members = [\"xtask\", \"listings/*/*\"]\n".to_string()
+                "members = [\"harness\", \"xtask\", \"vendor/skeptic\", \"listings/*/*\"]\n"
+                    .to_string()
+            } else if line.starts_with("default-members = ") {
+                "default-members = [\".\"]\n".to_string()
             } else {
                 format!("{line}\n")
             }

@@ -1,5 +1,7 @@
-//! The pinned command-line tools, installed with `cargo install --locked` on
-//! first use.
+//! The pinned command-line tool that `cargo xtask serve` runs, installed
+//! with `cargo install --locked` on first use. (Link checking and spelling
+//! need no binary: `cargo test` runs mdbook-linkcheck2 and typos through
+//! their libraries, pinned in harness/Cargo.toml.)
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -17,22 +19,6 @@ pub const MDBOOK: Tool = Tool {
     binary: "mdbook",
     version: "0.5.4",
 };
-/// The maintained fork of mdbook-linkcheck, which reads mdBook 0.5's render
-/// context (mdbook-linkcheck 0.7.7 cannot).
-pub const MDBOOK_LINKCHECK2: Tool = Tool {
-    name: "mdbook-linkcheck2",
-    binary: "mdbook-linkcheck2",
-    version: "0.13.0",
-};
-
-/// The spell checker for the prose: a list of common misspellings, so it
-/// has few false alarms; the book's own words are in tests/words.toml.
-pub const TYPOS: Tool = Tool {
-    name: "typos-cli",
-    binary: "typos",
-    version: "1.52.0",
-};
-
 /// The bin directory where `cargo install` puts tools: under
 /// `CARGO_INSTALL_ROOT`, else `CARGO_HOME`, else `~/.cargo`.
 fn cargo_bin_dir() -> PathBuf {

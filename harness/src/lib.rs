@@ -1,6 +1,7 @@
-//! The book's tools. `cargo test` (in the book's root) runs the checks in
-//! these modules against the real book, and against small broken books under
-//! `tests/fixtures/`; `cargo xtask` (see `main.rs`) runs them for authors.
+//! The book's checks, as a library. `cargo test` (tests/ at the book's root)
+//! runs them against the real book and against small broken books under
+//! `tests/fixtures/`; build.rs uses `snippets` to feed skeptic; `cargo xtask`
+//! (the xtask crate) runs them for authors.
 
 pub mod book;
 pub mod chapters;

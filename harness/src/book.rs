@@ -50,33 +50,68 @@ pub fn expanded_chapters(root: &Path) -> Result<Vec<(Chapter, String)>, Problem>
     Ok(sources.into_iter().zip(expanded).collect())
 }
 
-/// Builds the book into `dest` with every renderer `book.toml` names, running
-/// `linkcheck2` (if configured) through the given binary so that its findings
-/// come back as text. Chapters are written to `dest/html`.
-pub fn build(root: &Path, dest: &Path, linkcheck2: &Path) -> Result<(), Problem> {
-    let mut book = load(root)?;
+/// Builds the book into `dest` with every renderer `book.toml` names,
+/// mdbook-linkcheck2 running in-process (see `linkcheck.rs`), and returns
+/// every broken link at its line in the chapter as written. Chapters are
+/// written to `dest/html`.
+pub fn build(root: &Path, dest: &Path) -> Result<(), Vec<Problem>> {
+    let mut book = load(root).map_err(|p| vec![p])?;
     book.config
         .set("build.build-dir", dest.to_string_lossy().as_ref())
         .expect("build-dir is a string");
     let linkcheck_table = book.config.get::<serde_json::Value>("output.linkcheck2");
     if !matches!(linkcheck_table, Ok(Some(_))) {
-        return Err(Problem::new(
+        return Err(vec![Problem::new(
             "book.toml",
             None,
             "add an `[output.linkcheck2]` table with `warning-policy = \"error\"`, so broken links fail the build",
-        ));
+        )]);
     }
-    book.with_renderer(Linkcheck2::new(linkcheck2));
+    let linkcheck = Linkcheck2::default();
+    book.with_renderer(linkcheck.clone());
     book.build().map_err(|e| {
-        let report = format!("{e:#}");
-        let src = book.root.join(&book.config.book.src);
-        match crate::linkcheck::first_location(&report, &src) {
-            Some((file, line)) => Problem::new(book.config.book.src.join(file), line, report),
-            None => Problem::new(
-                "book.toml",
-                None,
-                format!("the book did not build:\n{report}"),
-            ),
-        }
-    })
+        vec![Problem::new(
+            "book.toml",
+            None,
+            format!("the book did not build: {e:#}"),
+        )]
+    })?;
+    let src = book.config.book.src.clone();
+    let problems: Vec<Problem> = linkcheck
+        .findings
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|found| {
+            // linkcheck2 numbers the lines of the chapter as mdBook expanded
+            // it; find the same line, by its text, in the chapter as written.
+            let written = std::fs::read_to_string(root.join(&src).join(&found.chapter))
+                .unwrap_or_default();
+            let line = written
+                .lines()
+                .position(|l| l == found.line_text)
+                .map(|i| i + 1);
+            Problem::new(
+                src.join(&found.chapter),
+                line,
+                format!("{}\n    {}", found.message, found.line_text.trim()),
+            )
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// Builds the book at `root` into `dest` as a plain mdBook would, with its
+/// default renderer (HTML) only: the page-weight benchmark's baseline.
+pub fn build_default(root: &Path, dest: &Path) -> Result<(), Problem> {
+    let mut book = MDBook::load(root).map_err(|e| Problem::new(root, None, format!("{e:#}")))?;
+    book.config
+        .set("build.build-dir", dest.to_string_lossy().as_ref())
+        .expect("build-dir is a string");
+    book.build()
+        .map_err(|e| Problem::new(root, None, format!("mdBook could not build it: {e:#}")))
 }

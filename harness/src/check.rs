@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::chapters::{Chapter, chapters};
 use crate::{
     Problem, book, coverage, figures, fragments, includes, lints, listings, runnable, spelling,
-    tools, web_links,
+    web_links,
 };
 
 pub use crate::listings::Options as OutputSettings;
@@ -66,12 +66,8 @@ pub fn build(root: &Path, dest: &Path) -> Vec<Problem> {
 }
 
 fn built(root: &Path, dest: &Path, chapters: &[Chapter]) -> Vec<Problem> {
-    let linkcheck2 = match tools::MDBOOK_LINKCHECK2.ensure() {
-        Ok(exe) => exe,
-        Err(message) => return vec![Problem::new("book.toml", None, message)],
-    };
-    if let Err(problem) = book::build(root, dest, &linkcheck2) {
-        return vec![problem];
+    if let Err(problems) = book::build(root, dest) {
+        return problems;
     }
     let mut problems = fragments::check(&dest.join("html"), chapters);
     problems.extend(figures::check(&dest.join("html"), chapters));
