@@ -43,7 +43,8 @@ fn every_listing_is_shown_and_every_output_block_is_checked() -> Result<(), Prob
 #[test]
 fn every_listing_compiles_and_prints_its_expected_output() -> Result<(), Problems> {
     let settings = OutputSettings {
-        target_dir: root().join("target/listings"),
+        work_dir: root().join("target/listings"),
+        target_dir: root().join("target/listings/build"),
         time_limit: TIME_LIMIT,
         bless: false,
     };

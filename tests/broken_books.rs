@@ -1,6 +1,11 @@
-//! Each check, fed a broken book, fails with a message that names the
-//! broken file. Each test starts from the small book in
-//! tests/fixtures/tiny-book and breaks one thing in its own copy of it.
+//! Each check, fed a broken book, fails with a report that names the
+//! broken file; the whole report is kept as a snapshot in
+//! tests/snapshots/, so a change to what authors read shows in review
+//! (`SNAPSHOTS=overwrite cargo test --test broken_books` rewrites them).
+//! Each test starts from a fixture book and breaks one thing in its own
+//! copy of it: tests/fixtures/tiny-book, three listings, for the checks of
+//! the book; tests/fixtures/course-book, a listing of every kind a Rust
+//! course shows, for the listings check.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -21,10 +26,20 @@ struct Book {
 }
 
 /// Made in the copy by the checks, not part of the book.
-const GENERATED: [&str; 3] = ["target", "book", "Cargo.lock"];
+const GENERATED: [&str; 2] = ["target", "book"];
 
 impl Book {
+    /// A copy of tests/fixtures/tiny-book.
     fn new() -> Book {
+        Book::of("tiny-book")
+    }
+
+    /// A copy of tests/fixtures/course-book.
+    fn course() -> Book {
+        Book::of("course-book")
+    }
+
+    fn of(fixture: &'static str) -> Book {
         // libtest runs each test on a thread named after it.
         let test = std::thread::current()
             .name()
@@ -33,9 +48,11 @@ impl Book {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("broken-books")
             .join(test);
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-book");
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture);
         let mut files = BTreeMap::new();
-        read_tree(&fixture, Path::new(""), &mut files);
+        read_tree(&source, Path::new(""), &mut files);
         Book {
             dir,
             files: RefCell::new(files),
@@ -98,9 +115,30 @@ impl Book {
         files.extend(copies);
     }
 
+    /// cargo's target directory for the listings. Each copy has its own:
+    /// two workspaces with the same package names at the same relative
+    /// paths must not share one, or cargo takes one's build for the other's.
+    fn target_dir(&self) -> PathBuf {
+        self.root().join("target/cargo")
+    }
+
+    /// The course book without its guessing game, the one listing with a
+    /// crate from the registry, which would be built again in every copy.
+    fn without_the_registry_crate(self) -> Book {
+        {
+            let mut files = self.files.borrow_mut();
+            files.retain(|path, _| {
+                !path.starts_with(GUESSING_GAME) && !path.ends_with("ch02-guessing-game.md")
+            });
+        }
+        self.edit("src/SUMMARY.md", "- [A guessing game](ch02-guessing-game.md)\n", "");
+        self
+    }
+
     fn outputs(&self, time_limit: Duration) -> Vec<Problem> {
         let settings = OutputSettings {
-            target_dir: self.root().join("target"),
+            work_dir: self.root().join("target/listings"),
+            target_dir: self.target_dir(),
             time_limit,
             bless: false,
         };
@@ -143,16 +181,49 @@ fn remove_empty_dirs(dir: &Path) {
     }
 }
 
-/// Some problem names `file` and says `what`; prints them all for the log.
+/// Some problem names `file` and says `what`; and the whole report, as an
+/// author reads it, is the test's snapshot in tests/snapshots/.
 #[track_caller]
 fn assert_problem(problems: &[Problem], file: &str, what: &str) {
     let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    println!("{}", shown.join("\n"));
     assert!(
         shown.iter().any(|p| p.contains(file) && p.contains(what)),
         "expected a problem naming {file} and saying {what:?}, got:\n{}",
         shown.join("\n")
     );
+    assert_report(problems);
+}
+
+thread_local! {
+    /// The reports this test has compared with a snapshot.
+    static REPORTED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The whole report is the snapshot `tests/snapshots/<test>[-N].txt`, the
+/// N-th distinct report of the test. `SNAPSHOTS=overwrite` rewrites it.
+#[track_caller]
+fn assert_report(problems: &[Problem]) {
+    assert!(!problems.is_empty(), "expected the check to fail");
+    let report = harness::problem::report(problems.to_vec()).unwrap_err();
+    let n = REPORTED.with_borrow_mut(|seen| {
+        if seen.contains(&report) {
+            return None;
+        }
+        seen.push(report.clone());
+        Some(seen.len())
+    });
+    let Some(n) = n else { return };
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("main")
+        .replace("::", "-");
+    let name = if n == 1 { test } else { format!("{test}-{n}") };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.txt"));
+    snapbox::Assert::new()
+        .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+        .eq(report, snapbox::Data::read_from(&path, None));
 }
 
 const LISTING: &str = "listings/ch01-tiny/listing-01-01";
@@ -471,8 +542,8 @@ fn an_outcome_that_is_not_known_fails() {
     let problems = book.outputs(Duration::from_secs(10));
     assert_problem(
         &problems,
-        &format!("{PANICS}/Cargo.toml"),
-        "unknown `outcome = \"crashes\"`",
+        &format!("{PANICS}/Cargo.toml:8"),
+        "unknown variant `crashes`",
     );
 }
 
@@ -567,7 +638,7 @@ fn a_listing_opted_out_of_rustfmt_with_a_reason_skips_it_and_one_without_fails()
 }
 
 #[test]
-fn a_listing_opted_out_of_clippy_with_a_reason_skips_it_and_one_without_fails() {
+fn a_lint_allowed_with_a_reason_is_skipped_and_one_without_fails() {
     let book = Book::new();
     book.edit(
         &format!("{LISTING}/src/main.rs"),
@@ -577,10 +648,19 @@ fn a_listing_opted_out_of_clippy_with_a_reason_skips_it_and_one_without_fails() 
     book.edit(
         &format!("{LISTING}/Cargo.toml"),
         "[dependencies]",
-        "[package.metadata.listing.lints]\nclippy = \"shows len() == 0 on purpose\"\n\n[dependencies]",
+        "[package.metadata.listing.allow]\n\"clippy::len_zero\" = \"shows len() == 0 on purpose\"\n\n[dependencies]",
     );
     let problems = book.lints();
     assert!(problems.is_empty(), "{problems:?}");
+
+    // Only that lint: another one still fails.
+    book.edit(
+        &format!("{LISTING}/src/main.rs"),
+        "println!(\"{empty}\");",
+        "println!(\"{empty}\");\n    let _ = cars.clone();",
+    );
+    let problems = book.lints();
+    assert_problem(&problems, &format!("{LISTING}/src/main.rs:6"), "clippy::clone_on_copy");
 
     book.edit(
         &format!("{LISTING}/Cargo.toml"),
@@ -590,13 +670,9 @@ fn a_listing_opted_out_of_clippy_with_a_reason_skips_it_and_one_without_fails() 
     let problems = book.lints();
     assert_problem(
         &problems,
-        &format!("{LISTING}/Cargo.toml"),
+        &format!("{LISTING}/Cargo.toml:8"),
         "needs a reason",
     );
-
-    book.edit(&format!("{LISTING}/Cargo.toml"), "clippy = ", "clipy = ");
-    let problems = book.lints();
-    assert_problem(&problems, &format!("{LISTING}/Cargo.toml"), "`clipy`");
 }
 
 #[test]
@@ -650,4 +726,153 @@ fn a_listing_without_a_run_button_fails() {
     );
     let problems = book.build();
     assert_problem(&problems, &format!("{CHAPTER}:22"), "no Run button");
+}
+
+// The course book: a listing of every kind a Rust course shows.
+
+const GUESSING_GAME: &str = "listings/ch02-guessing-game/listing-02-01";
+const WARNING: &str = "listings/ch03-common-concepts/listing-03-01";
+const PARSE_ERROR: &str = "listings/ch03-common-concepts/listing-03-02";
+const MODULES: &str = "listings/ch07-modules/listing-07-01";
+const PANIC: &str = "listings/ch09-errors/listing-09-01";
+const TESTS: &str = "listings/ch11-testing/listing-11-01";
+const MINIGREP: &str = "listings/ch12-minigrep/listing-12-01";
+const THREADS: &str = "listings/ch16-threads/listing-16-01";
+
+fn outputs(book: &Book) -> Vec<Problem> {
+    book.outputs(Duration::from_secs(20))
+}
+
+#[test]
+fn the_course_book_unbroken_passes_every_check() {
+    let book = Book::course();
+    let problems = outputs(&book);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(check::includes(book.root()).is_empty());
+    let problems = check::coverage(book.root());
+    assert!(problems.is_empty(), "{problems:#?}");
+    let problems = book.lints();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let problems = book.build();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn a_program_waiting_for_input_the_listing_does_not_give_fails_at_once() {
+    let book = Book::course();
+    book.remove(&format!("{GUESSING_GAME}/input.txt"));
+    let started = std::time::Instant::now();
+    let problems = outputs(&book);
+    assert_problem(
+        &problems,
+        &format!("{GUESSING_GAME}/transcript.txt"),
+        "waits for input that the listing does not give",
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn a_changed_line_of_a_transcript_fails_with_a_diff() {
+    let book = Book::course().without_the_registry_crate();
+    book.edit(
+        &format!("{MINIGREP}/transcript.txt"),
+        "A sparrow taps the frosted pane,\nthen",
+        "A sparrow taps the frosted pane,\nthen\n",
+    );
+    assert_problem(
+        &outputs(&book),
+        &format!("{MINIGREP}/transcript.txt"),
+        "the terminal shows something else",
+    );
+}
+
+#[test]
+fn a_wrong_exit_status_fails() {
+    let book = Book::course().without_the_registry_crate();
+    book.edit(&format!("{MINIGREP}/transcript.txt"), "$ cargo run -- the\n? 1\n", "$ cargo run -- the\n");
+    assert_problem(
+        &outputs(&book),
+        &format!("{MINIGREP}/transcript.txt"),
+        "? 1",
+    );
+}
+
+#[test]
+fn a_thread_listing_whose_lines_change_fails_though_their_order_may_not() {
+    let book = Book::course().without_the_registry_crate();
+    book.edit(&format!("{THREADS}/output.txt"), "spawned thread: step 3", "spawned thread: step 4");
+    assert_problem(
+        &outputs(&book),
+        &format!("{THREADS}/output.txt"),
+        "step 4",
+    );
+}
+
+#[test]
+fn a_warning_that_is_gone_fails() {
+    let book = Book::course().without_the_registry_crate();
+    book.edit(
+        &format!("{WARNING}/src/main.rs"),
+        "let total = price * quantity;",
+        "let total = price * quantity - discount;",
+    );
+    let problems = outputs(&book);
+    assert_problem(&problems, &format!("{WARNING}/transcript.txt"), "warning: unused variable");
+    let problems = book.lints();
+    assert_problem(&problems, &format!("{WARNING}/Cargo.toml"), "allows `unused_variables`, but");
+}
+
+#[test]
+fn a_mistyped_metadata_key_fails_at_its_line() {
+    let book = Book::course().without_the_registry_crate();
+    book.edit(&format!("{PANIC}/Cargo.toml"), "outcome = ", "outcom = ");
+    assert_problem(
+        &outputs(&book),
+        &format!("{PANIC}/Cargo.toml:8"),
+        "unknown field `outcom`",
+    );
+}
+
+#[test]
+fn a_changed_parse_error_fails() {
+    let book = Book::course().without_the_registry_crate();
+    book.edit(&format!("{PARSE_ERROR}/src/main.rs"), "let width = 8\n", "let width = 8;\n    let depth = 2\n");
+    assert_problem(
+        &outputs(&book),
+        &format!("{PARSE_ERROR}/output.txt"),
+        "got a diagnostic from rustc that is something else",
+    );
+}
+
+#[test]
+fn a_failing_test_in_a_cargo_test_transcript_fails() {
+    let book = Book::course().without_the_registry_crate();
+    book.edit(&format!("{TESTS}/src/lib.rs"), "vec![334, 333, 333]", "vec![333, 333, 334]");
+    assert_problem(
+        &outputs(&book),
+        &format!("{TESTS}/transcript.txt"),
+        "the_first_ones_pay_the_extra_cents ... FAILED",
+    );
+}
+
+#[test]
+fn a_module_file_that_changes_what_the_program_prints_fails() {
+    let book = Book::course().without_the_registry_crate();
+    book.edit(&format!("{MODULES}/src/toolbox/tool.rs"), "{} ({} g)", "{}: {} g");
+    assert_problem(
+        &outputs(&book),
+        &format!("{MODULES}/output.txt"),
+        "- hammer: 450 g",
+    );
+}
+
+#[test]
+fn a_panic_that_moves_fails() {
+    let book = Book::course().without_the_registry_crate();
+    book.edit(&format!("{PANIC}/src/main.rs"), "\"n/a\", \"23.1\"", "\"23.1\", \"n/a\"");
+    assert_problem(
+        &outputs(&book),
+        &format!("{PANIC}/transcript.txt"),
+        "running total: 66.6",
+    );
 }

@@ -71,6 +71,11 @@ fn built(root: &Path, dest: &Path, chapters: &[Chapter]) -> Vec<Problem> {
     }
     let mut problems = fragments::check(&dest.join("html"), chapters);
     problems.extend(figures::check(&dest.join("html"), chapters));
-    problems.extend(runnable::check(&dest.join("html"), chapters));
+    problems.extend(runnable::check(
+        root,
+        &dest.join("html"),
+        chapters,
+        &listings::discover(root),
+    ));
     problems
 }

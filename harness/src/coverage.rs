@@ -8,11 +8,15 @@ use std::path::{Path, PathBuf};
 use crate::Problem;
 use crate::chapters::{Chapter, code_blocks, directives};
 use crate::listings::{EXPECTED_OUTPUT, Listing};
+use crate::transcript::TRANSCRIPT;
 
 /// Info-string tags of blocks that look like program output.
 const OUTPUT_LOOKING: &[&str] = &["text", "console", "txt", "output"];
 /// The tag that says a text block is not program output.
 pub const NOT_OUTPUT: &str = "not-output";
+/// The tag that tells the reader their output may differ (the theme shows
+/// it); required on the output of a listing whose output varies.
+pub const MAY_DIFFER: &str = "may-differ";
 
 /// Where each listing is shown: listing directory → (chapter file, line).
 pub fn shown_in(root: &Path, chapters: &[Chapter]) -> BTreeMap<PathBuf, Vec<(PathBuf, usize)>> {
@@ -56,14 +60,35 @@ pub fn check(root: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Pro
             if !looks_like_output || tags.contains(&NOT_OUTPUT) {
                 continue;
             }
-            if !is_single_output_include(root, chapter, &block.body) {
+            if let Some(dir) = single_output_include(root, chapter, &block.body) {
+                let varies = listings
+                    .iter()
+                    .find(|l| l.dir == dir)
+                    .and_then(|l| l.declared.as_ref().ok())
+                    .is_some_and(|d| d.varies.is_some());
+                let tagged = tags.contains(&MAY_DIFFER);
+                let message = match (varies, tagged) {
+                    (true, false) => format!(
+                        "this listing's output differs from run to run ([package.metadata.listing.varies]): \
+                         tag the block ```{},{MAY_DIFFER} so the page tells the reader that theirs may differ",
+                        tags.first().unwrap_or(&"text")
+                    ),
+                    (false, true) => format!(
+                        "`{MAY_DIFFER}` tells the reader their output may differ, but this listing \
+                         declares no [package.metadata.listing.varies]"
+                    ),
+                    _ => continue,
+                };
+                problems.push(Problem::new(&chapter.file, Some(block.line), message));
+            } else {
                 problems.push(Problem::new(
                     &chapter.file,
                     Some(block.line),
                     format!(
                         "this `{}` block looks like program output, but it is not a single \
-                         `{{{{#include …/{EXPECTED_OUTPUT}}}}}` of a listing's checked output. \
-                         Include the output file, or mark the block ```text,{NOT_OUTPUT}",
+                         `{{{{#include …/{EXPECTED_OUTPUT}}}}}` (or …/{TRANSCRIPT}) of a listing's \
+                         checked output. Include the output file, or mark the block \
+                         ```text,{NOT_OUTPUT}",
                         if block.info.is_empty() {
                             "unlabelled"
                         } else {
@@ -77,19 +102,23 @@ pub fn check(root: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Pro
     problems
 }
 
-fn is_single_output_include(root: &Path, chapter: &Chapter, body: &str) -> bool {
+/// The listing directory whose checked output the block is, alone.
+fn single_output_include(root: &Path, chapter: &Chapter, body: &str) -> Option<PathBuf> {
     let body = body.trim();
     let probe = Chapter {
         text: body.to_string(),
         ..chapter.clone()
     };
     let found = directives(root, &probe);
-    found.len() == 1
+    let alone = found.len() == 1
         && found[0].kind == "include"
         && found[0].text.trim() == body
         && found[0]
             .path
             .file_name()
-            .is_some_and(|n| n == EXPECTED_OUTPUT)
-        && listing_dir_of(root, &found[0].path).is_some()
+            .is_some_and(|n| n == EXPECTED_OUTPUT || n == TRANSCRIPT);
+    if !alone {
+        return None;
+    }
+    listing_dir_of(root, &found[0].path)
 }

@@ -13,11 +13,15 @@ pub mod includes;
 pub mod linkcheck;
 pub mod lints;
 pub mod listings;
+pub mod metadata;
 pub mod normalize;
 pub mod problem;
 pub mod runnable;
 pub mod snippets;
 pub mod spelling;
+pub mod stage;
+pub mod terminal;
+pub mod transcript;
 pub mod tools;
 pub mod web_links;
 

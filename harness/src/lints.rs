@@ -11,21 +11,29 @@
 //!   disable_all_formatting = true
 //!   ```
 //!
-//! - Out of clippy, in the listing's `Cargo.toml`:
+//! - Out of one lint (of clippy's or rustc's), in the listing's
+//!   `Cargo.toml`, each with its reason:
 //!
 //!   ```toml
-//!   [package.metadata.listing.lints]
-//!   clippy = "shows the loop that clippy would turn into an iterator"
+//!   [package.metadata.listing.allow]
+//!   "clippy::needless_range_loop" = "shows the index loop before the iterator"
+//!   unused_variables = "a teaching step: `guess` is used in the next listing"
 //!   ```
 //!
+//!   An allowed lint that no longer fires is reported, so the list stays
+//!   true. Only clippy's verdict is filtered: the reader still sees rustc's
+//!   warnings in a transcript.
+//!
 //! A listing declared not to compile is not given to clippy: it fails there
-//! for the reason it is in the book. It still has to be formatted.
+//! for the reason it is in the book. It still has to be formatted, unless
+//! it declares no error code: a parse error, which rustfmt cannot read.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::Problem;
 use crate::listings::{Listing, Outcome, cargo_on};
+use crate::metadata::Declared;
 
 /// The file in a listing's directory that turns rustfmt off for it.
 pub const RUSTFMT_OPT_OUT: &str = "rustfmt.toml";
@@ -60,46 +68,23 @@ fn skips_rustfmt(root: &Path, listing: &Listing, problems: &mut Vec<Problem>) ->
     disabled
 }
 
-/// Whether the listing opts out of clippy, checking that it says why.
-fn skips_clippy(root: &Path, listing: &Listing, problems: &mut Vec<Problem>) -> bool {
-    let manifest = listing.dir.join("Cargo.toml");
-    let mut skipped = false;
-    for (lint, reason) in &listing.lint_opt_outs {
-        let mut say = |message: String| {
-            problems.push(Problem::new(&manifest, None, message).relative_to(root))
-        };
-        match (lint.as_str(), reason.as_str().map(str::trim)) {
-            ("clippy", Some(reason)) if !reason.is_empty() => skipped = true,
-            ("clippy", _) => say(
-                "opting out of clippy needs a reason: `clippy = \"why this listing is not \
-                 clippy-clean\"`"
-                    .into(),
-            ),
-            ("rustfmt", _) => say(format!(
-                "a listing opts out of rustfmt with a {RUSTFMT_OPT_OUT} in its directory \
-                 (`disable_all_formatting = true`, with a comment saying why), so that cargo fmt \
-                 and editors leave it alone too"
-            )),
-            (other, _) => say(format!(
-                "`{other}` in [package.metadata.listing.lints] is not a lint the book runs \
-                 (a listing can opt out of `clippy` there)"
-            )),
-        }
-    }
-    skipped
-}
-
 /// Runs rustfmt and clippy over the listings; `target_dir` is clippy's.
 pub fn check(root: &Path, listings: &[Listing], target_dir: &Path) -> Vec<Problem> {
-    let mut problems = Vec::new();
+    // A listing whose declaration cannot be read cannot be linted.
+    let mut problems: Vec<Problem> = listings
+        .iter()
+        .filter_map(|l| l.declared.as_ref().err().cloned())
+        .collect();
     let mut formatted = Vec::new();
     let mut linted = Vec::new();
-    for listing in listings.iter().filter(|l| !l.package.is_empty()) {
-        if !skips_rustfmt(root, listing, &mut problems) {
+    for listing in listings.iter().filter(|l| l.declared.is_ok()) {
+        // A parse error (does not compile, no error code) is beyond rustfmt.
+        let unparsable = listing.outcome() == Outcome::DoesNotCompile
+            && listing.declared.as_ref().is_ok_and(|d| d.error.is_none());
+        if !unparsable && !skips_rustfmt(root, listing, &mut problems) {
             formatted.push(listing);
         }
-        let fails_on_purpose = matches!(listing.outcome, Ok(Outcome::DoesNotCompile { .. }));
-        if !skips_clippy(root, listing, &mut problems) && !fails_on_purpose {
+        if listing.outcome() != Outcome::DoesNotCompile {
             linted.push(listing);
         }
     }
@@ -208,7 +193,8 @@ fn parse_rustfmt_diffs(report: &str) -> Vec<(PathBuf, usize, String)> {
         .collect()
 }
 
-/// `cargo clippy -- -D warnings`, one problem per lint, at its line.
+/// `cargo clippy -- -D warnings`, one problem per lint at its line, but
+/// the lints each listing allows; and one per allowed lint that did not fire.
 fn clippy(root: &Path, listings: &[&Listing], target_dir: &Path) -> Vec<Problem> {
     let mut cmd = cargo_on(
         root,
@@ -228,43 +214,77 @@ fn clippy(root: &Path, listings: &[&Listing], target_dir: &Path) -> Vec<Problem>
     };
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+    let mut fired: BTreeSet<(PathBuf, String)> = BTreeSet::new();
+    let mut findings = 0;
+    for message in cargo_metadata::Message::parse_stream(output.stdout.as_slice()).flatten() {
+        let cargo_metadata::Message::CompilerMessage(msg) = message else {
             continue;
         };
-        if msg["reason"] != "compiler-message" || msg["message"]["level"] != "error" {
-            continue;
-        }
-        let message = &msg["message"];
-        let Some(span) = message["spans"]
-            .as_array()
-            .and_then(|spans| spans.iter().find(|s| s["is_primary"] == true))
-        else {
+        let message = msg.message;
+        let Some(span) = message.spans.iter().find(|s| s.is_primary) else {
             // "aborting due to N previous errors" and the like.
             continue;
         };
-        let file = root.join(span["file_name"].as_str().unwrap_or_default());
-        let line = span["line_start"].as_u64().unwrap_or(0) as usize;
-        let rendered = message["rendered"].as_str().unwrap_or_default().to_string();
-        if !seen.insert((file.clone(), line, rendered.clone())) {
+        findings += 1;
+        let file = root.join(&span.file_name);
+        let lint = message.code.as_ref().map(|c| c.code.clone()).unwrap_or_default();
+        let listing = listings.iter().find(|l| file.starts_with(&l.dir));
+        if let Some(listing) = listing
+            && allowed(listing).is_some_and(|d| d.allow.contains_key(&lint))
+        {
+            fired.insert((listing.dir.clone(), lint));
             continue;
         }
+        let rendered = message.rendered.clone().unwrap_or_default();
+        if !seen.insert((file.clone(), span.line_start, rendered.clone())) {
+            continue;
+        }
+        let allow_hint = if lint.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " A listing that trips it on purpose (a teaching step) allows it in its \
+                 Cargo.toml, with the reason:\n\n    [package.metadata.listing.allow]\n    \
+                 \"{lint}\" = \"why this listing shows it\"\n"
+            )
+        };
         problems.push(
             Problem::new(
                 file,
-                Some(line),
+                Some(span.line_start),
                 format!(
                     "clippy (with -D warnings) finds this in the listing:\n{rendered}\
-                     Fix it, or opt out in the listing's Cargo.toml with a reason (see README)."
+                     Fix it.{allow_hint}"
                 ),
             )
             .relative_to(root),
         );
     }
-    if problems.is_empty() && !output.status.success() {
+    if findings == 0 && !output.status.success() {
         return vec![could_not_run("clippy", &output)];
     }
+    for listing in listings {
+        for lint in allowed(listing).into_iter().flat_map(|d| d.allow.keys()) {
+            if !fired.contains(&(listing.dir.clone(), lint.clone())) {
+                problems.push(
+                    Problem::new(
+                        listing.dir.join("Cargo.toml"),
+                        None,
+                        format!(
+                            "allows `{lint}`, but clippy and rustc no longer report it here: \
+                             remove it from [package.metadata.listing.allow]"
+                        ),
+                    )
+                    .relative_to(root),
+                );
+            }
+        }
+    }
     problems
+}
+
+fn allowed(listing: &Listing) -> Option<&Declared> {
+    listing.declared.as_ref().ok()
 }
 
 #[cfg(test)]

@@ -1,18 +1,26 @@
 //! The listings: one Cargo package per directory `listings/<chapter>/<listing>`.
-//! Each is built; each that has an expected-output file is run, with a time
-//! limit, and what it prints must match that file byte for byte.
+//! Each is built, from the reader's copy (`stage.rs`: no anchor lines); each
+//! with an `output.txt` is run, with a time limit, and what it prints must
+//! match that file; each with a `transcript.txt` has its terminal session
+//! replayed (`transcript.rs`).
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
+use cargo_metadata::Message;
+use cargo_metadata::diagnostic::DiagnosticLevel;
 use snapbox::assert::Action;
 use snapbox::{Assert, Data};
-use wait_timeout::ChildExt;
 
 use crate::Problem;
+use crate::metadata::{self, Declared};
+pub use crate::metadata::Outcome;
+use crate::normalize::{reader_paths, tolerant};
+use crate::stage;
+use crate::terminal::{self, Limits};
+use crate::transcript::{self, INPUT, TRANSCRIPT};
 
 /// The expected-output file of a listing: exactly what its program prints.
 pub const EXPECTED_OUTPUT: &str = "output.txt";
@@ -20,70 +28,104 @@ pub const EXPECTED_OUTPUT: &str = "output.txt";
 /// How long a listing may run before it is stopped and fails.
 pub const TIME_LIMIT: Duration = Duration::from_secs(10);
 
+/// How much a listing may print before it is stopped and fails.
+pub const OUTPUT_LIMIT: usize = 1024 * 1024;
+
 /// One listing directory.
 #[derive(Debug, Clone)]
 pub struct Listing {
     pub dir: PathBuf,
+    /// Its package name (empty when its Cargo.toml could not be read).
     pub package: String,
-    /// What it is declared to do, or what is wrong with the declaration.
-    pub outcome: Result<Outcome, String>,
-    /// `[package.metadata.listing.lints]`: lint name → why it is skipped
-    /// (see `lints.rs`).
-    pub lint_opt_outs: toml::Table,
-}
-
-/// What a listing does, declared in its own `Cargo.toml`:
-///
-/// ```toml
-/// [package.metadata.listing]
-/// outcome = "does-not-compile"   # or "panics"; "runs" when left out
-/// error = "E0382"                # the error code it must fail with
-/// ```
-///
-/// Its `output.txt` then holds what the reader sees: the program's stdout
-/// for `runs`, rustc's diagnostic for `does-not-compile`, and the panic
-/// message (stderr) for `panics`, each normalized (see `normalize.rs`).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    Runs,
-    DoesNotCompile { error: String },
-    Panics,
-}
-
-fn outcome_of(manifest: &toml::Table) -> Result<Outcome, String> {
-    let declared = manifest
-        .get("package")
-        .and_then(|p| p.get("metadata"))
-        .and_then(|m| m.get("listing"));
-    let Some(declared) = declared else {
-        return Ok(Outcome::Runs);
-    };
-    let field = |name: &str| declared.get(name).and_then(|v| v.as_str());
-    match field("outcome") {
-        None | Some("runs") => Ok(Outcome::Runs),
-        Some("panics") => Ok(Outcome::Panics),
-        Some("does-not-compile") => match field("error") {
-            Some(code) if code.len() == 5 && code.starts_with('E') => {
-                Ok(Outcome::DoesNotCompile { error: code.to_string() })
-            }
-            _ => Err("`outcome = \"does-not-compile\"` needs the error code it fails with, e.g. `error = \"E0382\"`".into()),
-        },
-        Some(other) => Err(format!(
-            "unknown `outcome = \"{other}\"`: say \"runs\", \"does-not-compile\" or \"panics\""
-        )),
-    }
-}
-
-impl Outcome {
-    pub fn runs(&self) -> bool {
-        *self == Outcome::Runs
-    }
+    /// What it declares, or why its declaration could not be read.
+    pub declared: Result<Declared, Problem>,
 }
 
 impl Listing {
     pub fn expected_output(&self) -> Option<PathBuf> {
         let path = self.dir.join(EXPECTED_OUTPUT);
         path.exists().then_some(path)
+    }
+
+    pub fn transcript(&self) -> Option<PathBuf> {
+        let path = self.dir.join(TRANSCRIPT);
+        path.exists().then_some(path)
+    }
+
+    /// What it declares to do; `Runs` when its declaration is broken.
+    pub fn outcome(&self) -> Outcome {
+        self.declared.as_ref().map_or(Outcome::Runs, |d| d.outcome)
+    }
+
+    /// The package as the reader made it (`cargo new NAME`).
+    pub fn project(&self) -> String {
+        self.declared
+            .as_ref()
+            .ok()
+            .and_then(|d| d.project.clone())
+            .unwrap_or_else(|| self.package.clone())
+    }
+}
+
+/// Crates of the playground's list (the most downloaded ones) that courses
+/// use; a listing that depends on another crate cannot run there.
+const PLAYGROUND_CRATES: [&str; 14] = [
+    "rand", "regex", "serde", "serde_json", "itertools", "chrono", "anyhow", "thiserror",
+    "once_cell", "tokio", "futures", "rayon", "log", "clap",
+];
+
+/// The files a listing may have and still run on the playground.
+const PLAYGROUND_FILES: [&str; 6] = [
+    "Cargo.toml",
+    "Cargo.lock",
+    "src/main.rs",
+    "output.txt",
+    "transcript.txt",
+    "rustfmt.toml",
+];
+
+impl Listing {
+    /// Why the Rust playground cannot show the reader what the book prints
+    /// for this listing, or `None` when it can: a single `src/main.rs`,
+    /// with crates the playground has, run with no input, arguments,
+    /// variables or files, and not by `cargo test`.
+    pub fn not_on_the_playground(&self) -> Option<String> {
+        let files = stage::reader_files(&self.dir).unwrap_or_default();
+        for (file, _) in &files {
+            let name = file.display().to_string();
+            if PLAYGROUND_FILES.contains(&name.as_str()) {
+                continue;
+            }
+            return Some(if name == INPUT {
+                "it reads what the reader types".into()
+            } else if file.extension().is_some_and(|e| e == "rs") {
+                format!("it is more than one file ({name})")
+            } else {
+                format!("it reads {name}")
+            });
+        }
+        let transcript = std::fs::read_to_string(self.dir.join(TRANSCRIPT)).unwrap_or_default();
+        for step in transcript::steps(&transcript).unwrap_or_default() {
+            if let Some((name, _)) = step.env.first() {
+                return Some(format!("it is run with {name} set"));
+            }
+            match step.cargo_args.first().map(String::as_str) {
+                Some("test") => return Some("its output is a `cargo test` run".into()),
+                _ if step.cargo_args.iter().skip(1).any(|a| a != "--release") => {
+                    return Some("it is run with arguments".into());
+                }
+                _ => {}
+            }
+        }
+        let manifest = std::fs::read_to_string(self.dir.join("Cargo.toml")).unwrap_or_default();
+        let manifest: toml::Table = manifest.parse().unwrap_or_default();
+        let lacking = manifest
+            .get("dependencies")
+            .and_then(|d| d.as_table())
+            .into_iter()
+            .flat_map(|d| d.keys())
+            .find(|name| !PLAYGROUND_CRATES.contains(&name.as_str()));
+        lacking.map(|name| format!("it uses the crate `{name}`, which the playground lacks"))
     }
 }
 
@@ -101,29 +143,17 @@ pub fn discover(root: &Path) -> Vec<Listing> {
             .flatten()
         {
             let dir = listing.path();
-            let manifest = dir.join("Cargo.toml");
             if !dir.is_dir() {
                 continue;
             }
-            let table = std::fs::read_to_string(&manifest)
-                .ok()
-                .and_then(|text| text.parse::<toml::Table>().ok())
-                .unwrap_or_default();
-            let package = table
-                .get("package")
-                .and_then(|p| p.get("name")?.as_str().map(str::to_string))
-                .unwrap_or_default();
-            let outcome = outcome_of(&table);
-            let lint_opt_outs = table
-                .get("package")
-                .and_then(|p| p.get("metadata")?.get("listing")?.get("lints")?.as_table())
-                .cloned()
-                .unwrap_or_default();
+            let (package, declared) = match metadata::read(root, &dir.join("Cargo.toml")) {
+                Ok((package, declared)) => (package, Ok(declared)),
+                Err(problem) => (String::new(), Err(problem)),
+            };
             found.push(Listing {
                 dir,
                 package,
-                outcome,
-                lint_opt_outs,
+                declared,
             });
         }
     }
@@ -131,169 +161,184 @@ pub fn discover(root: &Path) -> Vec<Listing> {
     found
 }
 
+#[derive(Debug)]
 pub struct Options {
-    /// Cargo's target directory for the listings' builds.
+    /// Where the listings are staged and their sessions run: a directory of
+    /// the book's own.
+    pub work_dir: PathBuf,
+    /// cargo's target directory for the listings (books may share one).
     pub target_dir: PathBuf,
     pub time_limit: Duration,
     /// Write what each program printed into its expected-output file.
     pub bless: bool,
 }
 
-/// Builds every listing, runs those with an expected output, and compares.
-/// `shown_in` says which chapter shows each listing, for the messages.
+/// Builds every listing, runs those with an expected output or a
+/// transcript, and compares. `shown_in` says which chapter shows each
+/// listing, for the messages.
 pub fn check(
     root: &Path,
     listings: &[Listing],
     shown_in: &BTreeMap<PathBuf, Vec<(PathBuf, usize)>>,
     options: &Options,
 ) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let named = |listing: &Listing| {
-        let rel = listing.dir.strip_prefix(root).unwrap_or(&listing.dir);
-        match shown_in.get(&listing.dir).and_then(|s| s.first()) {
-            Some((chapter, line)) => {
-                format!(
-                    "listing {} (shown in {}:{})",
-                    rel.display(),
-                    chapter.display(),
-                    line
-                )
-            }
-            None => format!("listing {}", rel.display()),
-        }
-    };
-    for listing in listings.iter().filter(|l| l.package.is_empty()) {
-        problems.push(
-            Problem::new(
-                listing.dir.join("Cargo.toml"),
-                None,
-                "every listing directory needs a Cargo.toml with a `[package] name`",
-            )
-            .relative_to(root),
-        );
-    }
-    let listings: Vec<&Listing> = listings.iter().filter(|l| !l.package.is_empty()).collect();
+    let mut problems: Vec<Problem> = listings
+        .iter()
+        .filter_map(|l| l.declared.as_ref().err().cloned())
+        .collect();
+    let listings: Vec<&Listing> = listings.iter().filter(|l| l.declared.is_ok()).collect();
     if listings.is_empty() {
         return problems;
     }
-    let built = match build(root, &listings, &options.target_dir) {
+    let limits = Limits {
+        time: options.time_limit,
+        output_bytes: OUTPUT_LIMIT,
+    };
+    let staged = options.work_dir.join("stage");
+    let built = match stage_and_build(root, &listings, &staged, &options.target_dir) {
         Ok(built) => built,
         Err(message) => {
             problems.push(Problem::new("Cargo.toml", None, message));
             return problems;
         }
     };
+    let sessions = transcript::Workplace {
+        work: options.work_dir.join("sessions"),
+        target: options.target_dir.join("sessions"),
+    };
     for listing in listings {
-        let name = named(listing);
-        let rel_dir = listing
-            .dir
-            .strip_prefix(root)
-            .unwrap_or(&listing.dir)
-            .to_path_buf();
-        let mut fail = |file: PathBuf, message: String| {
-            problems.push(Problem::new(file, None, message).relative_to(root))
+        let rel_dir = listing.dir.strip_prefix(root).unwrap_or(&listing.dir).to_path_buf();
+        let name = match shown_in.get(&listing.dir).and_then(|s| s.first()) {
+            Some((chapter, line)) => format!(
+                "listing {} (shown in {}:{})",
+                rel_dir.display(),
+                chapter.display(),
+                line
+            ),
+            None => format!("listing {}", rel_dir.display()),
         };
-        let outcome = match &listing.outcome {
-            Ok(outcome) => outcome,
-            Err(message) => {
-                fail(listing.dir.join("Cargo.toml"), format!("{name}: {message}"));
-                continue;
-            }
+        let mut fail = |file: PathBuf, line: Option<usize>, message: String| {
+            problems.push(Problem::new(file, line, message).relative_to(root))
         };
+        let declared = listing.declared.as_ref().expect("kept only the readable");
+        let manifest = listing.dir.join("Cargo.toml");
         let result = &built[&listing.package];
-        let seen: Vec<u8> = match (outcome, &result.errors) {
-            (Outcome::DoesNotCompile { error }, None) => {
-                fail(
-                    listing.dir.join("Cargo.toml"),
-                    format!("{name} is declared not to compile (error {error}), but it compiles"),
-                );
+        // The declared outcome against what rustc said.
+        let diagnostics = match (declared.outcome, &result.errors) {
+            (Outcome::DoesNotCompile, None) => {
+                let code = declared.error.as_ref().map(|c| format!(" (error {c})")).unwrap_or_default();
+                fail(manifest, None, format!("{name} is declared not to compile{code}, but it compiles"));
                 continue;
             }
-            (Outcome::DoesNotCompile { error }, Some(errors)) => {
-                if !errors.contains(&format!("error[{error}]")) {
+            (Outcome::DoesNotCompile, Some(_)) => {
+                let said = reader_paths(&result.diagnostics, &staged, &rel_dir);
+                if let Some(code) = &declared.error
+                    && !said.contains(&format!("error[{code}]"))
+                {
                     fail(
-                        listing.dir.join("Cargo.toml"),
-                        format!(
-                            "{name} is declared to fail with {error}, but rustc said:\n{errors}"
-                        ),
+                        manifest,
+                        None,
+                        format!("{name} is declared to fail with {code}, but rustc said:\n{said}"),
                     );
                     continue;
                 }
-                crate::normalize::normalize(errors, root, &rel_dir).into_bytes()
+                Some(said)
             }
-            (_, Some(errors)) => {
-                fail(
-                    listing.dir.join("src/main.rs"),
-                    format!("{name} does not compile:\n{errors}"),
-                );
+            (_, Some(_)) => {
+                let said = reader_paths(&result.diagnostics, &staged, &rel_dir);
+                fail(listing.dir.join("src/main.rs"), None, format!("{name} does not compile:\n{said}"));
                 continue;
             }
-            (Outcome::Runs | Outcome::Panics, None) => {
-                if listing.expected_output().is_none() {
-                    continue;
-                }
+            (_, None) => None,
+        };
+        if let Some(path) = listing.transcript() {
+            if let Err((line, message)) = check_transcript(root, listing, declared, &path, &sessions, limits, options.bless) {
+                fail(path, line, format!("{name}: {message}"));
+            }
+        }
+        let Some(expected) = listing.expected_output() else {
+            if declared.outcome != Outcome::Runs && listing.transcript().is_none() {
+                fail(
+                    listing.dir.clone(),
+                    None,
+                    format!("{name} fails on purpose, so it needs an {EXPECTED_OUTPUT} or a {TRANSCRIPT} that shows how"),
+                );
+            }
+            continue;
+        };
+        let seen = match diagnostics {
+            Some(said) => said,
+            None => {
                 let Some(exe) = &result.executable else {
                     fail(
                         listing.dir.clone(),
-                        format!("{name} has {EXPECTED_OUTPUT} but builds no program"),
+                        None,
+                        format!(
+                            "{name} has {EXPECTED_OUTPUT} but builds no program; a library shows \
+                             its output in a {TRANSCRIPT} (`$ cargo test`)"
+                        ),
                     );
                     continue;
                 };
-                let run = match run(exe, &listing.dir, options.time_limit) {
-                    Ok(run) => run,
-                    Err(message) => {
-                        fail(listing.dir.clone(), format!("{name}: {message}"));
+                let input = std::fs::read_to_string(listing.dir.join(INPUT)).unwrap_or_default();
+                let mut input = input.lines().map(str::to_string).collect::<Vec<_>>().into_iter();
+                let mut cmd = Command::new(exe);
+                // In the reader's copy, beside the data files it reads.
+                cmd.current_dir(staged.join(&rel_dir)).env("RUST_BACKTRACE", "0");
+                let ran = match terminal::run(cmd, &mut input, false, limits) {
+                    Ok(ran) => ran,
+                    Err(stopped) => {
+                        fail(listing.dir.clone(), None, format!("{name}: {stopped}"));
                         continue;
                     }
                 };
-                match (outcome, run.success) {
-                    (Outcome::Runs, true) => run.stdout,
+                let panicked = ran.status.code() == Some(101);
+                match (declared.outcome, ran.status.success()) {
+                    (Outcome::Runs, true) => ran.shown,
                     (Outcome::Runs, false) => {
                         fail(
                             listing.dir.clone(),
-                            format!(
-                                "{name} exited with {}; its stderr:\n{}",
-                                run.status, run.stderr
-                            ),
+                            None,
+                            format!("{name} exited with {}; its stderr:\n{}", ran.status, ran.stderr),
                         );
                         continue;
                     }
                     (_, true) => {
-                        fail(
-                            listing.dir.join("Cargo.toml"),
-                            format!("{name} is declared to panic, but it exited cleanly"),
-                        );
+                        fail(manifest, None, format!("{name} is declared to panic, but it exited cleanly"));
                         continue;
                     }
-                    (_, false) if !run.panicked => {
+                    (_, false) if !panicked => {
                         fail(
                             listing.dir.clone(),
-                            format!(
-                                "{name} is declared to panic, but it exited with {}",
-                                run.status
-                            ),
+                            None,
+                            format!("{name} is declared to panic, but it exited with {}", ran.status),
                         );
                         continue;
                     }
-                    (_, false) => {
-                        crate::normalize::normalize(&run.stderr, root, &rel_dir).into_bytes()
-                    }
+                    (_, false) => reader_paths(&ran.stderr, &staged, &rel_dir),
                 }
             }
         };
-        let Some(expected) = listing.expected_output() else {
-            continue;
+        let tolerate = |text: &str| match &declared.varies {
+            Some(varies) => transcript::apply_varies(&tolerant(text), varies, |_| true),
+            None => tolerant(text),
         };
-        if let Err(diff) = compare(&expected, seen, options.bless) {
-            let what = match outcome {
+        if let Err(diff) = compare(&expected, &seen, tolerate, options.bless) {
+            let what = match declared.outcome {
                 Outcome::Runs => "printed",
-                Outcome::DoesNotCompile { .. } => "got a diagnostic from rustc that is",
+                Outcome::DoesNotCompile => "got a diagnostic from rustc that is",
                 Outcome::Panics => "panicked with a message that is",
+            };
+            let how = match &declared.varies {
+                Some(v) if v.any_order => " (compared with its lines sorted: they may come in any order)",
+                Some(_) => " (compared with the spans that may differ as [..])",
+                None => "",
             };
             fail(
                 expected.clone(),
+                None,
                 format!(
-                    "{name} {what} something else than its {EXPECTED_OUTPUT}.\n{diff}\n\
+                    "{name} {what} something else than its {EXPECTED_OUTPUT}{how}.\n{diff}\n\
                      If the new output is right, accept it with `cargo xtask bless`."
                 ),
             );
@@ -302,62 +347,121 @@ pub fn check(
     problems
 }
 
-struct Built {
-    executable: Option<PathBuf>,
-    errors: Option<String>,
+/// Replays a listing's transcript and compares it: (line, message).
+fn check_transcript(
+    root: &Path,
+    listing: &Listing,
+    declared: &Declared,
+    path: &Path,
+    sessions: &transcript::Workplace,
+    limits: Limits,
+    bless: bool,
+) -> Result<(), (Option<usize>, String)> {
+    let text = std::fs::read_to_string(path).map_err(|e| (None, e.to_string()))?;
+    let steps = transcript::steps(&text).map_err(|(line, m)| (Some(line), m))?;
+    let project = listing.project();
+    let shown = transcript::record(&listing.dir, root, &project, &steps, sessions, limits)
+        .map_err(|m| (None, m))?;
+    let tolerate = |text: &str| transcript::tolerant(text, &project, declared.varies.as_ref());
+    compare(path, &shown, tolerate, bless).map_err(|diff| {
+        (
+            None,
+            format!(
+                "the terminal shows something else than its {TRANSCRIPT} (compared after the \
+                 tolerances of README's \"Terminal sessions\": [TIME], [DIR], [HASH], ...).\n{diff}\n\
+                 If the new session is right, accept it with `cargo xtask bless`."
+            ),
+        )
+    })
 }
 
-/// One `cargo build` for all the listings, keeping going past a listing that
-/// fails, and sorting cargo's messages out by listing.
-fn build(
+/// What building one listing gave.
+#[derive(Debug, Default)]
+struct Built {
+    executable: Option<PathBuf>,
+    /// Some when rustc reported an error.
+    errors: Option<()>,
+    /// rustc's warnings and errors, rendered, in order.
+    diagnostics: String,
+}
+
+/// Writes the reader's copy of every listing into a workspace of its own at
+/// `staged`, builds it with one `cargo build`, keeping going past a listing
+/// that fails, and sorts cargo's messages out by listing.
+fn stage_and_build(
     root: &Path,
     listings: &[&Listing],
+    staged: &Path,
     target_dir: &Path,
 ) -> Result<BTreeMap<String, Built>, String> {
-    let mut cmd = cargo_on(
-        root,
-        &["build", "--quiet", "--keep-going", "--message-format=json"],
-        listings,
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut members = Vec::new();
+    for listing in listings {
+        let rel = listing.dir.strip_prefix(root).unwrap_or(&listing.dir);
+        for (file, content) in stage::reader_files(&listing.dir).map_err(|e| e.to_string())? {
+            files.push((rel.join(file), content));
+        }
+        members.push(format!("{:?}", rel.display().to_string()));
+    }
+    let workspace = format!(
+        "# The reader's copy of every listing (see harness/src/stage.rs).\n\
+         [workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+        members.join(", ")
     );
-    let output = cmd
+    files.push(("Cargo.toml".into(), workspace.into_bytes()));
+    // The book's Cargo.lock pins the registry crates' versions.
+    if let Ok(lock) = std::fs::read(root.join("Cargo.lock")) {
+        files.push(("Cargo.lock".into(), lock));
+    }
+    stage::mirror(staged, &files, &[]).map_err(|e| format!("{}: {e}", staged.display()))?;
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let packages = cargo_metadata::MetadataCommand::new()
+        .cargo_path(&cargo)
+        .manifest_path(staged.join("Cargo.toml"))
+        .no_deps()
+        .exec()
+        .map_err(|e| format!("cargo could not read the listings: {e}"))?
+        .packages;
+    let name_of: BTreeMap<String, String> = packages
+        .into_iter()
+        .map(|p| (p.id.repr, p.name))
+        .collect();
+    let output = Command::new(&cargo)
+        .current_dir(staged)
+        .args(["build", "--quiet", "--keep-going", "--message-format=json", "--workspace"])
         .arg("--target-dir")
         .arg(target_dir)
+        .env("CARGO_TERM_COLOR", "never")
         .output()
         .map_err(|e| format!("could not run cargo: {e}"))?;
     let mut built: BTreeMap<String, Built> = listings
         .iter()
-        .map(|l| {
-            (
-                l.package.clone(),
-                Built {
-                    executable: None,
-                    errors: None,
-                },
-            )
-        })
+        .map(|l| (l.package.clone(), Built::default()))
         .collect();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        let Some(package) = package_name(&msg) else {
-            continue;
-        };
-        let Some(entry) = built.get_mut(&package) else {
-            continue;
-        };
-        match msg["reason"].as_str() {
-            Some("compiler-artifact") => {
-                if let Some(exe) = msg["executable"].as_str() {
-                    entry.executable = Some(PathBuf::from(exe));
+    for message in Message::parse_stream(output.stdout.as_slice()).flatten() {
+        match message {
+            Message::CompilerArtifact(artifact) => {
+                if let (Some(exe), Some(name)) = (artifact.executable, name_of.get(&artifact.package_id.repr))
+                    && let Some(entry) = built.get_mut(name)
+                {
+                    entry.executable = Some(exe.into_std_path_buf());
                 }
             }
-            Some("compiler-message") if msg["message"]["level"] == "error" => {
-                let rendered = msg["message"]["rendered"].as_str().unwrap_or_default();
-                entry
-                    .errors
-                    .get_or_insert_with(String::new)
-                    .push_str(rendered);
+            Message::CompilerMessage(msg) => {
+                let Some(entry) = name_of.get(&msg.package_id.repr).and_then(|n| built.get_mut(n)) else {
+                    continue;
+                };
+                let diagnostic = msg.message;
+                let counted = matches!(diagnostic.level, DiagnosticLevel::Error | DiagnosticLevel::Warning);
+                if !counted || diagnostic.spans.is_empty() {
+                    // "aborting due to …", "N warnings emitted": cargo's summary.
+                    continue;
+                }
+                if diagnostic.level == DiagnosticLevel::Error {
+                    entry.errors = Some(());
+                }
+                entry.diagnostics.push_str(diagnostic.rendered.as_deref().unwrap_or_default());
             }
             _ => {}
         }
@@ -382,89 +486,26 @@ pub(crate) fn cargo_on(root: &Path, args: &[&str], listings: &[&Listing]) -> Com
     cmd
 }
 
-/// The package name in a cargo JSON message's `package_id`.
-fn package_name(msg: &serde_json::Value) -> Option<String> {
-    let id = msg["package_id"].as_str()?;
-    // `path+file:///…/listing-01-01#0.1.0` or `path+file:///…#name@0.1.0`
-    let (path, fragment) = id.rsplit_once('#')?;
-    let name = match fragment.split_once('@') {
-        Some((name, _)) => name,
-        None => path.rsplit('/').next()?,
-    };
-    Some(name.to_string())
-}
-
-struct Run {
-    success: bool,
-    /// Exited the way a Rust panic exits (status 101).
-    panicked: bool,
-    status: String,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-/// Runs a program, stopping it if it runs past `limit`.
-fn run(exe: &Path, dir: &Path, limit: Duration) -> Result<Run, String> {
-    let mut child = Command::new(exe)
-        .current_dir(dir)
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start {}: {e}", exe.display()))?;
-    let out = read_all(child.stdout.take().expect("piped"));
-    let err = read_all(child.stderr.take().expect("piped"));
-    let status = match child.wait_timeout(limit).map_err(|e| e.to_string())? {
-        Some(status) => status,
-        None => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!(
-                "still running after {} s, so it was stopped. Does it loop forever?",
-                limit.as_secs()
-            ));
-        }
-    };
-    Ok(Run {
-        success: status.success(),
-        panicked: status.code() == Some(101),
-        status: status.to_string(),
-        stdout: out.join().unwrap_or_default(),
-        stderr: String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned(),
-    })
-}
-
-/// Reads a pipe to its end on a thread of its own, so that a program that
-/// fills one pipe while we wait on the other cannot stall.
-fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = pipe.read_to_end(&mut buf);
-        buf
-    })
-}
-
-/// Compares a program's stdout with its expected-output file, byte for byte;
-/// on a difference, a readable diff (or, when blessing, the file rewritten).
-fn compare(expected: &Path, actual: Vec<u8>, bless: bool) -> Result<(), String> {
-    let wanted = std::fs::read(expected)
+/// Compares what came with an expected-output file, both after `tolerate`;
+/// on a difference, a readable diff of the two (or, when blessing, the
+/// file rewritten with what came).
+fn compare(
+    expected: &Path,
+    actual: &str,
+    tolerate: impl Fn(&str) -> String,
+    bless: bool,
+) -> Result<(), String> {
+    let wanted = std::fs::read_to_string(expected)
         .map_err(|e| format!("could not read {}: {e}", expected.display()))?;
-    if wanted == actual {
+    let (wanted, came) = (tolerate(&wanted), tolerate(actual));
+    if wanted == came {
         return Ok(());
     }
-    let assert = Assert::new().action(if bless {
-        Action::Overwrite
-    } else {
-        Action::Verify
-    });
-    let result = assert.try_eq(
-        Some(&"what the program printed"),
-        Data::binary(actual.clone()).raw(),
-        Data::read_from(expected, None).raw(),
-    );
-    match result {
-        Ok(()) if bless => Ok(()),
+    if bless {
+        return std::fs::write(expected, actual).map_err(|e| format!("{}: {e}", expected.display()));
+    }
+    let assert = Assert::new().action(Action::Verify);
+    match assert.try_eq(Some(&"what came"), Data::text(came).raw(), Data::text(wanted).raw()) {
         Ok(()) => Err("the texts differ only in their line endings (CRLF against LF)".to_string()),
         Err(e) => Err(e.to_string()),
     }

@@ -1,20 +1,34 @@
-//! The rules that make compiler and program output read the same on every
-//! machine, so that it can be compared with a listing's expected output.
-//! This is the one place they are written down:
+//! The rules that make compiler and program output comparable across
+//! machines. This is the one place they are written down.
+//!
+//! What is written into an expected-output file (by `cargo xtask bless`)
+//! is the output with its paths as the reader sees them (`reader_paths`):
 //!
 //! 1. The listing's own directory is dropped from paths, so that a path
 //!    reads as it does when the reader runs `cargo run` in the listing:
 //!    `listings/ch04-x/listing-04-02/src/main.rs` becomes `src/main.rs`.
-//! 2. Any other path under the book's root is made relative to the root.
+//! 2. Any other path under the book's root is made relative to the root;
+//!    cargo's home directory becomes `~/.cargo`.
+//!
+//! What is compared is both texts after these rules as well (`tolerant`),
+//! so what differs from machine to machine or from run to run is shown as
+//! a terminal prints it but does not fail the check:
+//!
 //! 3. The standard library's sources, `/rustc/<commit hash>/library/…`,
-//!    become `/rustc/[HASH]/library/…`; cargo's home directory becomes
-//!    `[CARGO_HOME]`.
+//!    become `/rustc/[HASH]/library/…`.
 //! 4. A thread's id after its name, `thread 'main' (12345) panicked`, is
 //!    dropped: `thread 'main' panicked`.
 //! 5. Timings such as `in 0.52s` or `in 1m 02s` become `in [TIME]`.
+//! 6. Diagnostics that point into the standard library read the same
+//!    whether or not the rust-src component is installed: the quoted
+//!    source lines under a `/rustc/[HASH]/library/…` location are dropped,
+//!    and in such a text the gutter's width (which those lines' numbers
+//!    widen) is not compared: the spaces before a gutter's `|`, `-->`,
+//!    `:::` or `= ` go.
 //!
 //! Programs are also run with `RUST_BACKTRACE=0`, so that a panic prints the
-//! same short note everywhere.
+//! same short note everywhere. Terminal sessions add rules of their own
+//! (`transcript::tolerant`).
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -26,25 +40,58 @@ static THREAD_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"thread '([^']*)' \(\d+\)").unwrap());
 static TIMING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bin (\d+m )?\d+(\.\d+)?s\b").unwrap());
+static GUTTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^ *(\d*) *(\||-->|:::|= )").unwrap());
 
-/// `text` as it would read on any machine. `listing_dir` is the listing's
-/// directory relative to `root`.
+/// Rules 1 to 6: `text` as it compares on any machine. `listing_dir` is
+/// the listing's directory relative to `root`.
 pub fn normalize(text: &str, root: &Path, listing_dir: &Path) -> String {
+    tolerant(&reader_paths(text, root, listing_dir))
+}
+
+/// Rules 1 and 2: paths as the reader sees them.
+pub fn reader_paths(text: &str, root: &Path, listing_dir: &Path) -> String {
     let mut text = text.to_string();
     let root = root.display().to_string();
     let listing = listing_dir.display().to_string();
-    // 1 and 2: absolute paths first, then the listing's relative prefix.
+    // Absolute paths first, then the listing's relative prefix.
     text = text.replace(&format!("{root}/{listing}/"), "");
-    text = text.replace(&format!("{listing}/"), "");
-    text = text.replace(&format!("{root}/"), "");
-    // 3
-    text = RUSTC_HASH.replace_all(&text, "/rustc/[HASH]/").into_owned();
-    if let Some(home) = cargo_home() {
-        text = text.replace(&home, "[CARGO_HOME]");
+    if !listing.is_empty() {
+        text = text.replace(&format!("{listing}/"), "");
     }
-    // 4 and 5
-    text = THREAD_ID.replace_all(&text, "thread '$1'").into_owned();
-    TIMING.replace_all(&text, "in [TIME]").into_owned()
+    text = text.replace(&format!("{root}/"), "");
+    if let Some(home) = cargo_home() {
+        text = text.replace(&home, "~/.cargo");
+    }
+    text
+}
+
+/// Rules 3 to 6, for text whose paths are already as the reader sees them.
+pub fn tolerant(text: &str) -> String {
+    let text = RUSTC_HASH.replace_all(text, "/rustc/[HASH]/");
+    let text = THREAD_ID.replace_all(&text, "thread '$1'");
+    let text = TIMING.replace_all(&text, "in [TIME]");
+    let mut kept = Vec::new();
+    let mut in_std_source = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let gutter = trimmed.starts_with('|')
+            || trimmed.starts_with("...")
+            || trimmed
+                .split_once('|')
+                .is_some_and(|(n, _)| !n.trim().is_empty() && n.trim().chars().all(|c| c.is_ascii_digit()));
+        if in_std_source && gutter {
+            continue;
+        }
+        in_std_source = line.contains("/rustc/[HASH]/library/");
+        kept.push(line);
+    }
+    let text = kept.concat();
+    if text.contains("/rustc/[HASH]/library/") {
+        GUTTER.replace_all(&text, "$1$2").into_owned()
+    } else {
+        text
+    }
 }
 
 fn cargo_home() -> Option<String> {

@@ -1,17 +1,23 @@
-//! Run buttons: every Rust block in a chapter is offered to the reader's
-//! Run button, including the listings that fail on purpose, so that readers
-//! see the compiler's error or the panic on the playground too. mdBook
-//! marks a runnable block `<pre class="playground">` when it builds the page;
-//! `ignore`, `noplayground` and a playground switched off in book.toml lose it.
+//! Run buttons that tell the truth. A `rust` block that shows a whole
+//! program the Rust playground can run as the book prints it keeps its Run
+//! button (mdBook marks it `<pre class="playground">`), the listings that
+//! fail on purpose too, so readers see the compiler's error or the panic
+//! there. A block the playground cannot reproduce (the program reads input,
+//! arguments, variables or files, is several files, uses a crate the
+//! playground lacks, or is shown by `cargo test`), or that shows only part
+//! of a file, is ```` ```rust,noplayground ````: the theme says under it
+//! that it runs with cargo on the reader's computer
+//! (`theme/coding-by-hand.css`).
 
 use std::path::Path;
 
 use scraper::{Html, Selector};
 
 use crate::Problem;
-use crate::chapters::Chapter;
+use crate::chapters::{Chapter, CodeBlock, code_blocks, directives};
+use crate::listings::Listing;
 
-pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
+pub fn check(root: &Path, html_dir: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Problem> {
     let rust_blocks = Selector::parse("main pre > code.language-rust").unwrap();
     let mut problems = Vec::new();
     for chapter in chapters {
@@ -20,29 +26,52 @@ pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
         };
         let html = Html::parse_document(&text);
         // The n-th Rust block on the page is the n-th ```rust fence.
-        let fences: Vec<usize> = chapter
-            .text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| l.trim_start().starts_with("```rust"))
-            .map(|(i, _)| i + 1)
+        let fences: Vec<CodeBlock> = code_blocks(&chapter.text)
+            .into_iter()
+            .filter(CodeBlock::is_rust)
             .collect();
-        for (n, code) in html.select(&rust_blocks).enumerate() {
+        for (code, block) in html.select(&rust_blocks).zip(&fences) {
             let pre = code.parent().and_then(scraper::ElementRef::wrap);
-            if pre.is_some_and(|pre| {
+            let has_run = pre.is_some_and(|pre| {
                 pre.value()
                     .has_class("playground", scraper::CaseSensitivity::CaseSensitive)
-            }) {
-                continue;
-            }
-            problems.push(Problem::new(
-                &chapter.file,
-                fences.get(n).copied(),
-                "this Rust block has no Run button: every listing is offered to the playground, \
-                 even one that fails on purpose (drop `ignore`/`noplayground`; keep \
-                 `[output.html.playground] runnable = true`)",
-            ));
+            });
+            let why_not = why_not_runnable(root, chapter, block, listings);
+            let message = match (has_run, why_not) {
+                (true, None) | (false, Some(_)) => continue,
+                (false, None) => "this Rust block has no Run button, but the playground can run \
+                    it as the book prints it: drop `ignore`/`noplayground` (and keep \
+                    `[output.html.playground] runnable = true`)"
+                    .to_string(),
+                (true, Some(why)) => format!(
+                    "this Rust block has a Run button, but the playground cannot show what the \
+                     book prints: {why}. Mark it ```rust,noplayground, and the page tells the \
+                     reader to run it with cargo"
+                ),
+            };
+            problems.push(Problem::new(&chapter.file, Some(block.line), message));
         }
     }
     problems
+}
+
+/// Why the playground cannot run this block as the book shows it.
+fn why_not_runnable(root: &Path, chapter: &Chapter, block: &CodeBlock, listings: &[Listing]) -> Option<String> {
+    let probe = Chapter {
+        text: block.body.clone(),
+        ..chapter.clone()
+    };
+    let shown = directives(root, &probe);
+    let directive = shown.first()?;
+    let listing = listings.iter().find(|l| directive.path.starts_with(&l.dir))?;
+    if let Some(why) = listing.not_on_the_playground() {
+        return Some(why);
+    }
+    let whole_program =
+        directive.kind == "rustdoc_include" && directive.path == listing.dir.join("src/main.rs");
+    (!whole_program).then(|| {
+        "it shows part of a file, not a whole program (show src/main.rs with \
+         {{#rustdoc_include}}, which hides the rest)"
+            .to_string()
+    })
 }

@@ -157,8 +157,10 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 fn bless(root: &Path) -> Result<(), String> {
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target");
     let settings = OutputSettings {
-        target_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/listings-bless"),
+        work_dir: target.join("listings-bless"),
+        target_dir: target.join("listings/build"),
         time_limit: TIME_LIMIT,
         bless: true,
     };

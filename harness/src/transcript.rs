@@ -1,0 +1,371 @@
+//! Terminal sessions. A listing's `transcript.txt` is what the reader's
+//! terminal shows when they type the commands in it, in the project they
+//! made with `cargo new` (the listing's `project`):
+//!
+//! ```text
+//! $ cargo run -- to poem.txt
+//!    Compiling minigrep v0.1.0 (/projects/minigrep)
+//!     Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.28s
+//!      Running `target/debug/minigrep to poem.txt`
+//! Searching for to
+//! ```
+//!
+//! Each `$ ` line is a command (`cargo run|build|check|test`, with its
+//! arguments, maybe after `NAME=value` environment variables); the lines
+//! under it are what it prints, stdout and stderr in the order a terminal
+//! shows them, with the lines of `input.txt` typed where the program reads
+//! them. As in trycmd, a command that exits with a failure says so on the
+//! line after it: `? failed` (any failure) or `? 101` (that exit code);
+//! a command without one must succeed. The check runs the commands in a copy of the listing named as the
+//! reader named it, and compares. What differs from machine to machine is
+//! matched tolerantly (see `tolerant`); the rest byte for byte.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::metadata::Varies;
+use crate::stage;
+use crate::terminal::{self, Limits};
+
+/// A listing's terminal session.
+pub const TRANSCRIPT: &str = "transcript.txt";
+/// The lines the reader types, in order.
+pub const INPUT: &str = "input.txt";
+
+/// The cargo commands a transcript may run.
+const COMMANDS: [&str; 4] = ["run", "build", "check", "test"];
+
+/// One command of a transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// 1-based line of its `$ ` line.
+    pub line: usize,
+    /// The command as written after `$ `.
+    pub written: String,
+    pub env: Vec<(String, String)>,
+    /// cargo's arguments: `run -- to poem.txt`.
+    pub cargo_args: Vec<String>,
+    pub status: Status,
+}
+
+/// How a command is expected to exit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Success,
+    /// `? failed`: any failure.
+    Failed,
+    /// `? N`: that exit code.
+    Code(i32),
+}
+
+impl Status {
+    /// The line that says so in a transcript, if any.
+    fn line(self) -> Option<String> {
+        match self {
+            Status::Success => None,
+            Status::Failed => Some("? failed".into()),
+            Status::Code(code) => Some(format!("? {code}")),
+        }
+    }
+}
+
+/// The commands of a transcript, or (line, what is wrong).
+pub fn steps(text: &str) -> Result<Vec<Step>, (usize, String)> {
+    let mut steps: Vec<Step> = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(status) = line.strip_prefix("? ") {
+            let after_command = i > 0 && lines[i - 1].starts_with("$ ");
+            let status = match status.trim() {
+                "failed" => Some(Status::Failed),
+                code => code.parse().ok().map(Status::Code),
+            };
+            match (after_command, status, steps.last_mut()) {
+                (true, Some(status), Some(step)) => step.status = status,
+                _ => {
+                    return Err((
+                        i + 1,
+                        "a status line goes right after its command: `? failed`, or `? 101` for \
+                         an exit code"
+                            .into(),
+                    ));
+                }
+            }
+            continue;
+        }
+        let Some(written) = line.strip_prefix("$ ") else {
+            if i == 0 {
+                return Err((1, "a transcript starts with a command: `$ cargo run`".into()));
+            }
+            continue;
+        };
+        let words = shlex::split(written)
+            .ok_or((i + 1, format!("cannot split `{written}` into words (unclosed quote?)")))?;
+        let mut env = Vec::new();
+        let mut rest = words.as_slice();
+        while let Some((name, value)) = rest.first().and_then(|w| w.split_once('=')) {
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                break;
+            }
+            env.push((name.to_string(), value.to_string()));
+            rest = &rest[1..];
+        }
+        match rest {
+            [cargo, sub, ..] if cargo == "cargo" && COMMANDS.contains(&sub.as_str()) => {}
+            _ => {
+                return Err((
+                    i + 1,
+                    format!(
+                        "`{written}`: a transcript runs `cargo run`, `cargo build`, `cargo check` \
+                         or `cargo test`, with their arguments, maybe after NAME=value variables"
+                    ),
+                ));
+            }
+        }
+        steps.push(Step {
+            line: i + 1,
+            written: written.to_string(),
+            env,
+            cargo_args: rest[1..].to_vec(),
+            status: Status::Success,
+        });
+    }
+    Ok(steps)
+}
+
+/// Where sessions run: `<work>/projects/<project>`, with cargo's target
+/// directory `target` (which may be shared between books).
+#[derive(Debug, Clone)]
+pub struct Workplace {
+    pub work: PathBuf,
+    pub target: PathBuf,
+}
+
+impl Workplace {
+    fn projects(&self) -> PathBuf {
+        let _ = std::fs::create_dir_all(self.work.join("projects"));
+        // cargo prints the directory as the file system names it.
+        let work = self.work.canonicalize().unwrap_or_else(|_| self.work.clone());
+        work.join("projects")
+    }
+    fn project_dir(&self, project: &str) -> PathBuf {
+        self.work.join("projects").join(project)
+    }
+    fn target_dir(&self) -> PathBuf {
+        self.target.clone()
+    }
+}
+
+/// Runs a transcript's commands in a fresh reader's copy of the listing and
+/// returns what the terminal showed, paths as the reader would see them
+/// (the project in `/projects/<project>`).
+pub fn record(
+    listing_dir: &Path,
+    book_root: &Path,
+    project: &str,
+    steps: &[Step],
+    place: &Workplace,
+    limits: Limits,
+) -> Result<String, String> {
+    let dir = place.project_dir(project);
+    let mut files = stage::reader_files(listing_dir).map_err(|e| e.to_string())?;
+    for (rel, content) in files.iter_mut() {
+        if rel == Path::new("Cargo.toml") {
+            let text = String::from_utf8_lossy(content).into_owned();
+            *content = stage::renamed(&text, project)?.into_bytes();
+        }
+    }
+    // The book's Cargo.lock pins the registry crates' versions.
+    if let Ok(lock) = std::fs::read(book_root.join("Cargo.lock")) {
+        files.push((PathBuf::from("Cargo.lock"), lock));
+    }
+    stage::mirror(&dir, &files, &[]).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // A new `Compiling` line each time, as on the reader's first run.
+    for (rel, _) in files.iter().filter(|(f, _)| f.extension().is_some_and(|e| e == "rs")) {
+        let file = std::fs::File::options().append(true).open(dir.join(rel));
+        let _ = file.and_then(|f| f.set_modified(std::time::SystemTime::now()));
+    }
+    let input = std::fs::read_to_string(listing_dir.join(INPUT)).unwrap_or_default();
+    let mut input = input.lines().map(str::to_string).collect::<Vec<_>>().into_iter();
+    let mut shown = String::new();
+    for step in steps {
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.current_dir(&dir)
+            .args(&step.cargo_args)
+            .env("CARGO_TARGET_DIR", place.target_dir())
+            .env("CARGO_TERM_COLOR", "never")
+            .env("CARGO_TERM_PROGRESS_WHEN", "never")
+            .env("RUST_BACKTRACE", "0")
+            .envs(step.env.iter().map(|(k, v)| (k, v)));
+        shown.push_str(&format!("$ {}\n", step.written));
+        let ran = terminal::run(cmd, &mut input, true, limits).map_err(|stopped| {
+            let stopped = stopped.map_shown(|text| {
+                let text = as_the_reader_sees_it(text, place);
+                tolerant(&text, project, None)
+            });
+            format!("`{}`: {stopped}", step.written)
+        })?;
+        let status = match (ran.status.code(), step.status) {
+            (Some(0), _) => Status::Success,
+            (_, Status::Failed) => Status::Failed,
+            (Some(code), _) => Status::Code(code),
+            (None, _) => Status::Failed,
+        };
+        if let Some(line) = status.line() {
+            shown.push_str(&format!("{line}\n"));
+        }
+        shown.push_str(&ran.shown);
+    }
+    Ok(as_the_reader_sees_it(&shown, place))
+}
+
+/// The session's paths as the reader's: the target directory is `target`,
+/// the project is in `/projects`.
+fn as_the_reader_sees_it(text: &str, place: &Workplace) -> String {
+    text.replace(&format!("{}/", place.target_dir().display()), "target/")
+        .replace(&place.projects().display().to_string(), "/projects")
+}
+
+/// What may differ between two runs of the same session on two machines,
+/// each replaced by a placeholder (or dropped) in both texts before they
+/// are compared:
+///
+/// 1. cargo's status lines about other packages (`Compiling rand …`,
+///    `Downloaded …`, `Locking …`, `Blocking waiting for file lock …`):
+///    whether they show depends on what the machine has built before;
+/// 2. the project's directory in `Compiling NAME vX (DIR)`;
+/// 3. timings (`in 0.52s`, `finished in 0.00s`);
+/// 4. the hash in a test binary's name (`deps/minigrep-1a2b…`);
+/// 5. the order of `test NAME ... ok` lines (test threads finish in any
+///    order), and what `varies` declares;
+/// 6. then `normalize::normalize`'s rules (thread ids, rustc's hash, and
+///    the standard library's source lines, which show only where rust-src
+///    is installed).
+pub fn tolerant(text: &str, project: &str, varies: Option<&Varies>) -> String {
+    static STATUS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^\s+(Compiling|Checking|Downloaded|Downloading|Locking|Adding|Updating|Blocking|Fresh|Documenting)\s+(\S+)",
+        )
+        .unwrap()
+    });
+    static PROJECT_DIR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(\s+(Compiling|Checking) \S+ v\S+) \(.*\)$").unwrap());
+    static TEST_HASH: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(deps/[A-Za-z0-9_]+)-[0-9a-f]{16}\b").unwrap());
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if let Some(status) = STATUS.captures(line) {
+            let about_the_project = status[2] == *project || status[2] == project.replace('-', "_");
+            if !about_the_project {
+                continue;
+            }
+        }
+        let line = PROJECT_DIR.replace(line, "$1 ([DIR])");
+        let line = TEST_HASH.replace_all(&line, "$1-[HASH]");
+        lines.push(line.into_owned());
+    }
+    sort_runs(&mut lines, |l| l.starts_with("test ") && l.contains(" ... "));
+    let text = lines.join("\n") + "\n";
+    let text = crate::normalize::tolerant(&text);
+    match varies {
+        Some(varies) => apply_varies(&text, varies, |l| {
+            !l.starts_with("$ ") && !STATUS.is_match(l) && !l.trim_start().starts_with("Finished ")
+                && !l.trim_start().starts_with("Running ")
+        }),
+        None => text,
+    }
+}
+
+/// Applies a listing's declared variation: `spans` become `[..]`, and with
+/// `any-order` the lines `movable` picks are sorted within each run of them.
+pub fn apply_varies(text: &str, varies: &Varies, movable: impl Fn(&str) -> bool) -> String {
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            varies.spans.iter().fold(line.to_string(), |line, span| {
+                Regex::new(span)
+                    .map(|re| re.replace_all(&line, "[..]").into_owned())
+                    .unwrap_or(line)
+            })
+        })
+        .collect();
+    if varies.any_order {
+        sort_runs(&mut lines, |l| movable(l));
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Sorts each run of consecutive lines that `pick` picks.
+fn sort_runs(lines: &mut [String], pick: impl Fn(&str) -> bool) {
+    let mut i = 0;
+    while i < lines.len() {
+        if !pick(&lines[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && pick(&lines[i]) {
+            i += 1;
+        }
+        lines[start..i].sort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_with_arguments_and_variables_are_read() {
+        let text = "$ IGNORE_CASE=1 cargo run -- to poem.txt\nAre you nobody, too?\n$ cargo test\n";
+        let steps = steps(text).unwrap();
+        assert_eq!(steps.len(), 2);
+        assert_eq!(steps[0].env, vec![("IGNORE_CASE".into(), "1".into())]);
+        assert_eq!(steps[0].cargo_args, ["run", "--", "to", "poem.txt"]);
+        assert_eq!((steps[1].line, steps[1].cargo_args.as_slice()), (3, &["test".to_string()][..]));
+    }
+
+    #[test]
+    fn other_commands_are_refused_at_their_line() {
+        let (line, message) = steps("$ cargo run\nhi\n$ rm -rf /\n").unwrap_err();
+        assert_eq!(line, 3);
+        assert!(message.contains("`rm -rf /`"), "{message}");
+    }
+
+    #[test]
+    fn what_differs_between_machines_is_tolerated_and_nothing_else() {
+        let mine = "$ cargo run\n   Compiling rand v0.8.5\n   Compiling guessing_game v0.1.0 (/projects/guessing_game)\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 2.53s\n     Running `target/debug/guessing_game`\nrunning 2 tests\ntest b ... ok\ntest a ... ok\n";
+        let theirs = "$ cargo run\n   Compiling guessing_game v0.1.0 (/home/ana/guessing_game)\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.31s\n     Running `target/debug/guessing_game`\nrunning 2 tests\ntest a ... ok\ntest b ... ok\n";
+        assert_eq!(
+            tolerant(mine, "guessing_game", None),
+            tolerant(theirs, "guessing_game", None)
+        );
+        let changed = theirs.replace("test b", "test c");
+        assert_ne!(
+            tolerant(mine, "guessing_game", None),
+            tolerant(&changed, "guessing_game", None)
+        );
+    }
+
+    #[test]
+    fn declared_variation_is_tolerated() {
+        let varies = Varies {
+            why: "threads".into(),
+            any_order: true,
+            spans: vec![r"\d+ms".into()],
+        };
+        let one = "hi 1 from main\nhi 1 from spawned (3ms)\n";
+        let other = "hi 1 from spawned (5ms)\nhi 1 from main\n";
+        assert_eq!(
+            apply_varies(one, &varies, |_| true),
+            apply_varies(other, &varies, |_| true)
+        );
+        assert_ne!(
+            apply_varies(one, &varies, |_| true),
+            apply_varies("hi 2 from main\nhi 1 from spawned (3ms)\n", &varies, |_| true)
+        );
+    }
+}
