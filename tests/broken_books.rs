@@ -556,9 +556,9 @@ fn blocks_that_fail_on_purpose_are_not_given_to_skeptic() {
     let book = Book::new();
     let out = tempfile::tempdir().unwrap();
     let snippets = harness::snippets::write_for_skeptic(book.root(), &[], out.path()).unwrap();
+    // Listing-01-01's block is its file, built by the listings check.
     let origins: Vec<&str> = snippets.iter().map(|s| s.origin.as_str()).collect();
-    assert_eq!(origins.len(), 1, "{origins:?}");
-    assert!(origins[0].contains("listing-01-01"), "{origins:?}");
+    assert!(origins.is_empty(), "{origins:?}");
 
     book.edit(
         CHAPTER,
@@ -875,4 +875,31 @@ fn a_panic_that_moves_fails() {
         &format!("{PANIC}/transcript.txt"),
         "running total: 66.6",
     );
+}
+
+/// Every block of the course book shows a listing's file, whole or a
+/// region (a module, a test file), which the listings check builds: skeptic
+/// compiles none of them alone. A block typed in the chapter goes to
+/// skeptic; an `ignore` block is refused.
+#[test]
+fn blocks_that_show_listing_files_are_left_to_the_listings_check() {
+    let book = Book::course().without_the_registry_crate();
+    let out = tempfile::tempdir().unwrap();
+    let snippets = harness::snippets::write_for_skeptic(book.root(), &[], out.path()).unwrap();
+    assert!(snippets.is_empty(), "{:?}", snippets.iter().map(|s| &s.origin).collect::<Vec<_>>());
+
+    book.edit(
+        "src/ch07-modules.md",
+        "The toolbox adds up",
+        "```rust\nfn main() {\n    println!(\"typed in the chapter\");\n}\n```\n\nThe toolbox adds up",
+    );
+    let snippets = harness::snippets::write_for_skeptic(book.root(), &[], out.path()).unwrap();
+    let origins: Vec<&str> = snippets.iter().map(|s| s.origin.as_str()).collect();
+    assert_eq!(origins, ["src/ch07-modules.md:10"]);
+
+    book.edit("src/ch07-modules.md", "```rust\nfn main()", "```rust,ignore\nfn main()");
+    let refused = harness::snippets::write_for_skeptic(book.root(), &[], out.path())
+        .err()
+        .unwrap();
+    assert!(refused.contains("src/ch07-modules.md:10") && refused.contains("`ignore` is refused"), "{refused}");
 }

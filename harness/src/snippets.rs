@@ -3,12 +3,22 @@
 //! its own, so that every skeptic test is one block whose origin (chapter,
 //! line, listing) we know and can name when it fails.
 //!
-//! A block that shows a listing declared not to compile, or to panic, is
-//! not given to skeptic: skeptic would compile a `compile_fail` block as if
-//! it should succeed, and counts a `should_panic` block that fails to
-//! compile as a pass. The listings check (`listings.rs`) checks those for
-//! their real outcome. A block tagged `compile_fail` or `should_panic` that
-//! shows no such listing is an error, since nothing would check it.
+//! Every `rust` block is compiled one way or the other, never skipped:
+//!
+//! - A block that is one `{{#include}}` or `{{#rustdoc_include}}` of a
+//!   listing's Rust file (`src/…`, `tests/…`), whole or a region, is proven
+//!   to be that file's text as the reader sees it, and that file is built
+//!   (and run, or its failure checked) by the listings check. Skeptic does
+//!   not compile it again: a region of `src/toolbox/tool.rs`, or a test
+//!   file, would not compile alone.
+//! - Any other block (code typed in the chapter, an include of a file that
+//!   is not a listing's) is compiled and run by skeptic, as the reader sees
+//!   it.
+//! - `ignore` is refused: it would leave a block unchecked. So is
+//!   `compile_fail` or `should_panic` on a block that shows no listing
+//!   declared to fail that way: skeptic would compile a `compile_fail`
+//!   block as if it should succeed, and counts a `should_panic` block that
+//!   fails to compile as a pass.
 
 use std::path::{Path, PathBuf};
 
@@ -36,6 +46,15 @@ pub fn write_for_skeptic(
         listings
             .iter()
             .any(|l| dir.starts_with(&l.dir) && l.outcome() != crate::listings::Outcome::Runs)
+    };
+    // A listing's Rust file, which the listings check builds.
+    let built_by_the_listings_check = |file: &Path| {
+        listings.iter().any(|l| {
+            ["src", "tests", "examples", "benches"]
+                .iter()
+                .any(|dir| file.starts_with(l.dir.join(dir)))
+                && file.extension().is_some_and(|e| e == "rs")
+        })
     };
     let mut sources: Vec<(Chapter, String)> =
         book::expanded_chapters(root).map_err(|p| p.to_string())?;
@@ -83,6 +102,15 @@ pub fn write_for_skeptic(
                 .tags()
                 .iter()
                 .any(|t| *t == "compile_fail" || *t == "should_panic");
+            if source.tags().contains(&"ignore") {
+                return Err(format!(
+                    "{}:{}: `{}`: every Rust block is checked, so `ignore` is refused. Show a \
+                     listing (its file is built by the listings check), or let skeptic compile it",
+                    chapter.file.display(),
+                    source.line,
+                    source.info
+                ));
+            }
             if tagged && !fails_on_purpose {
                 return Err(format!(
                     "{}:{}: a `{}` block must show a listing declared to fail that way \
@@ -93,6 +121,23 @@ pub fn write_for_skeptic(
                 ));
             }
             if fails_on_purpose {
+                continue;
+            }
+            let one_listing_file = found.len() == 1
+                && source.body.trim() == found[0].text.trim()
+                && built_by_the_listings_check(&found[0].path);
+            if one_listing_file {
+                let file = std::fs::read_to_string(&found[0].path).unwrap_or_default();
+                let as_read = crate::stage::as_the_reader_sees_it(&file);
+                if !shows_text_of(&block.body, &as_read) {
+                    return Err(format!(
+                        "{}:{}: this block should show {} as the reader has it, but mdBook \
+                         expanded it to other text",
+                        chapter.file.display(),
+                        source.line,
+                        found[0].path.strip_prefix(root).unwrap_or(&found[0].path).display()
+                    ));
+                }
                 continue;
             }
             let included: Vec<String> = found
@@ -116,6 +161,19 @@ pub fn write_for_skeptic(
         }
     }
     Ok(snippets)
+}
+
+/// Whether every line the block shows (hidden `# ` lines too, with their
+/// mark taken off) is a line of `file`, in order.
+fn shows_text_of(block: &str, file: &str) -> bool {
+    let mut lines = file.lines();
+    block.lines().all(|shown| {
+        let shown = shown
+            .strip_prefix("# ")
+            .or_else(|| (shown == "#").then_some(""))
+            .unwrap_or(shown);
+        lines.any(|l| l == shown)
+    })
 }
 
 fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
