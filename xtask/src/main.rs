@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod new_listing;
+
 use clap::{Parser, Subcommand};
+use new_listing::Kind;
 use harness::check::{self, OutputSettings};
 use harness::listings::{EXPECTED_OUTPUT, TIME_LIMIT};
 use harness::tools::MDBOOK;
@@ -33,10 +36,14 @@ enum Task {
         /// Another book to bless, e.g. tests/fixtures/tiny-book.
         book_dir: Option<PathBuf>,
     },
-    /// Add the next listing to listings/CHAPTER/.
+    /// Add the next listing to listings/CHAPTER/, with the files its kind
+    /// needs.
     NewListing {
         /// The chapter's directory under listings/, e.g. ch02-guessing-game.
         chapter: String,
+        /// What the chapter shows of it.
+        #[arg(long, value_enum, default_value_t = Kind::Output)]
+        kind: Kind,
     },
     /// Install the pinned mdbook (what `serve` runs).
     InstallTools,
@@ -56,7 +63,7 @@ fn main() -> ExitCode {
         Task::Serve { args } => mdbook(&root, "serve", &args),
         Task::Build => build(&root),
         Task::Bless { book_dir } => bless(&book_dir.map_or(root.clone(), |dir| root.join(dir))),
-        Task::NewListing { chapter } => new_listing(&root, &chapter),
+        Task::NewListing { chapter, kind } => new_listing(&root, &chapter, kind),
         Task::InstallTools => install_tools().map(|_| ()),
         Task::PageWeight => page_weight(&root),
     };
@@ -171,48 +178,13 @@ fn bless(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Creates `listings/CHAPTER/listing-NN-MM/`, the next number in the chapter.
-fn new_listing(root: &Path, chapter: &str) -> Result<(), String> {
-    let chapter_dir = root.join("listings").join(chapter);
-    let nn: String = chapter
-        .trim_start_matches("ch")
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    if nn.is_empty() {
-        return Err(format!("`{chapter}` should look like `ch02-some-slug`"));
-    }
-    let next = std::fs::read_dir(&chapter_dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()?
-                .rsplit('-')
-                .next()?
-                .parse::<u32>()
-                .ok()
-        })
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let name = format!("listing-{nn}-{next:02}");
-    let dir = chapter_dir.join(&name);
-    std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
-    let manifest = format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n"
-    );
-    let main = "fn main() {\n    // ANCHOR: here\n    println!(\"Hello, world!\");\n    // ANCHOR_END: here\n}\n";
-    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("src/main.rs"), main).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join(EXPECTED_OUTPUT), "Hello, world!\n").map_err(|e| e.to_string())?;
+fn new_listing(root: &Path, chapter: &str, kind: Kind) -> Result<(), String> {
+    let dir = new_listing::create(root, chapter, kind)?;
     let rel = dir.strip_prefix(root).unwrap().display().to_string();
     println!(
-        "Created {rel}/. Show it in the chapter (src/{chapter}.md) with:\n\n\
-         ```rust\n{{{{#rustdoc_include ../{rel}/src/main.rs:here}}}}\n```\n\n\
-         ```text\n{{{{#include ../{rel}/{EXPECTED_OUTPUT}}}}}\n```\n\n\
-         Then write the program, and run `cargo xtask bless` to record what it prints."
+        "Created {rel}/. Show it in the chapter (src/{chapter}.md) with:\n\n{}\n\
+         Then write the program, and run `cargo xtask bless` to record what it prints.",
+        new_listing::chapter_lines(kind, &rel)
     );
     Ok(())
 }
