@@ -6,8 +6,10 @@
 //   node tests/browser/contrast-extra.mjs BOOK_HTML_DIR
 import { chromium } from 'playwright-core';
 import { serve, launchArgs } from './serve.mjs';
+import { firstListingPage } from './summary.mjs';
 
 const [root = 'book'] = process.argv.slice(2);
+const chapter = await firstListingPage(root);
 const { server, base } = await serve(root);
 const browser = await chromium.launch(launchArgs);
 let bad = 0;
@@ -16,7 +18,7 @@ for (const theme of ['light', 'rust', 'coal', 'navy', 'ayu']) {
   await context.route((url) => !url.href.startsWith(base), (r) => r.abort());
   await context.addInitScript((t) => localStorage.setItem('mdbook-theme', t), theme);
   const page = await context.newPage();
-  await page.goto(base + 'ch01-why-systems-programming.html');
+  await page.goto(base + chapter);
   await page.locator('pre.playground .play-button').first().focus();
   const rows = await page.evaluate(() => {
     const rgb = (c) => c.match(/[\d.]+/g).map(Number);

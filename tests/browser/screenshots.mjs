@@ -8,9 +8,11 @@ import { chromium } from 'playwright-core';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve, launchArgs } from './serve.mjs';
+import { chapterPages } from './summary.mjs';
 
 const [root = 'book/html', out = 'target/screenshots'] = process.argv.slice(2);
-const pages = ['ch01-why-systems-programming.html', 'index.html'];
+// Every page of SUMMARY.md, and the home page.
+const pages = [...new Set([...(await chapterPages()), 'index.html'])];
 const themes = ['light', 'rust', 'coal', 'navy', 'ayu'];
 const widths = [375, 1280];
 const { server, base } = await serve(root);

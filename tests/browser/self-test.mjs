@@ -8,10 +8,11 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { firstListingPage } from './summary.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [root = 'book/html'] = process.argv.slice(2);
-const chapter = 'ch01-why-systems-programming.html';
+const chapter = await firstListingPage(root);
 
 const breakages = [
   { what: 'a script tag that loads from another origin', script: 'pages.mjs',
@@ -28,6 +29,9 @@ const breakages = [
   { what: 'a copy button that copies nothing', script: 'behaviour.mjs',
     edit: (h) => h.replace('</body>', '<script>navigator.clipboard.writeText = () => Promise.resolve();</script></body>'),
     says: 'FAIL copy: clipboard holds the listing as shown' },
+  { what: 'a Run button on a block the playground cannot run', script: 'run-buttons.mjs',
+    edit: (h) => h.replace('<code class="language-rust', '<code class="noplayground language-rust'),
+    says: 'FAIL' },
   { what: 'hidden lines that no longer hide', script: 'behaviour.mjs',
     edit: (h) => h.replace('</head>', '<style>.boring { display: inline !important; }</style></head>'),
     says: 'FAIL hidden lines' },

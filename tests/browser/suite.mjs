@@ -9,6 +9,7 @@
 //   behaviour.mjs    Run (playground mocked), copy, search, hidden lines,
 //                    theme, sidebar, skip link, keyboard, print
 //   contrast.mjs     contrast axe cannot measure (icons, the Output label)
+//   run-buttons.mjs  Run only where the playground can run the listing
 //   screenshots.mjs  figures load, nothing overflows, PNGs of every theme
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -20,6 +21,7 @@ const runs = [
   ['pages.mjs', root],
   ['behaviour.mjs', root],
   ['contrast.mjs', root],
+  ['run-buttons.mjs', root],
   ['screenshots.mjs', root, shots],
 ];
 const failed = [];

@@ -45,6 +45,9 @@ enum Task {
         #[arg(long, value_enum, default_value_t = Kind::Output)]
         kind: Kind,
     },
+    /// Build a fixture book (e.g. tests/fixtures/course-book) into DEST
+    /// with this book's theme, for the browser suite.
+    BuildFixture { fixture: PathBuf, dest: PathBuf },
     /// Install the pinned mdbook (what `serve` runs).
     InstallTools,
     /// Build the book and a default mdBook build of the same chapters, and
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Task::Build => build(&root),
         Task::Bless { book_dir } => bless(&book_dir.map_or(root.clone(), |dir| root.join(dir))),
         Task::NewListing { chapter, kind } => new_listing(&root, &chapter, kind),
+        Task::BuildFixture { fixture, dest } => build_fixture(&root, &root.join(fixture), &root.join(dest)),
         Task::InstallTools => install_tools().map(|_| ()),
         Task::PageWeight => page_weight(&root),
     };
@@ -86,6 +90,43 @@ fn build(root: &Path) -> Result<(), String> {
     harness::problem::report(check::build(root, &root.join("book")))?;
     eprintln!("Built the book into book/html/.");
     Ok(())
+}
+
+/// Builds a copy of the fixture book with this book's theme/ and its
+/// `additional-css`/`additional-js`, HTML only, into `dest`.
+fn build_fixture(root: &Path, fixture: &Path, dest: &Path) -> Result<(), String> {
+    let work = root.join("target/fixture-books").join(fixture.file_name().unwrap_or_default());
+    let _ = std::fs::remove_dir_all(&work);
+    for dir in ["src", "listings"] {
+        copy_tree(&fixture.join(dir), &work.join(dir)).map_err(|e| format!("copying {dir}/: {e}"))?;
+    }
+    copy_tree(&root.join("theme"), &work.join("theme")).map_err(|e| e.to_string())?;
+    let ours: toml::Table = read_toml(&root.join("book.toml"))?;
+    let mut theirs: toml::Table = read_toml(&fixture.join("book.toml"))?;
+    let html = |t: &toml::Table| t.get("output").and_then(|o| o.get("html")).and_then(|h| h.as_table()).cloned();
+    let mut merged = html(&theirs).unwrap_or_default();
+    for key in ["additional-css", "additional-js"] {
+        if let Some(value) = html(&ours).and_then(|h| h.get(key).cloned()) {
+            merged.insert(key.into(), value);
+        }
+    }
+    let output = theirs.entry("output").or_insert_with(|| toml::Table::new().into());
+    if let Some(output) = output.as_table_mut() {
+        output.remove("linkcheck2");
+        output.insert("html".into(), merged.into());
+    }
+    std::fs::write(work.join("book.toml"), toml::to_string(&theirs).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
+    harness::book::build_default(&work, dest).map_err(|p| p.to_string())?;
+    eprintln!("Built {} with the book's theme into {}.", fixture.display(), dest.display());
+    Ok(())
+}
+
+fn read_toml(path: &Path) -> Result<toml::Table, String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .parse()
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Runs the pinned mdbook (`mdbook serve` lives only in its binary). Its
