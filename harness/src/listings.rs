@@ -507,6 +507,6 @@ fn compare(
     let assert = Assert::new().action(Action::Verify);
     match assert.try_eq(Some(&"what came"), Data::text(came).raw(), Data::text(wanted).raw()) {
         Ok(()) => Err("the texts differ only in their line endings (CRLF against LF)".to_string()),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.to_string().trim_end().to_string()),
     }
 }

@@ -214,7 +214,7 @@ fn bless(root: &Path) -> Result<(), String> {
     };
     harness::problem::report(check::outputs(root, &settings))?;
     eprintln!(
-        "Every listing's {EXPECTED_OUTPUT} now holds what it prints. Review with `git diff listings/`."
+        "Every listing's {EXPECTED_OUTPUT} and transcript.txt now hold what it prints. Review with `git diff listings/`."
     );
     Ok(())
 }
