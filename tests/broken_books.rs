@@ -131,7 +131,11 @@ impl Book {
                 !path.starts_with(GUESSING_GAME) && !path.ends_with("ch02-guessing-game.md")
             });
         }
-        self.edit("src/SUMMARY.md", "- [A guessing game](ch02-guessing-game.md)\n", "");
+        self.edit(
+            "src/SUMMARY.md",
+            "- [A guessing game](ch02-guessing-game.md)\n",
+            "",
+        );
         self
     }
 
@@ -660,7 +664,11 @@ fn a_lint_allowed_with_a_reason_is_skipped_and_one_without_fails() {
         "println!(\"{empty}\");\n    let _ = cars.clone();",
     );
     let problems = book.lints();
-    assert_problem(&problems, &format!("{LISTING}/src/main.rs:6"), "clippy::clone_on_copy");
+    assert_problem(
+        &problems,
+        &format!("{LISTING}/src/main.rs:6"),
+        "clippy::clone_on_copy",
+    );
 
     book.edit(
         &format!("{LISTING}/Cargo.toml"),
@@ -789,7 +797,11 @@ fn a_changed_line_of_a_transcript_fails_with_a_diff() {
 #[test]
 fn a_wrong_exit_status_fails() {
     let book = Book::course().without_the_registry_crate();
-    book.edit(&format!("{MINIGREP}/transcript.txt"), "$ cargo run -- the\n? 1\n", "$ cargo run -- the\n");
+    book.edit(
+        &format!("{MINIGREP}/transcript.txt"),
+        "$ cargo run -- the\n? 1\n",
+        "$ cargo run -- the\n",
+    );
     assert_problem(
         &outputs(&book),
         &format!("{MINIGREP}/transcript.txt"),
@@ -800,12 +812,12 @@ fn a_wrong_exit_status_fails() {
 #[test]
 fn a_thread_listing_whose_lines_change_fails_though_their_order_may_not() {
     let book = Book::course().without_the_registry_crate();
-    book.edit(&format!("{THREADS}/output.txt"), "spawned thread: step 3", "spawned thread: step 4");
-    assert_problem(
-        &outputs(&book),
+    book.edit(
         &format!("{THREADS}/output.txt"),
-        "step 4",
+        "spawned thread: step 3",
+        "spawned thread: step 4",
     );
+    assert_problem(&outputs(&book), &format!("{THREADS}/output.txt"), "step 4");
 }
 
 #[test]
@@ -817,9 +829,17 @@ fn a_warning_that_is_gone_fails() {
         "let total = price * quantity - discount;",
     );
     let problems = outputs(&book);
-    assert_problem(&problems, &format!("{WARNING}/transcript.txt"), "warning: unused variable");
+    assert_problem(
+        &problems,
+        &format!("{WARNING}/transcript.txt"),
+        "warning: unused variable",
+    );
     let problems = book.lints();
-    assert_problem(&problems, &format!("{WARNING}/Cargo.toml"), "allows `unused_variables`, but");
+    assert_problem(
+        &problems,
+        &format!("{WARNING}/Cargo.toml"),
+        "allows `unused_variables`, but",
+    );
 }
 
 #[test]
@@ -836,7 +856,11 @@ fn a_mistyped_metadata_key_fails_at_its_line() {
 #[test]
 fn a_changed_parse_error_fails() {
     let book = Book::course().without_the_registry_crate();
-    book.edit(&format!("{PARSE_ERROR}/src/main.rs"), "let width = 8\n", "let width = 8;\n    let depth = 2\n");
+    book.edit(
+        &format!("{PARSE_ERROR}/src/main.rs"),
+        "let width = 8\n",
+        "let width = 8;\n    let depth = 2\n",
+    );
     assert_problem(
         &outputs(&book),
         &format!("{PARSE_ERROR}/output.txt"),
@@ -847,7 +871,11 @@ fn a_changed_parse_error_fails() {
 #[test]
 fn a_failing_test_in_a_cargo_test_transcript_fails() {
     let book = Book::course().without_the_registry_crate();
-    book.edit(&format!("{TESTS}/src/lib.rs"), "vec![334, 333, 333]", "vec![333, 333, 334]");
+    book.edit(
+        &format!("{TESTS}/src/lib.rs"),
+        "vec![334, 333, 333]",
+        "vec![333, 333, 334]",
+    );
     assert_problem(
         &outputs(&book),
         &format!("{TESTS}/transcript.txt"),
@@ -858,7 +886,11 @@ fn a_failing_test_in_a_cargo_test_transcript_fails() {
 #[test]
 fn a_module_file_that_changes_what_the_program_prints_fails() {
     let book = Book::course().without_the_registry_crate();
-    book.edit(&format!("{MODULES}/src/toolbox/tool.rs"), "{} ({} g)", "{}: {} g");
+    book.edit(
+        &format!("{MODULES}/src/toolbox/tool.rs"),
+        "{} ({} g)",
+        "{}: {} g",
+    );
     assert_problem(
         &outputs(&book),
         &format!("{MODULES}/output.txt"),
@@ -869,7 +901,11 @@ fn a_module_file_that_changes_what_the_program_prints_fails() {
 #[test]
 fn a_panic_that_moves_fails() {
     let book = Book::course().without_the_registry_crate();
-    book.edit(&format!("{PANIC}/src/main.rs"), "\"n/a\", \"23.1\"", "\"23.1\", \"n/a\"");
+    book.edit(
+        &format!("{PANIC}/src/main.rs"),
+        "\"n/a\", \"23.1\"",
+        "\"23.1\", \"n/a\"",
+    );
     assert_problem(
         &outputs(&book),
         &format!("{PANIC}/transcript.txt"),
@@ -886,7 +922,11 @@ fn blocks_that_show_listing_files_are_left_to_the_listings_check() {
     let book = Book::course().without_the_registry_crate();
     let out = tempfile::tempdir().unwrap();
     let snippets = harness::snippets::write_for_skeptic(book.root(), &[], out.path()).unwrap();
-    assert!(snippets.is_empty(), "{:?}", snippets.iter().map(|s| &s.origin).collect::<Vec<_>>());
+    assert!(
+        snippets.is_empty(),
+        "{:?}",
+        snippets.iter().map(|s| &s.origin).collect::<Vec<_>>()
+    );
 
     book.edit(
         "src/ch07-modules.md",
@@ -897,9 +937,16 @@ fn blocks_that_show_listing_files_are_left_to_the_listings_check() {
     let origins: Vec<&str> = snippets.iter().map(|s| s.origin.as_str()).collect();
     assert_eq!(origins, ["src/ch07-modules.md:10"]);
 
-    book.edit("src/ch07-modules.md", "```rust\nfn main()", "```rust,ignore\nfn main()");
+    book.edit(
+        "src/ch07-modules.md",
+        "```rust\nfn main()",
+        "```rust,ignore\nfn main()",
+    );
     let refused = harness::snippets::write_for_skeptic(book.root(), &[], out.path())
         .err()
         .unwrap();
-    assert!(refused.contains("src/ch07-modules.md:10") && refused.contains("`ignore` is refused"), "{refused}");
+    assert!(
+        refused.contains("src/ch07-modules.md:10") && refused.contains("`ignore` is refused"),
+        "{refused}"
+    );
 }

@@ -35,6 +35,10 @@ fn the_standard_library_source_lines_are_not_compared() {
     );
     assert_ne!(
         normalize(with_rust_src, root, listing),
-        normalize(&without.replace("argument missing", "argument gone"), root, listing)
+        normalize(
+            &without.replace("argument missing", "argument gone"),
+            root,
+            listing
+        )
     );
 }

@@ -85,8 +85,8 @@ pub fn build(root: &Path, dest: &Path) -> Result<(), Vec<Problem>> {
         .map(|found| {
             // linkcheck2 numbers the lines of the chapter as mdBook expanded
             // it; find the same line, by its text, in the chapter as written.
-            let written = std::fs::read_to_string(root.join(&src).join(&found.chapter))
-                .unwrap_or_default();
+            let written =
+                std::fs::read_to_string(root.join(&src).join(&found.chapter)).unwrap_or_default();
             let line = written
                 .lines()
                 .position(|l| l == found.line_text)

@@ -1,48 +1,173 @@
-//! The book's checks, each as one call that returns every problem it found.
-//! `tests/book.rs` runs them on the book; `tests/broken_books.rs` runs them
-//! on broken copies of a small book, to see each one fail.
+//! The book's checks, in one list. Each is one module of this crate; here it
+//! gets a name, what it proves, and the book, walked once and shared by
+//! every check that needs it. `tests/book.rs` runs every check of `ALL` on
+//! the book (one test each); `tests/broken_books.rs` runs them on broken
+//! copies of the fixture books, to see each one fail.
+//!
+//! Adding a check: write its module (a `check` function that returns every
+//! problem it finds), add one line to `ALL`, and a test in
+//! `tests/broken_books.rs` that breaks a fixture book and snapshots the
+//! report (see README, "Adding a check").
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::chapters::{Chapter, chapters};
+use crate::listings::{Listing, TIME_LIMIT};
 use crate::{
     Problem, book, coverage, figures, fragments, includes, lints, listings, runnable, spelling,
-    web_links,
+    theme, web_links,
 };
 
 pub use crate::listings::Options as OutputSettings;
 
-/// Runs `check` on the book's chapters, or reports why they could not load.
-fn with_chapters(root: &Path, check: impl FnOnce(Vec<Chapter>) -> Vec<Problem>) -> Vec<Problem> {
-    match book::load(root) {
-        Ok(book) => check(chapters(&book)),
-        Err(problem) => vec![problem],
+/// A check of the book.
+#[derive(Debug)]
+pub struct Check {
+    /// What it proves when it passes, as a test name.
+    pub proves: &'static str,
+    pub run: fn(&Book) -> Vec<Problem>,
+}
+
+/// Every check `cargo test` runs on the book.
+pub const ALL: &[Check] = &[
+    Check {
+        proves: "every_include_names_a_file_and_anchor_that_exist",
+        run: |b| b.with_chapters(|c| includes::check(&b.root, c)),
+    },
+    Check {
+        proves: "every_link_out_of_the_book_is_a_real_https_address",
+        run: |b| b.with_chapters(web_links::check),
+    },
+    Check {
+        proves: "every_listing_is_shown_and_every_output_block_is_checked",
+        run: |b| b.with_chapters(|c| coverage::check(&b.root, c, b.listings())),
+    },
+    Check {
+        proves: "every_listing_compiles_and_prints_what_the_book_shows",
+        run: |b| b.outputs(&b.output_settings()),
+    },
+    Check {
+        proves: "every_listing_is_rustfmt_and_clippy_clean_or_says_why_not",
+        run: |b| lints::check(&b.root, b.listings(), &b.target.join("lints")),
+    },
+    Check {
+        proves: "the_prose_and_the_listings_are_spelled_right",
+        run: |b| spelling::check(&b.root),
+    },
+    Check {
+        proves: "the_book_builds_with_no_broken_link_figure_or_run_button",
+        run: |b| b.build(&b.target.join("html-check")),
+    },
+    Check {
+        proves: "theme_files_that_replace_mdbooks_were_made_for_the_pinned_mdbook",
+        run: |b| theme::check(&b.root),
+    },
+];
+
+/// A book to check: its root, where checks may build, and its chapters and
+/// listings, read once.
+#[derive(Debug)]
+pub struct Book {
+    pub root: PathBuf,
+    /// A directory of the book's own for what the checks build.
+    pub target: PathBuf,
+    chapters: OnceLock<Result<Vec<Chapter>, Problem>>,
+    listings: OnceLock<Vec<Listing>>,
+}
+
+impl Book {
+    pub fn new(root: &Path, target: &Path) -> Book {
+        Book {
+            root: root.to_path_buf(),
+            target: target.to_path_buf(),
+            chapters: OnceLock::new(),
+            listings: OnceLock::new(),
+        }
+    }
+
+    /// The chapters as written, or why mdBook could not load the book.
+    pub fn chapters(&self) -> Result<&[Chapter], Problem> {
+        self.chapters
+            .get_or_init(|| book::load(&self.root).map(|b| chapters(&b)))
+            .as_deref()
+            .map_err(Clone::clone)
+    }
+
+    pub fn listings(&self) -> &[Listing] {
+        self.listings.get_or_init(|| listings::discover(&self.root))
+    }
+
+    /// Runs `check` on the chapters, or reports why they could not load.
+    fn with_chapters(&self, check: impl FnOnce(&[Chapter]) -> Vec<Problem>) -> Vec<Problem> {
+        match self.chapters() {
+            Ok(chapters) => check(chapters),
+            Err(problem) => vec![problem],
+        }
+    }
+
+    fn output_settings(&self) -> OutputSettings {
+        OutputSettings {
+            work_dir: self.target.join("listings"),
+            target_dir: self.target.join("listings/build"),
+            time_limit: TIME_LIMIT,
+            bless: false,
+        }
+    }
+
+    /// Every listing compiles; every one with an expected output or a
+    /// transcript prints it.
+    pub fn outputs(&self, settings: &OutputSettings) -> Vec<Problem> {
+        self.with_chapters(|chapters| {
+            let shown = coverage::shown_in(&self.root, chapters);
+            listings::check(&self.root, self.listings(), &shown, settings)
+        })
+    }
+
+    /// The book builds into `dest` (HTML and mdbook-linkcheck2), every
+    /// `#fragment` link in it points at something, every image exists, has
+    /// alt text and sits in a captioned figure, and every Rust block has a
+    /// Run button where the playground can run it, and none where not.
+    pub fn build(&self, dest: &Path) -> Vec<Problem> {
+        self.with_chapters(|chapters| {
+            if let Err(problems) = book::build(&self.root, dest) {
+                return problems;
+            }
+            let html = dest.join("html");
+            let mut problems = fragments::check(&html, chapters);
+            problems.extend(figures::check(&html, chapters));
+            problems.extend(runnable::check(
+                &self.root,
+                &html,
+                chapters,
+                self.listings(),
+            ));
+            problems
+        })
     }
 }
 
+// The checks one at a time, for the broken-book tests and `cargo xtask`.
+
 /// Every `{{#include}}` names a file that exists, and an anchor it has.
 pub fn includes(root: &Path) -> Vec<Problem> {
-    with_chapters(root, |chapters| includes::check(root, &chapters))
+    Book::new(root, &root.join("target")).with_chapters(|c| includes::check(root, c))
 }
 
 /// Every link out of the book is a real https:// address.
 pub fn web_links(root: &Path) -> Vec<Problem> {
-    with_chapters(root, |chapters| web_links::check(&chapters))
+    Book::new(root, &root.join("target")).with_chapters(web_links::check)
 }
 
 /// Every listing is shown; every output block comes from a listing.
 pub fn coverage(root: &Path) -> Vec<Problem> {
-    with_chapters(root, |chapters| {
-        coverage::check(root, &chapters, &listings::discover(root))
-    })
+    let book = Book::new(root, &root.join("target"));
+    book.with_chapters(|c| coverage::check(root, c, book.listings()))
 }
 
 /// Every listing compiles; every one with an expected output prints it.
 pub fn outputs(root: &Path, settings: &OutputSettings) -> Vec<Problem> {
-    with_chapters(root, |chapters| {
-        let shown = coverage::shown_in(root, &chapters);
-        listings::check(root, &listings::discover(root), &shown, settings)
-    })
+    Book::new(root, &root.join("target")).outputs(settings)
 }
 
 /// Every listing is rustfmt- and clippy-clean, or says why not; clippy
@@ -51,31 +176,13 @@ pub fn lints(root: &Path, target_dir: &Path) -> Vec<Problem> {
     lints::check(root, &listings::discover(root), target_dir)
 }
 
-/// The prose and the listings are spelled right (typos, with the book's
-/// own word list).
+/// The prose and the listings are spelled right.
 pub fn spelling(root: &Path) -> Vec<Problem> {
     spelling::check(root)
 }
 
-/// The book builds into `dest` (HTML and mdbook-linkcheck2), every
-/// `#fragment` link in it points at something, and every image exists, has
-/// alt text and sits in a captioned figure, and every Rust block has a Run
-/// button.
+/// The book builds into `dest`, with no broken link, fragment, figure or
+/// Run button.
 pub fn build(root: &Path, dest: &Path) -> Vec<Problem> {
-    with_chapters(root, |chapters| built(root, dest, &chapters))
-}
-
-fn built(root: &Path, dest: &Path, chapters: &[Chapter]) -> Vec<Problem> {
-    if let Err(problems) = book::build(root, dest) {
-        return problems;
-    }
-    let mut problems = fragments::check(&dest.join("html"), chapters);
-    problems.extend(figures::check(&dest.join("html"), chapters));
-    problems.extend(runnable::check(
-        root,
-        &dest.join("html"),
-        chapters,
-        &listings::discover(root),
-    ));
-    problems
+    Book::new(root, &root.join("target")).build(dest)
 }

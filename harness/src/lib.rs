@@ -21,8 +21,10 @@ pub mod snippets;
 pub mod spelling;
 pub mod stage;
 pub mod terminal;
-pub mod transcript;
+pub mod theme;
 pub mod tools;
+pub mod transcript;
+pub mod verdicts;
 pub mod web_links;
 
 pub use problem::Problem;

@@ -33,7 +33,8 @@ impl Renderer for Linkcheck2 {
     }
 
     fn render(&self, ctx: &RenderContext) -> Result<()> {
-        let cfg: mdbook_linkcheck2::Config = ctx.config.get("output.linkcheck2")?.unwrap_or_default();
+        let cfg: mdbook_linkcheck2::Config =
+            ctx.config.get("output.linkcheck2")?.unwrap_or_default();
         let mut files = codespan::Files::<String>::new();
         let (web, all) = mdbook_linkcheck2::load_files_into_memory(&ctx.book, &mut files, |_| true);
         let (links, incomplete) = mdbook_linkcheck2::extract_links(&cfg, all.clone(), &files);

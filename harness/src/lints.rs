@@ -227,7 +227,11 @@ fn clippy(root: &Path, listings: &[&Listing], target_dir: &Path) -> Vec<Problem>
         };
         findings += 1;
         let file = root.join(&span.file_name);
-        let lint = message.code.as_ref().map(|c| c.code.clone()).unwrap_or_default();
+        let lint = message
+            .code
+            .as_ref()
+            .map(|c| c.code.clone())
+            .unwrap_or_default();
         let listing = listings.iter().find(|l| file.starts_with(&l.dir));
         if let Some(listing) = listing
             && allowed(listing).is_some_and(|d| d.allow.contains_key(&lint))

@@ -15,8 +15,8 @@ use snapbox::assert::Action;
 use snapbox::{Assert, Data};
 
 use crate::Problem;
-use crate::metadata::{self, Declared};
 pub use crate::metadata::Outcome;
+use crate::metadata::{self, Declared};
 use crate::normalize::{reader_paths, tolerant};
 use crate::stage;
 use crate::terminal::{self, Limits};
@@ -70,8 +70,20 @@ impl Listing {
 /// Crates of the playground's list (the most downloaded ones) that courses
 /// use; a listing that depends on another crate cannot run there.
 const PLAYGROUND_CRATES: [&str; 14] = [
-    "rand", "regex", "serde", "serde_json", "itertools", "chrono", "anyhow", "thiserror",
-    "once_cell", "tokio", "futures", "rayon", "log", "clap",
+    "rand",
+    "regex",
+    "serde",
+    "serde_json",
+    "itertools",
+    "chrono",
+    "anyhow",
+    "thiserror",
+    "once_cell",
+    "tokio",
+    "futures",
+    "rayon",
+    "log",
+    "clap",
 ];
 
 /// The files a listing may have and still run on the playground.
@@ -207,7 +219,11 @@ pub fn check(
         target: options.target_dir.join("sessions"),
     };
     for listing in listings {
-        let rel_dir = listing.dir.strip_prefix(root).unwrap_or(&listing.dir).to_path_buf();
+        let rel_dir = listing
+            .dir
+            .strip_prefix(root)
+            .unwrap_or(&listing.dir)
+            .to_path_buf();
         let name = match shown_in.get(&listing.dir).and_then(|s| s.first()) {
             Some((chapter, line)) => format!(
                 "listing {} (shown in {}:{})",
@@ -226,8 +242,16 @@ pub fn check(
         // The declared outcome against what rustc said.
         let diagnostics = match (declared.outcome, &result.errors) {
             (Outcome::DoesNotCompile, None) => {
-                let code = declared.error.as_ref().map(|c| format!(" (error {c})")).unwrap_or_default();
-                fail(manifest, None, format!("{name} is declared not to compile{code}, but it compiles"));
+                let code = declared
+                    .error
+                    .as_ref()
+                    .map(|c| format!(" (error {c})"))
+                    .unwrap_or_default();
+                fail(
+                    manifest,
+                    None,
+                    format!("{name} is declared not to compile{code}, but it compiles"),
+                );
                 continue;
             }
             (Outcome::DoesNotCompile, Some(_)) => {
@@ -246,13 +270,25 @@ pub fn check(
             }
             (_, Some(_)) => {
                 let said = reader_paths(&result.diagnostics, &staged, &rel_dir);
-                fail(listing.dir.join("src/main.rs"), None, format!("{name} does not compile:\n{said}"));
+                fail(
+                    listing.dir.join("src/main.rs"),
+                    None,
+                    format!("{name} does not compile:\n{said}"),
+                );
                 continue;
             }
             (_, None) => None,
         };
         if let Some(path) = listing.transcript() {
-            if let Err((line, message)) = check_transcript(root, listing, declared, &path, &sessions, limits, options.bless) {
+            if let Err((line, message)) = check_transcript(
+                root,
+                listing,
+                declared,
+                &path,
+                &sessions,
+                limits,
+                options.bless,
+            ) {
                 fail(path, line, format!("{name}: {message}"));
             }
         }
@@ -261,7 +297,9 @@ pub fn check(
                 fail(
                     listing.dir.clone(),
                     None,
-                    format!("{name} fails on purpose, so it needs an {EXPECTED_OUTPUT} or a {TRANSCRIPT} that shows how"),
+                    format!(
+                        "{name} fails on purpose, so it needs an {EXPECTED_OUTPUT} or a {TRANSCRIPT} that shows how"
+                    ),
                 );
             }
             continue;
@@ -281,10 +319,15 @@ pub fn check(
                     continue;
                 };
                 let input = std::fs::read_to_string(listing.dir.join(INPUT)).unwrap_or_default();
-                let mut input = input.lines().map(str::to_string).collect::<Vec<_>>().into_iter();
+                let mut input = input
+                    .lines()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+                    .into_iter();
                 let mut cmd = Command::new(exe);
                 // In the reader's copy, beside the data files it reads.
-                cmd.current_dir(staged.join(&rel_dir)).env("RUST_BACKTRACE", "0");
+                cmd.current_dir(staged.join(&rel_dir))
+                    .env("RUST_BACKTRACE", "0");
                 let ran = match terminal::run(cmd, &mut input, false, limits) {
                     Ok(ran) => ran,
                     Err(stopped) => {
@@ -299,19 +342,29 @@ pub fn check(
                         fail(
                             listing.dir.clone(),
                             None,
-                            format!("{name} exited with {}; its stderr:\n{}", ran.status, ran.stderr),
+                            format!(
+                                "{name} exited with {}; its stderr:\n{}",
+                                ran.status, ran.stderr
+                            ),
                         );
                         continue;
                     }
                     (_, true) => {
-                        fail(manifest, None, format!("{name} is declared to panic, but it exited cleanly"));
+                        fail(
+                            manifest,
+                            None,
+                            format!("{name} is declared to panic, but it exited cleanly"),
+                        );
                         continue;
                     }
                     (_, false) if !panicked => {
                         fail(
                             listing.dir.clone(),
                             None,
-                            format!("{name} is declared to panic, but it exited with {}", ran.status),
+                            format!(
+                                "{name} is declared to panic, but it exited with {}",
+                                ran.status
+                            ),
                         );
                         continue;
                     }
@@ -330,7 +383,9 @@ pub fn check(
                 Outcome::Panics => "panicked with a message that is",
             };
             let how = match &declared.varies {
-                Some(v) if v.any_order => " (compared with its lines sorted: they may come in any order)",
+                Some(v) if v.any_order => {
+                    " (compared with its lines sorted: they may come in any order)"
+                }
                 Some(_) => " (compared with the spans that may differ as [..])",
                 None => "",
             };
@@ -423,13 +478,17 @@ fn stage_and_build(
         .exec()
         .map_err(|e| format!("cargo could not read the listings: {e}"))?
         .packages;
-    let name_of: BTreeMap<String, String> = packages
-        .into_iter()
-        .map(|p| (p.id.repr, p.name))
-        .collect();
+    let name_of: BTreeMap<String, String> =
+        packages.into_iter().map(|p| (p.id.repr, p.name)).collect();
     let output = Command::new(&cargo)
         .current_dir(staged)
-        .args(["build", "--quiet", "--keep-going", "--message-format=json", "--workspace"])
+        .args([
+            "build",
+            "--quiet",
+            "--keep-going",
+            "--message-format=json",
+            "--workspace",
+        ])
         .arg("--target-dir")
         .arg(target_dir)
         .env("CARGO_TERM_COLOR", "never")
@@ -442,18 +501,25 @@ fn stage_and_build(
     for message in Message::parse_stream(output.stdout.as_slice()).flatten() {
         match message {
             Message::CompilerArtifact(artifact) => {
-                if let (Some(exe), Some(name)) = (artifact.executable, name_of.get(&artifact.package_id.repr))
+                if let (Some(exe), Some(name)) =
+                    (artifact.executable, name_of.get(&artifact.package_id.repr))
                     && let Some(entry) = built.get_mut(name)
                 {
                     entry.executable = Some(exe.into_std_path_buf());
                 }
             }
             Message::CompilerMessage(msg) => {
-                let Some(entry) = name_of.get(&msg.package_id.repr).and_then(|n| built.get_mut(n)) else {
+                let Some(entry) = name_of
+                    .get(&msg.package_id.repr)
+                    .and_then(|n| built.get_mut(n))
+                else {
                     continue;
                 };
                 let diagnostic = msg.message;
-                let counted = matches!(diagnostic.level, DiagnosticLevel::Error | DiagnosticLevel::Warning);
+                let counted = matches!(
+                    diagnostic.level,
+                    DiagnosticLevel::Error | DiagnosticLevel::Warning
+                );
                 if !counted || diagnostic.spans.is_empty() {
                     // "aborting due to …", "N warnings emitted": cargo's summary.
                     continue;
@@ -461,7 +527,9 @@ fn stage_and_build(
                 if diagnostic.level == DiagnosticLevel::Error {
                     entry.errors = Some(());
                 }
-                entry.diagnostics.push_str(diagnostic.rendered.as_deref().unwrap_or_default());
+                entry
+                    .diagnostics
+                    .push_str(diagnostic.rendered.as_deref().unwrap_or_default());
             }
             _ => {}
         }
@@ -502,10 +570,15 @@ fn compare(
         return Ok(());
     }
     if bless {
-        return std::fs::write(expected, actual).map_err(|e| format!("{}: {e}", expected.display()));
+        return std::fs::write(expected, actual)
+            .map_err(|e| format!("{}: {e}", expected.display()));
     }
     let assert = Assert::new().action(Action::Verify);
-    match assert.try_eq(Some(&"what came"), Data::text(came).raw(), Data::text(wanted).raw()) {
+    match assert.try_eq(
+        Some(&"what came"),
+        Data::text(came).raw(),
+        Data::text(wanted).raw(),
+    ) {
         Ok(()) => Err("the texts differ only in their line endings (CRLF against LF)".to_string()),
         Err(e) => Err(e.to_string().trim_end().to_string()),
     }

@@ -119,8 +119,9 @@ fn validate(declared: &Declared) -> Result<(), (String, String)> {
                 "`error` goes with `outcome = \"does-not-compile\"`".into(),
             ));
         }
-        let well_formed =
-            code.len() == 5 && code.starts_with('E') && code[1..].chars().all(|c| c.is_ascii_digit());
+        let well_formed = code.len() == 5
+            && code.starts_with('E')
+            && code[1..].chars().all(|c| c.is_ascii_digit());
         if !well_formed {
             return Err((
                 "error".into(),
@@ -142,10 +143,16 @@ fn validate(declared: &Declared) -> Result<(), (String, String)> {
     }
     for (lint, reason) in &declared.allow {
         if reason.trim().is_empty() {
-            let key = if lint.contains(':') { format!("\"{lint}\"") } else { lint.clone() };
+            let key = if lint.contains(':') {
+                format!("\"{lint}\"")
+            } else {
+                lint.clone()
+            };
             return Err((
                 lint.clone(),
-                format!("allowing `{lint}` needs a reason: `{key} = \"why this listing trips it\"`"),
+                format!(
+                    "allowing `{lint}` needs a reason: `{key} = \"why this listing trips it\"`"
+                ),
             ));
         }
     }
@@ -165,7 +172,10 @@ fn validate(declared: &Declared) -> Result<(), (String, String)> {
         }
         for span in &varies.spans {
             if let Err(e) = regex::Regex::new(span) {
-                return Err(("spans".into(), format!("`{span}` is not a regular expression: {e}")));
+                return Err((
+                    "spans".into(),
+                    format!("`{span}` is not a regular expression: {e}"),
+                ));
             }
         }
     }
@@ -212,7 +222,10 @@ mod tests {
         let text = format!("{PACKAGE}\n[package.metadata.listing]\noutcom = \"panics\"\n");
         let problem = read_text(&text).unwrap_err();
         assert_eq!(problem.line, Some(6));
-        assert!(problem.message.contains("unknown field `outcom`"), "{problem}");
+        assert!(
+            problem.message.contains("unknown field `outcom`"),
+            "{problem}"
+        );
     }
 
     #[test]
@@ -220,14 +233,16 @@ mod tests {
         let text = format!("{PACKAGE}\n[package.metadata.listing]\noutcome = \"crashes\"\n");
         let problem = read_text(&text).unwrap_err();
         assert_eq!(problem.line, Some(6));
-        assert!(problem.message.contains("unknown variant `crashes`"), "{problem}");
+        assert!(
+            problem.message.contains("unknown variant `crashes`"),
+            "{problem}"
+        );
     }
 
     #[test]
     fn an_allowed_lint_needs_a_reason() {
-        let text = format!(
-            "{PACKAGE}\n[package.metadata.listing.allow]\n\"clippy::len_zero\" = \" \"\n"
-        );
+        let text =
+            format!("{PACKAGE}\n[package.metadata.listing.allow]\n\"clippy::len_zero\" = \" \"\n");
         let problem = read_text(&text).unwrap_err();
         assert_eq!(problem.line, Some(6));
         assert!(problem.message.contains("needs a reason"), "{problem}");

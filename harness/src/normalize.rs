@@ -77,9 +77,9 @@ pub fn tolerant(text: &str) -> String {
         let trimmed = line.trim_start();
         let gutter = trimmed.starts_with('|')
             || trimmed.starts_with("...")
-            || trimmed
-                .split_once('|')
-                .is_some_and(|(n, _)| !n.trim().is_empty() && n.trim().chars().all(|c| c.is_ascii_digit()));
+            || trimmed.split_once('|').is_some_and(|(n, _)| {
+                !n.trim().is_empty() && n.trim().chars().all(|c| c.is_ascii_digit())
+            });
         if in_std_source && gutter {
             continue;
         }

@@ -17,7 +17,12 @@ use crate::Problem;
 use crate::chapters::{Chapter, CodeBlock, code_blocks, directives};
 use crate::listings::Listing;
 
-pub fn check(root: &Path, html_dir: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Problem> {
+pub fn check(
+    root: &Path,
+    html_dir: &Path,
+    chapters: &[Chapter],
+    listings: &[Listing],
+) -> Vec<Problem> {
     let rust_blocks = Selector::parse("main pre > code.language-rust").unwrap();
     let mut problems = Vec::new();
     for chapter in chapters {
@@ -56,14 +61,21 @@ pub fn check(root: &Path, html_dir: &Path, chapters: &[Chapter], listings: &[Lis
 }
 
 /// Why the playground cannot run this block as the book shows it.
-fn why_not_runnable(root: &Path, chapter: &Chapter, block: &CodeBlock, listings: &[Listing]) -> Option<String> {
+fn why_not_runnable(
+    root: &Path,
+    chapter: &Chapter,
+    block: &CodeBlock,
+    listings: &[Listing],
+) -> Option<String> {
     let probe = Chapter {
         text: block.body.clone(),
         ..chapter.clone()
     };
     let shown = directives(root, &probe);
     let directive = shown.first()?;
-    let listing = listings.iter().find(|l| directive.path.starts_with(&l.dir))?;
+    let listing = listings
+        .iter()
+        .find(|l| directive.path.starts_with(&l.dir))?;
     if let Some(why) = listing.not_on_the_playground() {
         return Some(why);
     }

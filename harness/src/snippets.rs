@@ -135,7 +135,11 @@ pub fn write_for_skeptic(
                          expanded it to other text",
                         chapter.file.display(),
                         source.line,
-                        found[0].path.strip_prefix(root).unwrap_or(&found[0].path).display()
+                        found[0]
+                            .path
+                            .strip_prefix(root)
+                            .unwrap_or(&found[0].path)
+                            .display()
                     ));
                 }
                 continue;

@@ -85,7 +85,12 @@ pub fn mirror(dir: &Path, files: &[(PathBuf, Vec<u8>)], keep: &[&str]) -> std::i
     Ok(())
 }
 
-fn collect_plain(dir: &Path, rel: &Path, keep: &[&str], into: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn collect_plain(
+    dir: &Path,
+    rel: &Path,
+    keep: &[&str],
+    into: &mut Vec<PathBuf>,
+) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();

@@ -88,10 +88,7 @@ impl std::fmt::Display for Stopped {
 fn last_lines(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let from = lines.len().saturating_sub(8);
-    lines[from..]
-        .iter()
-        .map(|l| format!("    {l}\n"))
-        .collect()
+    lines[from..].iter().map(|l| format!("    {l}\n")).collect()
 }
 
 /// Limits on a run.
@@ -137,7 +134,8 @@ pub fn run(
     let out_reader = spawn_reader(out_read, Arc::clone(&shown));
     let stderr = Arc::new(Mutex::new(Vec::<u8>::new()));
     let err_reader = (!merge).then(|| spawn_reader(err_read, Arc::clone(&stderr)));
-    let text = |buf: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
+    let text =
+        |buf: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
 
     let started = Instant::now();
     let mut waiting_since: Option<usize> = None;
@@ -172,13 +170,18 @@ pub fn run(
                 match input.next() {
                     Some(line) => {
                         // The terminal echoes what the reader types.
-                        shown.lock().unwrap().extend_from_slice(format!("{line}\n").as_bytes());
+                        shown
+                            .lock()
+                            .unwrap()
+                            .extend_from_slice(format!("{line}\n").as_bytes());
                         let _ = in_write.write_all(format!("{line}\n").as_bytes());
                     }
                     None => {
                         kill_group();
                         let _ = child.wait();
-                        return Err(Stopped::NeedsInput { shown: text(&shown) });
+                        return Err(Stopped::NeedsInput {
+                            shown: text(&shown),
+                        });
                     }
                 }
             }
@@ -271,8 +274,13 @@ mod tests {
     #[test]
     fn a_program_waiting_for_input_not_given_fails_at_once() {
         let started = Instant::now();
-        let stopped = run(sh("echo Guess?; read a"), &mut std::iter::empty(), true, LIMITS)
-            .unwrap_err();
+        let stopped = run(
+            sh("echo Guess?; read a"),
+            &mut std::iter::empty(),
+            true,
+            LIMITS,
+        )
+        .unwrap_err();
         assert!(matches!(&stopped, Stopped::NeedsInput { shown } if shown == "Guess?\n"));
         assert!(started.elapsed() < Duration::from_secs(2));
     }
@@ -283,7 +291,12 @@ mod tests {
             time: Duration::from_secs(1),
             ..LIMITS
         };
-        let stopped = run(sh("while :; do :; done"), &mut std::iter::empty(), true, limits);
+        let stopped = run(
+            sh("while :; do :; done"),
+            &mut std::iter::empty(),
+            true,
+            limits,
+        );
         assert!(matches!(stopped, Err(Stopped::TimedOut { .. })));
         let stopped = run(sh("yes"), &mut std::iter::empty(), true, LIMITS);
         assert!(matches!(stopped, Err(Stopped::TooMuchOutput { .. })));
@@ -291,8 +304,16 @@ mod tests {
 
     #[test]
     fn stderr_apart_when_not_merged() {
-        let ran = run(sh("echo out; echo err >&2"), &mut std::iter::empty(), false, LIMITS)
-            .unwrap();
-        assert_eq!((ran.shown.as_str(), ran.stderr.as_str()), ("out\n", "err\n"));
+        let ran = run(
+            sh("echo out; echo err >&2"),
+            &mut std::iter::empty(),
+            false,
+            LIMITS,
+        )
+        .unwrap();
+        assert_eq!(
+            (ran.shown.as_str(), ran.stderr.as_str()),
+            ("out\n", "err\n")
+        );
     }
 }

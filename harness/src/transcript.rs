@@ -98,12 +98,17 @@ pub fn steps(text: &str) -> Result<Vec<Step>, (usize, String)> {
         }
         let Some(written) = line.strip_prefix("$ ") else {
             if i == 0 {
-                return Err((1, "a transcript starts with a command: `$ cargo run`".into()));
+                return Err((
+                    1,
+                    "a transcript starts with a command: `$ cargo run`".into(),
+                ));
             }
             continue;
         };
-        let words = shlex::split(written)
-            .ok_or((i + 1, format!("cannot split `{written}` into words (unclosed quote?)")))?;
+        let words = shlex::split(written).ok_or((
+            i + 1,
+            format!("cannot split `{written}` into words (unclosed quote?)"),
+        ))?;
         let mut env = Vec::new();
         let mut rest = words.as_slice();
         while let Some((name, value)) = rest.first().and_then(|w| w.split_once('=')) {
@@ -148,7 +153,10 @@ impl Workplace {
     fn projects(&self) -> PathBuf {
         let _ = std::fs::create_dir_all(self.work.join("projects"));
         // cargo prints the directory as the file system names it.
-        let work = self.work.canonicalize().unwrap_or_else(|_| self.work.clone());
+        let work = self
+            .work
+            .canonicalize()
+            .unwrap_or_else(|_| self.work.clone());
         work.join("projects")
     }
     fn project_dir(&self, project: &str) -> PathBuf {
@@ -184,12 +192,19 @@ pub fn record(
     }
     stage::mirror(&dir, &files, &[]).map_err(|e| format!("{}: {e}", dir.display()))?;
     // A new `Compiling` line each time, as on the reader's first run.
-    for (rel, _) in files.iter().filter(|(f, _)| f.extension().is_some_and(|e| e == "rs")) {
+    for (rel, _) in files
+        .iter()
+        .filter(|(f, _)| f.extension().is_some_and(|e| e == "rs"))
+    {
         let file = std::fs::File::options().append(true).open(dir.join(rel));
         let _ = file.and_then(|f| f.set_modified(std::time::SystemTime::now()));
     }
     let input = std::fs::read_to_string(listing_dir.join(INPUT)).unwrap_or_default();
-    let mut input = input.lines().map(str::to_string).collect::<Vec<_>>().into_iter();
+    let mut input = input
+        .lines()
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+        .into_iter();
     let mut shown = String::new();
     for step in steps {
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
@@ -267,12 +282,16 @@ pub fn tolerant(text: &str, project: &str, varies: Option<&Varies>) -> String {
         let line = TEST_HASH.replace_all(&line, "$1-[HASH]");
         lines.push(line.into_owned());
     }
-    sort_runs(&mut lines, |l| l.starts_with("test ") && l.contains(" ... "));
+    sort_runs(&mut lines, |l| {
+        l.starts_with("test ") && l.contains(" ... ")
+    });
     let text = lines.join("\n") + "\n";
     let text = crate::normalize::tolerant(&text);
     match varies {
         Some(varies) => apply_varies(&text, varies, |l| {
-            !l.starts_with("$ ") && !STATUS.is_match(l) && !l.trim_start().starts_with("Finished ")
+            !l.starts_with("$ ")
+                && !STATUS.is_match(l)
+                && !l.trim_start().starts_with("Finished ")
                 && !l.trim_start().starts_with("Running ")
         }),
         None => text,
@@ -325,7 +344,10 @@ mod tests {
         assert_eq!(steps.len(), 2);
         assert_eq!(steps[0].env, vec![("IGNORE_CASE".into(), "1".into())]);
         assert_eq!(steps[0].cargo_args, ["run", "--", "to", "poem.txt"]);
-        assert_eq!((steps[1].line, steps[1].cargo_args.as_slice()), (3, &["test".to_string()][..]));
+        assert_eq!(
+            (steps[1].line, steps[1].cargo_args.as_slice()),
+            (3, &["test".to_string()][..])
+        );
     }
 
     #[test]
@@ -365,7 +387,9 @@ mod tests {
         );
         assert_ne!(
             apply_varies(one, &varies, |_| true),
-            apply_varies("hi 2 from main\nhi 1 from spawned (3ms)\n", &varies, |_| true)
+            apply_varies("hi 2 from main\nhi 1 from spawned (3ms)\n", &varies, |_| {
+                true
+            })
         );
     }
 }

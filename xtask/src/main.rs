@@ -4,12 +4,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod new_listing;
+mod serve;
 
 use clap::{Parser, Subcommand};
-use new_listing::Kind;
 use harness::check::{self, OutputSettings};
 use harness::listings::{EXPECTED_OUTPUT, TIME_LIMIT};
 use harness::tools::MDBOOK;
+use new_listing::Kind;
 
 /// The author's commands for the book. See README.md, "Writing the book".
 #[derive(Parser)]
@@ -22,7 +23,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Task {
     /// Serve the book with live reload (`mdbook serve ARGS`), installing the
-    /// pinned mdbook first.
+    /// pinned mdbook first, and check each listing as you edit it: the
+    /// verdict in the terminal, and on the page.
     Serve {
         /// Passed on to `mdbook serve`, e.g. `--open`.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -63,11 +65,15 @@ fn main() -> ExitCode {
         .unwrap()
         .to_path_buf();
     let result = match cli.command {
-        Task::Serve { args } => mdbook(&root, "serve", &args),
+        Task::Serve { args } => {
+            install_tools().and_then(|mdbook| serve::serve(&root, &mdbook, &args))
+        }
         Task::Build => build(&root),
         Task::Bless { book_dir } => bless(&book_dir.map_or(root.clone(), |dir| root.join(dir))),
         Task::NewListing { chapter, kind } => new_listing(&root, &chapter, kind),
-        Task::BuildFixture { fixture, dest } => build_fixture(&root, &root.join(fixture), &root.join(dest)),
+        Task::BuildFixture { fixture, dest } => {
+            build_fixture(&root, &root.join(fixture), &root.join(dest))
+        }
         Task::InstallTools => install_tools().map(|_| ()),
         Task::PageWeight => page_weight(&root),
     };
@@ -95,30 +101,47 @@ fn build(root: &Path) -> Result<(), String> {
 /// Builds a copy of the fixture book with this book's theme/ and its
 /// `additional-css`/`additional-js`, HTML only, into `dest`.
 fn build_fixture(root: &Path, fixture: &Path, dest: &Path) -> Result<(), String> {
-    let work = root.join("target/fixture-books").join(fixture.file_name().unwrap_or_default());
+    let work = root
+        .join("target/fixture-books")
+        .join(fixture.file_name().unwrap_or_default());
     let _ = std::fs::remove_dir_all(&work);
     for dir in ["src", "listings"] {
-        copy_tree(&fixture.join(dir), &work.join(dir)).map_err(|e| format!("copying {dir}/: {e}"))?;
+        copy_tree(&fixture.join(dir), &work.join(dir))
+            .map_err(|e| format!("copying {dir}/: {e}"))?;
     }
     copy_tree(&root.join("theme"), &work.join("theme")).map_err(|e| e.to_string())?;
     let ours: toml::Table = read_toml(&root.join("book.toml"))?;
     let mut theirs: toml::Table = read_toml(&fixture.join("book.toml"))?;
-    let html = |t: &toml::Table| t.get("output").and_then(|o| o.get("html")).and_then(|h| h.as_table()).cloned();
+    let html = |t: &toml::Table| {
+        t.get("output")
+            .and_then(|o| o.get("html"))
+            .and_then(|h| h.as_table())
+            .cloned()
+    };
     let mut merged = html(&theirs).unwrap_or_default();
     for key in ["additional-css", "additional-js"] {
         if let Some(value) = html(&ours).and_then(|h| h.get(key).cloned()) {
             merged.insert(key.into(), value);
         }
     }
-    let output = theirs.entry("output").or_insert_with(|| toml::Table::new().into());
+    let output = theirs
+        .entry("output")
+        .or_insert_with(|| toml::Table::new().into());
     if let Some(output) = output.as_table_mut() {
         output.remove("linkcheck2");
         output.insert("html".into(), merged.into());
     }
-    std::fs::write(work.join("book.toml"), toml::to_string(&theirs).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
+    std::fs::write(
+        work.join("book.toml"),
+        toml::to_string(&theirs).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
     harness::book::build_default(&work, dest).map_err(|p| p.to_string())?;
-    eprintln!("Built {} with the book's theme into {}.", fixture.display(), dest.display());
+    eprintln!(
+        "Built {} with the book's theme into {}.",
+        fixture.display(),
+        dest.display()
+    );
     Ok(())
 }
 
@@ -127,24 +150,6 @@ fn read_toml(path: &Path) -> Result<toml::Table, String> {
         .map_err(|e| format!("{}: {e}", path.display()))?
         .parse()
         .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Runs the pinned mdbook (`mdbook serve` lives only in its binary). Its
-/// `linkcheck2` renderer is optional in book.toml, so it is skipped here:
-/// `cargo test` checks the links.
-fn mdbook(root: &Path, command: &str, args: &[String]) -> Result<(), String> {
-    let exe = install_tools()?;
-    let status = Command::new(&exe)
-        .arg(command)
-        .args(args)
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("could not run {}: {e}", exe.display()))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("mdbook {command} failed ({status})"))
-    }
 }
 
 /// The page-weight benchmark: this book against a default mdBook build (the

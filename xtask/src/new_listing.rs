@@ -138,8 +138,12 @@ pub fn chapter_lines(kind: Kind, rel: &str) -> String {
         _ => ("src/main.rs", "rust"),
     };
     let output = match kind {
-        Kind::Session | Kind::Input | Kind::Args | Kind::Library => format!("```console\n{{{{#include ../{rel}/{TRANSCRIPT}}}}}\n```"),
-        Kind::Varies => format!("```text,may-differ\n{{{{#include ../{rel}/{EXPECTED_OUTPUT}}}}}\n```"),
+        Kind::Session | Kind::Input | Kind::Args | Kind::Library => {
+            format!("```console\n{{{{#include ../{rel}/{TRANSCRIPT}}}}}\n```")
+        }
+        Kind::Varies => {
+            format!("```text,may-differ\n{{{{#include ../{rel}/{EXPECTED_OUTPUT}}}}}\n```")
+        }
         _ => format!("```text\n{{{{#include ../{rel}/{EXPECTED_OUTPUT}}}}}\n```"),
     };
     format!("```{fence}\n{{{{#rustdoc_include ../{rel}/{source}:here}}}}\n```\n\n{output}\n")
@@ -160,7 +164,14 @@ pub fn create(root: &Path, chapter: &str, kind: Kind) -> Result<PathBuf, String>
         .into_iter()
         .flatten()
         .flatten()
-        .filter_map(|e| e.file_name().to_str()?.rsplit('-').next()?.parse::<u32>().ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .rsplit('-')
+                .next()?
+                .parse::<u32>()
+                .ok()
+        })
         .max()
         .unwrap_or(0)
         + 1;

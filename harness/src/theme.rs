@@ -1,0 +1,38 @@
+//! theme/ files that stand in for mdBook's own (made by theme/tools/) say
+//! which mdBook they were made from; after an upgrade of the pinned mdBook
+//! they must be made again, or the book would mix two versions.
+
+use std::path::Path;
+
+use crate::Problem;
+
+/// The files of theme/ that stand in for mdBook's own.
+const STAND_INS: [&str; 5] = [
+    "theme/highlight.js",
+    "theme/clipboard.min.js",
+    "theme/css/chrome.css",
+    "theme/css/general.css",
+    "theme/css/variables.css",
+];
+
+pub fn check(root: &Path) -> Vec<Problem> {
+    let version = format!("mdBook {}", crate::tools::MDBOOK.version);
+    let mut problems = Vec::new();
+    for file in STAND_INS {
+        let Ok(text) = std::fs::read_to_string(root.join(file)) else {
+            continue;
+        };
+        let first = text.lines().next().unwrap_or_default();
+        if !first.contains(&version) {
+            problems.push(Problem::new(
+                file,
+                Some(1),
+                format!(
+                    "expected a header naming {version}, the pinned mdBook, but it reads: {first:?}. \
+                     Make it again from that mdBook (theme/tools/, see theme/README.md)."
+                ),
+            ));
+        }
+    }
+    problems
+}
