@@ -122,7 +122,8 @@ fn print(listing: &Listing, verdict: &Verdict, took: Duration) {
         );
     } else {
         eprintln!(
-            "FAIL  {} ({:.1} s)\n{}\nThe page marks its output block; `cargo xtask bless` accepts the new output of {}.\n",
+            "FAIL  {} ({:.1} s)\n{}\nThe page marks its output block. If the new output of {} is right, \
+             `cargo xtask bless` records it (review with `git diff listings/`).\n",
             verdict.listing,
             took.as_secs_f64(),
             verdict.report.trim_end(),
@@ -221,7 +222,7 @@ fn page_script(port: u16) -> String {
   const style = document.createElement('style');
   style.textContent = 'main pre.cbh-stale {{ outline: 3px solid #d1242f; outline-offset: 3px; }}' +
     ' main pre.cbh-stale::after {{ content: attr(data-cbh-verdict); display: block; margin-top: 0.6em;' +
-    ' color: #d1242f; font-weight: bold; font-style: normal; white-space: normal; opacity: 1; }}';
+    ' color: #d1242f; font: bold 0.8em sans-serif; white-space: normal; opacity: 1; }}';
   document.head.appendChild(style);
   async function poll() {{
     try {{
