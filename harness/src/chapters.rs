@@ -7,7 +7,8 @@ use std::sync::LazyLock;
 
 use mdbook_driver::MDBook;
 use mdbook_driver::book::BookItem;
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use regex::Regex;
 
 /// A chapter as its author wrote it.
@@ -81,11 +82,12 @@ impl CodeBlock {
     }
 }
 
-/// The fenced code blocks of a Markdown text, in order.
+/// The fenced code blocks of a Markdown text, in order, as mdBook's own
+/// parser, with its options, finds them.
 pub fn code_blocks(text: &str) -> Vec<CodeBlock> {
     let mut blocks = Vec::new();
     let mut current: Option<CodeBlock> = None;
-    for (event, range) in Parser::new(text).into_offset_iter() {
+    for (event, range) in new_cmark_parser(text, &MarkdownOptions::default()).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 current = Some(CodeBlock {

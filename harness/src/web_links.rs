@@ -2,7 +2,8 @@
 //! false`), so this at least holds each one to a real `https://` address,
 //! with no placeholder host.
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use mdbook_markdown::pulldown_cmark::{Event, Tag};
+use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 
 use crate::Problem;
 use crate::chapters::{Chapter, line_of};
@@ -20,7 +21,7 @@ const PLACEHOLDER_HOSTS: &[&str] = &[
 pub fn check(chapters: &[Chapter]) -> Vec<Problem> {
     let mut problems = Vec::new();
     for chapter in chapters {
-        let parser = Parser::new_ext(&chapter.text, Options::ENABLE_FOOTNOTES);
+        let parser = new_cmark_parser(&chapter.text, &MarkdownOptions::default());
         for (event, range) in parser.into_offset_iter() {
             let Event::Start(Tag::Link { dest_url, .. }) = event else {
                 continue;

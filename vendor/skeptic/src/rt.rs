@@ -579,22 +579,21 @@ fn capture(mut command: Command, what: &str, limit: Option<std::time::Duration>)
         let _ = err.read_to_end(&mut buf);
         buf
     });
-    let started = std::time::Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) if limit.is_some_and(|limit| started.elapsed() >= limit) => {
+    let status = match limit {
+        None => child.wait().map_err(|e| format!("{}: {}", what, e)),
+        Some(limit) => match wait_timeout::ChildExt::wait_timeout(&mut child, limit) {
+            Ok(Some(status)) => Ok(status),
+            Ok(None) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                break Err(format!(
+                Err(format!(
                     "{}: still running after {} s, so it was stopped",
                     what,
-                    limit.map_or(0, |l| l.as_secs())
-                ));
+                    limit.as_secs()
+                ))
             }
-            Ok(None) => thread::sleep(std::time::Duration::from_millis(10)),
-            Err(e) => break Err(format!("{}: {}", what, e)),
-        }
+            Err(e) => Err(format!("{}: {}", what, e)),
+        },
     };
     let failure = match status {
         Ok(status) if status.success() => None,
