@@ -279,8 +279,8 @@ pub fn check(
             }
             (_, None) => None,
         };
-        if let Some(path) = listing.transcript() {
-            if let Err((line, message)) = check_transcript(
+        if let Some(path) = listing.transcript()
+            && let Err((line, message)) = check_transcript(
                 root,
                 listing,
                 declared,
@@ -288,9 +288,9 @@ pub fn check(
                 &sessions,
                 limits,
                 options.bless,
-            ) {
-                fail(path, line, format!("{name}: {message}"));
-            }
+            )
+        {
+            fail(path, line, format!("{name}: {message}"));
         }
         let Some(expected) = listing.expected_output() else {
             if declared.outcome != Outcome::Runs && listing.transcript().is_none() {
