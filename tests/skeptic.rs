@@ -81,12 +81,12 @@ fn a_broken_block_fails_naming_its_origin() {
 
 /// A block whose program never ends is stopped and fails, naming its origin,
 /// instead of hanging `cargo test`. The test runs `endless_block` in a child
-/// process with a 1-second limit.
+/// process with a 0.3-second limit.
 #[test]
 fn a_block_that_never_ends_is_stopped() {
     let child = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "endless_block", "--ignored", "--nocapture"])
-        .env("SKEPTIC_TIME_LIMIT_SECS", "1")
+        .env("SKEPTIC_TIME_LIMIT_SECS", "0.3")
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&child.stdout).into_owned()
@@ -96,7 +96,7 @@ fn a_block_that_never_ends_is_stopped() {
         "an endless block must fail:\n{text}"
     );
     assert!(
-        text.contains("tests/endless.md:3: the snippet's program failed: still running after 1 s"),
+        text.contains("tests/endless.md:3: the snippet's program failed: still running after 0.3 s"),
         "{text}"
     );
 }

@@ -33,15 +33,23 @@ pub struct Check {
 pub const ALL: &[Check] = &[
     Check {
         proves: "every_include_names_a_file_and_anchor_that_exist",
-        run: |b| b.with_chapters(|c| includes::check(&b.root, c)),
+        run: |b| {
+            b.remembered("includes", "", || {
+                b.with_chapters(|c| includes::check(&b.root, c))
+            })
+        },
     },
     Check {
         proves: "every_link_out_of_the_book_is_a_real_https_address",
-        run: |b| b.with_chapters(web_links::check),
+        run: |b| b.remembered("web-links", "", || b.with_chapters(web_links::check)),
     },
     Check {
         proves: "every_listing_is_shown_and_every_output_block_is_checked",
-        run: |b| b.with_chapters(|c| coverage::check(&b.root, c, b.listings())),
+        run: |b| {
+            b.remembered("coverage", "", || {
+                b.with_chapters(|c| coverage::check(&b.root, c, b.listings()))
+            })
+        },
     },
     Check {
         proves: "every_listing_compiles_and_prints_what_the_book_shows",
@@ -49,19 +57,23 @@ pub const ALL: &[Check] = &[
     },
     Check {
         proves: "every_listing_is_rustfmt_and_clippy_clean_or_says_why_not",
-        run: |b| lints::check(&b.root, b.listings(), &b.target.join("lints")),
+        run: |b| {
+            b.remembered("lints", "", || {
+                lints::check(&b.root, b.listings(), &b.target.join("lints"))
+            })
+        },
     },
     Check {
         proves: "the_prose_and_the_listings_are_spelled_right",
-        run: |b| spelling::check(&b.root),
+        run: |b| b.remembered("spelling", "", || spelling::check(&b.root)),
     },
     Check {
         proves: "the_book_builds_with_no_broken_link_figure_or_run_button",
-        run: |b| b.build(&b.target.join("html-check")),
+        run: |b| b.remembered("build", "", || b.build(&b.target.join("html-check"))),
     },
     Check {
         proves: "theme_files_that_replace_mdbooks_were_made_for_the_pinned_mdbook",
-        run: |b| theme::check(&b.root),
+        run: |b| b.remembered("theme", "", || theme::check(&b.root)),
     },
 ];
 
@@ -98,6 +110,17 @@ impl Book {
         self.listings.get_or_init(|| listings::discover(&self.root))
     }
 
+    /// The check's verdict, remembered by what it depends on (see
+    /// `cache.rs`): a check whose inputs did not change is not run again.
+    pub fn remembered(
+        &self,
+        check: &str,
+        settings: &str,
+        run: impl FnOnce() -> Vec<Problem>,
+    ) -> Vec<Problem> {
+        crate::cache::verdict(&self.root, check, settings, run)
+    }
+
     /// Runs `check` on the chapters, or reports why they could not load.
     fn with_chapters(&self, check: impl FnOnce(&[Chapter]) -> Vec<Problem>) -> Vec<Problem> {
         match self.chapters() {
@@ -116,12 +139,18 @@ impl Book {
     }
 
     /// Every listing compiles; every one with an expected output or a
-    /// transcript prints it.
+    /// transcript prints it. Blessing writes files, so it always runs.
     pub fn outputs(&self, settings: &OutputSettings) -> Vec<Problem> {
-        self.with_chapters(|chapters| {
-            let shown = coverage::shown_in(&self.root, chapters);
-            listings::check(&self.root, self.listings(), &shown, settings)
-        })
+        let run = || {
+            self.with_chapters(|chapters| {
+                let shown = coverage::shown_in(&self.root, chapters);
+                listings::check(&self.root, self.listings(), &shown, settings)
+            })
+        };
+        if settings.bless {
+            return run();
+        }
+        self.remembered("outputs", &format!("{:?}", settings.time_limit), run)
     }
 
     /// The book builds into `dest` (HTML and mdbook-linkcheck2), every
@@ -149,20 +178,31 @@ impl Book {
 
 // The checks one at a time, for the broken-book tests and `cargo xtask`.
 
+/// The check of `ALL` whose name is `proves`, on the book at `root`.
+fn one(root: &Path, proves: &str) -> Vec<Problem> {
+    let check = ALL
+        .iter()
+        .find(|c| c.proves == proves)
+        .expect("a check of ALL");
+    (check.run)(&Book::new(root, &root.join("target")))
+}
+
 /// Every `{{#include}}` names a file that exists, and an anchor it has.
 pub fn includes(root: &Path) -> Vec<Problem> {
-    Book::new(root, &root.join("target")).with_chapters(|c| includes::check(root, c))
+    one(root, "every_include_names_a_file_and_anchor_that_exist")
 }
 
 /// Every link out of the book is a real https:// address.
 pub fn web_links(root: &Path) -> Vec<Problem> {
-    Book::new(root, &root.join("target")).with_chapters(web_links::check)
+    one(root, "every_link_out_of_the_book_is_a_real_https_address")
 }
 
 /// Every listing is shown; every output block comes from a listing.
 pub fn coverage(root: &Path) -> Vec<Problem> {
-    let book = Book::new(root, &root.join("target"));
-    book.with_chapters(|c| coverage::check(root, c, book.listings()))
+    one(
+        root,
+        "every_listing_is_shown_and_every_output_block_is_checked",
+    )
 }
 
 /// Every listing compiles; every one with an expected output prints it.
@@ -173,16 +213,21 @@ pub fn outputs(root: &Path, settings: &OutputSettings) -> Vec<Problem> {
 /// Every listing is rustfmt- and clippy-clean, or says why not; clippy
 /// builds in `target_dir`.
 pub fn lints(root: &Path, target_dir: &Path) -> Vec<Problem> {
-    lints::check(root, &listings::discover(root), target_dir)
+    let book = Book::new(root, &root.join("target"));
+    book.remembered("lints", "", || {
+        lints::check(root, book.listings(), target_dir)
+    })
 }
 
 /// The prose and the listings are spelled right.
 pub fn spelling(root: &Path) -> Vec<Problem> {
-    spelling::check(root)
+    one(root, "the_prose_and_the_listings_are_spelled_right")
 }
 
 /// The book builds into `dest`, with no broken link, fragment, figure or
-/// Run button.
+/// Run button. (Its verdict may come from the cache, and then nothing is
+/// built: `cargo xtask build` calls `Book::build`.)
 pub fn build(root: &Path, dest: &Path) -> Vec<Problem> {
-    Book::new(root, &root.join("target")).build(dest)
+    let book = Book::new(root, &root.join("target"));
+    book.remembered("build", "", || book.build(dest))
 }

@@ -4,6 +4,7 @@
 //! (the xtask crate) runs them for authors.
 
 pub mod book;
+pub mod cache;
 pub mod chapters;
 pub mod check;
 pub mod coverage;

@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// One thing wrong with the book: where it is, and what is wrong.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// The file to open, relative to the book's root where possible.
     pub file: PathBuf,

@@ -72,7 +72,7 @@ impl std::fmt::Display for Stopped {
                 f,
                 "still running after {} s, so it was stopped. Does it loop forever? What it \
                  printed last:\n{}",
-                limit.as_secs(),
+                limit.as_secs_f64(),
                 last_lines(shown)
             ),
             Stopped::TooMuchOutput { limit } => write!(
@@ -288,7 +288,7 @@ mod tests {
     #[test]
     fn a_program_that_runs_forever_or_prints_forever_is_stopped() {
         let limits = Limits {
-            time: Duration::from_secs(1),
+            time: Duration::from_millis(300),
             ..LIMITS
         };
         let stopped = run(

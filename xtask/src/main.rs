@@ -93,7 +93,8 @@ fn install_tools() -> Result<PathBuf, String> {
 /// Builds the book into book/ with mdBook's own crates, link checking
 /// included, as `cargo test` does.
 fn build(root: &Path) -> Result<(), String> {
-    harness::problem::report(check::build(root, &root.join("book")))?;
+    let book = harness::check::Book::new(root, &root.join("target"));
+    harness::problem::report(book.build(&root.join("book")))?;
     eprintln!("Built the book into book/html/.");
     Ok(())
 }

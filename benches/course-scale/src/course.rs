@@ -25,27 +25,18 @@ pub fn copy_harness(repo: &Path, to: &Path) {
     for item in HARNESS {
         copy(&repo.join(item), &to.join(item));
     }
-    // The benchmarks are not part of the course.
+    // The benchmarks are not part of the course, and `cargo test` there
+    // tests the book's checks alone.
     let manifest = to.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    let text: String = text
-        .lines()
-        .map(|line| {
-            if line.starts_with("members = ") {
-                "members = [\"harness\", \"xtask\", \"vendor/skeptic\", \"listings/*/*\"]\n"
-                    .to_string()
-            } else if line.starts_with("default-members = ") {
-                "default-members = [\".\"]\n".to_string()
-            } else {
-                format!("{line}\n")
-            }
-        })
-        .collect();
-    assert!(
-        !text.contains("benches/"),
-        "Cargo.toml's members changed shape"
-    );
-    std::fs::write(manifest, text).unwrap();
+    let mut table: toml::Table = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let workspace = table["workspace"].as_table_mut().expect("a [workspace]");
+    let members = ["harness", "xtask", "vendor/skeptic", "listings/*/*"];
+    workspace.insert("members".into(), members.to_vec().into());
+    workspace.insert("default-members".into(), vec!["."].into());
+    std::fs::write(manifest, toml::to_string(&table).unwrap()).unwrap();
 }
 
 fn copy(from: &Path, to: &Path) {
@@ -229,22 +220,29 @@ pub fn edit_one_listing(root: &Path) {
         "listings/{}/listing-{c:02}-01/src/main.rs",
         chapter_slug(c)
     ));
-    replace(&path, "(1..=n).sum()", "(1..=n).rev().sum()");
+    toggle(&path, "(1..=n).sum()", "(1..=n).rev().sum()");
 }
 
 /// A one-line edit to one chapter's prose.
 pub fn edit_one_chapter(root: &Path) {
     let c = 10.min(count_chapters(root));
     let path = root.join(format!("src/{}.md", chapter_slug(c)));
-    replace(&path, "one at a time.", "one at a time, slowly.");
+    toggle(&path, "one at a time.", "one at a time, slowly.");
 }
 
 fn count_chapters(root: &Path) -> usize {
     std::fs::read_dir(root.join("listings")).unwrap().count()
 }
 
-fn replace(path: &Path, from: &str, to: &str) {
+/// Replaces `one` with `other`, or back if it was replaced before: each call
+/// is a real one-line edit, and what the program prints stays the same.
+fn toggle(path: &Path, one: &str, other: &str) {
     let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} has no {from:?}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    let edited = if text.contains(other) {
+        text.replacen(other, one, 1)
+    } else {
+        assert!(text.contains(one), "{} has no {one:?}", path.display());
+        text.replacen(one, other, 1)
+    };
+    std::fs::write(path, edited).unwrap();
 }

@@ -3,12 +3,14 @@
 //! writes a synthetic course of 20 chapters and 200 listings into it (runs,
 //! does-not-compile and panics, mixed), blesses their outputs, and times:
 //!
-//! - a cold `cargo test` (empty target directory, registry warm);
-//! - a warm `cargo test`, nothing changed (and again with skeptic's binary
-//!   cache switched off, to show what the cache saves);
-//! - `cargo test` after a one-line edit to one listing;
-//! - `cargo test` after a one-line edit to one chapter's prose;
-//! - `mdbook test` on the same book, the anchor (what TRPL relies on).
+//! - a cold `cargo test` (empty target directory, registry warm), once;
+//! - a warm `cargo test`, nothing changed, five times;
+//! - `cargo test` after a one-line edit to one listing, three times;
+//! - `cargo test` after a one-line edit to one chapter's prose, three times;
+//! - `mdbook test` on the same book, the anchor (what TRPL relies on),
+//!   three times;
+//!
+//! and prints, for each, the minimum, median and maximum.
 //!
 //!     cargo run --release -p course-scale [-- CHAPTERS LISTINGS_PER_CHAPTER]
 //!
@@ -66,42 +68,53 @@ fn main() {
     std::fs::remove_dir_all(root.join("target")).expect("the target directory goes");
 
     let mut rows: Vec<Row> = Vec::new();
-    let mut timed_test = |label: &str, env: &[(&str, &str)]| {
-        eprintln!("Timing: {label}...");
-        let mut cmd = cargo(root, &["test"]);
-        cmd.envs(env.iter().copied());
-        let (took, log) = timed(cmd);
-        let Some(log) = log else {
-            fail(root, label);
-        };
+    let mut timed_test = |label: &str, runs: usize, before_each: &dyn Fn()| {
+        let mut took = Vec::new();
+        let mut binaries = Vec::new();
+        for run in 1..=runs {
+            before_each();
+            eprintln!("Timing: {label} ({run} of {runs})...");
+            let (time, log) = timed(cargo(root, &["test"]));
+            let Some(log) = log else {
+                fail(root, label);
+            };
+            took.push(time);
+            binaries = per_test_binary(&log);
+        }
         rows.push(Row {
             label: label.to_string(),
             took,
-            binaries: per_test_binary(&log),
+            binaries,
         });
     };
 
-    timed_test("cold `cargo test` (empty target dir)", &[]);
-    timed_test("warm `cargo test`, nothing changed", &[]);
-    timed_test("warm again, nothing changed", &[]);
-    timed_test(
-        "warm, skeptic's binary cache off",
-        &[("SKEPTIC_NO_BINARY_CACHE", "1")],
-    );
-    course::edit_one_listing(root);
-    timed_test("after a one-line edit to one listing", &[]);
-    course::edit_one_chapter(root);
-    timed_test("after a one-line edit to one chapter", &[]);
+    timed_test("cold `cargo test` (empty target dir)", 1, &|| {});
+    timed_test("warm `cargo test`, nothing changed", 5, &|| {});
+    timed_test("after a one-line edit to one listing", 3, &|| {
+        course::edit_one_listing(root)
+    });
+    timed_test("after a one-line edit to one chapter", 3, &|| {
+        course::edit_one_chapter(root)
+    });
 
-    eprintln!("Timing: mdbook test...");
-    let mut anchor = Command::new(&mdbook);
-    anchor.arg("test").current_dir(root);
-    let (mdbook_took, ok) = timed(anchor);
-    if ok.is_none() {
-        fail(root, "mdbook test");
+    let mut mdbook_took = Vec::new();
+    for run in 1..=3 {
+        eprintln!("Timing: mdbook test ({run} of 3)...");
+        let mut anchor = Command::new(&mdbook);
+        anchor.arg("test").current_dir(root);
+        let (took, ok) = timed(anchor);
+        if ok.is_none() {
+            fail(root, "mdbook test");
+        }
+        mdbook_took.push(took);
     }
+    rows.push(Row {
+        label: "`mdbook test` (anchor)".into(),
+        took: mdbook_took,
+        binaries: Vec::new(),
+    });
 
-    print_table(chapters, listings, &rows, mdbook_took);
+    print_table(chapters, listings, &rows);
 }
 
 enum Dir {
@@ -118,12 +131,21 @@ impl Dir {
     }
 }
 
-/// One timed `cargo test`: its wall time, and the seconds each test binary
-/// ran.
+/// One timed command, run several times: its wall times, and the seconds
+/// each test binary ran in the last run.
 struct Row {
     label: String,
-    took: Duration,
+    took: Vec<Duration>,
     binaries: Vec<(String, f64)>,
+}
+
+impl Row {
+    /// (min, median, max) in seconds.
+    fn spread(&self) -> (f64, f64, f64) {
+        let mut secs: Vec<f64> = self.took.iter().map(Duration::as_secs_f64).collect();
+        secs.sort_by(f64::total_cmp);
+        (secs[0], secs[secs.len() / 2], secs[secs.len() - 1])
+    }
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Command {
@@ -205,44 +227,38 @@ fn per_test_binary(log: &str) -> Vec<(String, f64)> {
     found
 }
 
-fn print_table(chapters: usize, listings: usize, rows: &[Row], mdbook_test: Duration) {
+fn print_table(chapters: usize, listings: usize, rows: &[Row]) {
     let machine = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let anchor = rows.last().map_or(1.0, |r| r.spread().1);
     println!("\nCourse-scale benchmark: {chapters} chapters, {listings} listings, {machine} cores");
     println!(
-        "{:<42} {:>9} {:>12} {:>14}",
-        "run", "wall", "per listing", "vs mdbook test"
+        "{:<40} {:>5} {:>8} {:>8} {:>8} {:>11} {:>16}",
+        "run", "runs", "min", "median", "max", "per listing", "median vs mdbook"
     );
-    for Row { label, took, .. } in rows {
-        let secs = took.as_secs_f64();
+    for row in rows {
+        let (min, median, max) = row.spread();
         println!(
-            "{label:<42} {secs:>8.1}s {:>10.0}ms {:>13.2}x",
-            secs * 1000.0 / listings as f64,
-            secs / mdbook_test.as_secs_f64()
+            "{:<40} {:>5} {min:>7.1}s {median:>7.1}s {max:>7.1}s {:>9.1}ms {:>15.2}x",
+            row.label,
+            row.took.len(),
+            median * 1000.0 / listings as f64,
+            median / anchor
         );
     }
-    let secs = mdbook_test.as_secs_f64();
-    println!(
-        "{:<42} {secs:>8.1}s {:>10.0}ms {:>13.2}x",
-        "`mdbook test` (anchor)",
-        secs * 1000.0 / listings as f64,
-        1.0
-    );
-    println!("\nWhere the time went (seconds in each test binary; the rest is compiling):");
-    for Row {
-        label,
-        took,
-        binaries,
-    } in rows
-    {
-        let tests: f64 = binaries.iter().map(|(_, s)| s).sum();
-        let parts: Vec<String> = binaries
+    println!("\nWhere the time went in the last run (seconds in each test binary; the rest is compiling):");
+    for row in rows.iter().filter(|r| !r.binaries.is_empty()) {
+        let tests: f64 = row.binaries.iter().map(|(_, s)| s).sum();
+        let last = row.took.last().map_or(0.0, Duration::as_secs_f64);
+        let parts: Vec<String> = row
+            .binaries
             .iter()
             .filter(|(_, s)| *s >= 0.05)
             .map(|(name, s)| format!("{name} {s:.1}"))
             .collect();
         println!(
-            "  {label}: compiling and build.rs {:.1}; {}",
-            took.as_secs_f64() - tests,
+            "  {}: compiling and build.rs {:.1}; {}",
+            row.label,
+            last - tests,
             parts.join(", ")
         );
     }

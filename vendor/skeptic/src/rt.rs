@@ -520,9 +520,9 @@ fn run_snippet(binary_path: &Path, out_dir: &Path) -> Captured {
 fn run_time_limit() -> std::time::Duration {
     let secs = env::var("SKEPTIC_TIME_LIMIT_SECS")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10);
-    std::time::Duration::from_secs(secs)
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(10.0);
+    std::time::Duration::from_secs_f64(secs)
 }
 
 pub(crate) fn rustc_command() -> String {
@@ -589,7 +589,7 @@ fn capture(mut command: Command, what: &str, limit: Option<std::time::Duration>)
                 Err(format!(
                     "{}: still running after {} s, so it was stopped",
                     what,
-                    limit.as_secs()
+                    limit.as_secs_f64()
                 ))
             }
             Err(e) => Err(format!("{}: {}", what, e)),

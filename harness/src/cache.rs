@@ -1,0 +1,147 @@
+//! Verdicts remembered by what was checked. A check's problems are kept in
+//! `target/verdicts/` under a key made of everything its verdict depends
+//! on: the check (and its settings), every file of the book (but what
+//! builds make: `target/`, `book/`, `node_modules/`, `.git/`), the Rust
+//! toolchain (`rustc -vV`), and the harness itself (the test or xtask
+//! binary that runs it, which cargo rebuilds when the harness changes). When
+//! nothing of that changed, the check is not run again: its verdict, pass
+//! or fail, is read back. Any change to any of it runs it again.
+//! `CBH_NO_CACHE=1` turns this off; blessing never uses it.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use crate::Problem;
+
+/// Where verdicts are kept, under the book's root.
+const DIR: &str = "target/verdicts";
+
+/// Directories whose files are not the book's.
+const NOT_THE_BOOK: [&str; 4] = ["target", "node_modules", ".git", "book"];
+
+/// `check`'s verdict on the book at `root`, from the cache when its key is
+/// there, else from `run` (and then kept). `settings` is anything else the
+/// verdict depends on.
+pub fn verdict(
+    root: &Path,
+    check: &str,
+    settings: &str,
+    run: impl FnOnce() -> Vec<Problem>,
+) -> Vec<Problem> {
+    if std::env::var_os("CBH_NO_CACHE").is_some() {
+        return run();
+    }
+    let mut hasher = DefaultHasher::new();
+    (check, settings, toolchain(), harness_id(), book_hash(root)).hash(&mut hasher);
+    let key = hasher.finish();
+    let dir = root.join(DIR);
+    let path = dir.join(format!("{check}-{key:016x}.json"));
+    if let Some(problems) = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Vec<Problem>>(&text).ok())
+    {
+        return problems;
+    }
+    let problems = run();
+    if std::fs::create_dir_all(&dir).is_ok() {
+        // One verdict per check: the older ones can never match again.
+        for old in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = old.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&format!("{check}-")) {
+                let _ = std::fs::remove_file(old.path());
+            }
+        }
+        if let Ok(text) = serde_json::to_string(&problems) {
+            let _ = std::fs::write(&path, text);
+        }
+    }
+    problems
+}
+
+/// A hash of every file of the book at `root`: paths and contents.
+pub fn book_hash(root: &Path) -> u64 {
+    let mut files = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if !NOT_THE_BOOK.iter().any(|n| entry.file_name() == *n) {
+                    dirs.push(path);
+                }
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut hasher = DefaultHasher::new();
+    for file in files {
+        file.strip_prefix(root).unwrap_or(&file).hash(&mut hasher);
+        std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// `rustc -vV`: the toolchain that builds, lints and runs the listings.
+fn toolchain() -> &'static str {
+    static VERSION: OnceLock<String> = OnceLock::new();
+    VERSION.get_or_init(|| {
+        let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+        std::process::Command::new(rustc)
+            .arg("-vV")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    })
+}
+
+/// The binary running the checks, as its size and time of last change:
+/// cargo rebuilds it whenever the harness changes.
+fn harness_id() -> (u64, u128) {
+    std::env::current_exe()
+        .and_then(|exe| std::fs::metadata(exe))
+        .map(|meta| {
+            let changed = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            (meta.len(), changed)
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verdict_is_read_back_until_a_file_of_the_book_changes() {
+        let book = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(book.path().join("src")).unwrap();
+        std::fs::write(book.path().join("src/ch01.md"), "# One\n").unwrap();
+        let runs = std::cell::Cell::new(0);
+        let check = || {
+            verdict(book.path(), "example", "", || {
+                runs.set(runs.get() + 1);
+                vec![Problem::new("src/ch01.md", Some(1), "found")]
+            })
+        };
+        assert_eq!(check().len(), 1);
+        assert_eq!(check().len(), 1);
+        assert_eq!(runs.get(), 1, "the second verdict comes from the cache");
+        // What a build makes is not the book.
+        std::fs::create_dir_all(book.path().join("target/x")).unwrap();
+        std::fs::write(book.path().join("target/x/y"), "built").unwrap();
+        check();
+        assert_eq!(runs.get(), 1);
+        std::fs::write(book.path().join("src/ch01.md"), "# One, changed\n").unwrap();
+        assert_eq!(check().len(), 1);
+        assert_eq!(runs.get(), 2, "a changed chapter runs the check again");
+    }
+}
