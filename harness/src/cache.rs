@@ -59,6 +59,70 @@ pub fn verdict(
     problems
 }
 
+/// Per-listing verdicts of `check`: the listings whose own key (from
+/// `key_of`, which hashes what that listing's verdict depends on) is
+/// remembered get their remembered problems; `run` checks the others, and
+/// each problem it finds is kept with the listing whose directory holds its
+/// file (`dir_of`, relative to `root`). A problem of no listing is not kept.
+pub fn per_listing<T>(
+    root: &Path,
+    check: &str,
+    listings: &[T],
+    dir_of: impl Fn(&T) -> std::path::PathBuf,
+    key_of: impl Fn(&T) -> u64,
+    run: impl FnOnce(&[&T]) -> Vec<Problem>,
+) -> Vec<Problem> {
+    if std::env::var_os("CBH_NO_CACHE").is_some() {
+        return run(&listings.iter().collect::<Vec<_>>());
+    }
+    let dir = root.join(DIR).join(check);
+    let stored = |listing: &T| {
+        let name = dir_of(listing).to_string_lossy().replace('/', "+");
+        dir.join(format!("{name}.json"))
+    };
+    let key = |listing: &T| {
+        let mut hasher = DefaultHasher::new();
+        (key_of(listing), toolchain(), harness_id()).hash(&mut hasher);
+        hasher.finish()
+    };
+    let mut problems = Vec::new();
+    let mut to_check = Vec::new();
+    for listing in listings {
+        let remembered = std::fs::read_to_string(stored(listing))
+            .ok()
+            .and_then(|text| serde_json::from_str::<(u64, Vec<Problem>)>(&text).ok())
+            .filter(|(k, _)| *k == key(listing));
+        match remembered {
+            Some((_, found)) => problems.extend(found),
+            None => to_check.push(listing),
+        }
+    }
+    if to_check.is_empty() {
+        return problems;
+    }
+    let found = run(&to_check);
+    let _ = std::fs::create_dir_all(&dir);
+    for listing in &to_check {
+        let listing_dir = dir_of(listing);
+        let own: Vec<Problem> = found
+            .iter()
+            .filter(|p| p.file.starts_with(&listing_dir))
+            .cloned()
+            .collect();
+        if let Ok(text) = serde_json::to_string(&(key(listing), own)) {
+            let _ = std::fs::write(stored(listing), text);
+        }
+    }
+    problems.extend(found);
+    problems
+}
+
+/// A hash of the files under `dir` (paths relative to it, and contents),
+/// but what builds make.
+pub fn files_hash(dir: &Path) -> u64 {
+    book_hash(dir)
+}
+
 /// A hash of every file of the book at `root`: paths and contents.
 pub fn book_hash(root: &Path) -> u64 {
     let mut files = Vec::new();

@@ -194,11 +194,58 @@ pub fn check(
     shown_in: &BTreeMap<PathBuf, Vec<(PathBuf, usize)>>,
     options: &Options,
 ) -> Vec<Problem> {
+    if options.bless {
+        return check_now(
+            root,
+            &listings.iter().collect::<Vec<_>>(),
+            shown_in,
+            options,
+        );
+    }
+    // A listing whose files, chapter place and the book's Cargo.lock did
+    // not change keeps its verdict (see cache.rs).
+    let lock = std::fs::read(root.join("Cargo.lock")).unwrap_or_default();
+    crate::cache::per_listing(
+        root,
+        "listing-outputs",
+        listings,
+        |l| l.dir.strip_prefix(root).unwrap_or(&l.dir).to_path_buf(),
+        |l| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            std::hash::Hash::hash(
+                &(
+                    crate::cache::files_hash(&l.dir),
+                    &lock,
+                    shown_in.get(&l.dir),
+                    options.time_limit,
+                ),
+                &mut hasher,
+            );
+            std::hash::Hasher::finish(&hasher)
+        },
+        |to_check| {
+            let to_check: Vec<&Listing> = to_check.iter().map(|l| *l).collect();
+            check_now(root, &to_check, shown_in, options)
+        },
+    )
+}
+
+/// Builds and runs `listings` now.
+fn check_now(
+    root: &Path,
+    listings: &[&Listing],
+    shown_in: &BTreeMap<PathBuf, Vec<(PathBuf, usize)>>,
+    options: &Options,
+) -> Vec<Problem> {
     let mut problems: Vec<Problem> = listings
         .iter()
         .filter_map(|l| l.declared.as_ref().err().cloned())
         .collect();
-    let listings: Vec<&Listing> = listings.iter().filter(|l| l.declared.is_ok()).collect();
+    let listings: Vec<&Listing> = listings
+        .iter()
+        .copied()
+        .filter(|l| l.declared.is_ok())
+        .collect();
     if listings.is_empty() {
         return problems;
     }
