@@ -7,8 +7,29 @@ use std::path::{Path, PathBuf};
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
-    for watched in ["book.toml", "src", "listings", "tests/skeptic"] {
+    // What decides which blocks skeptic gets, and what they say: the
+    // chapters, each listing's Cargo.toml (its declared outcome), and the
+    // files the skeptic-bound blocks include (below). Not the listings'
+    // sources: a block that shows a listing's file is left to the listings
+    // check, so editing a listing does not rebuild the tests.
+    for watched in ["book.toml", "src", "tests/skeptic"] {
         println!("cargo:rerun-if-changed={watched}");
+    }
+    for chapter in std::fs::read_dir(root.join("listings"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        for listing in std::fs::read_dir(chapter.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            println!(
+                "cargo:rerun-if-changed={}",
+                listing.path().join("Cargo.toml").display()
+            );
+        }
     }
     println!(
         "cargo:rustc-env=SKEPTIC_TARGET={}",
@@ -34,6 +55,9 @@ fn main() {
             return;
         }
     };
+    for included in snippets.iter().flat_map(|s| &s.includes) {
+        println!("cargo:rerun-if-changed={}", included.display());
+    }
     let files: Vec<&Path> = snippets.iter().map(|s| s.markdown.as_path()).collect();
     skeptic::generate_doc_tests(&files);
     let text = std::fs::read_to_string(&generated).unwrap();

@@ -96,7 +96,9 @@ fn a_block_that_never_ends_is_stopped() {
         "an endless block must fail:\n{text}"
     );
     assert!(
-        text.contains("tests/endless.md:3: the snippet's program failed: still running after 0.3 s"),
+        text.contains(
+            "tests/endless.md:3: the snippet's program failed: still running after 0.3 s"
+        ),
         "{text}"
     );
 }

@@ -2,8 +2,8 @@
 //! `target/verdicts/` under a key made of everything its verdict depends
 //! on: the check (and its settings), every file of the book (but what
 //! builds make: `target/`, `book/`, `node_modules/`, `.git/`), the Rust
-//! toolchain (`rustc -vV`), and the harness itself (the test or xtask
-//! binary that runs it, which cargo rebuilds when the harness changes). When
+//! toolchain (`rustc -vV`), and the harness itself (a hash of its sources
+//! and of the Cargo.lock it is built with: see its build.rs). When
 //! nothing of that changed, the check is not run again: its verdict, pass
 //! or fail, is read back. Any change to any of it runs it again.
 //! `CBH_NO_CACHE=1` turns this off; blessing never uses it.
@@ -164,20 +164,10 @@ fn toolchain() -> &'static str {
     })
 }
 
-/// The binary running the checks, as its size and time of last change:
-/// cargo rebuilds it whenever the harness changes.
-fn harness_id() -> (u64, u128) {
-    std::env::current_exe()
-        .and_then(|exe| std::fs::metadata(exe))
-        .map(|meta| {
-            let changed = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            (meta.len(), changed)
-        })
-        .unwrap_or_default()
+/// The harness's own code: a hash of its sources and of the Cargo.lock it
+/// is built with, made by its build script.
+fn harness_id() -> &'static str {
+    env!("HARNESS_SOURCE_HASH")
 }
 
 #[cfg(test)]

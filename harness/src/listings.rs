@@ -224,7 +224,7 @@ pub fn check(
             std::hash::Hasher::finish(&hasher)
         },
         |to_check| {
-            let to_check: Vec<&Listing> = to_check.iter().map(|l| *l).collect();
+            let to_check: Vec<&Listing> = to_check.to_vec();
             check_now(root, &to_check, shown_in, options)
         },
     )

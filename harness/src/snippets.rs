@@ -30,6 +30,8 @@ pub struct Snippet {
     pub origin: String,
     /// The one-block Markdown file written for skeptic.
     pub markdown: PathBuf,
+    /// The files the block includes: skeptic's test changes when they do.
+    pub includes: Vec<PathBuf>,
 }
 
 /// Writes the book's `rust` blocks, and those of `extra` Markdown files
@@ -161,7 +163,12 @@ pub fn write_for_skeptic(
             let markdown = out_dir.join(format!("{stem}_line_{}.md", source.line));
             let text = format!("````{}\n{}````\n", block.info, block.body);
             write_if_changed(&markdown, &text)?;
-            snippets.push(Snippet { origin, markdown });
+            let includes = found.iter().map(|d| d.path.clone()).collect();
+            snippets.push(Snippet {
+                origin,
+                markdown,
+                includes,
+            });
         }
     }
     Ok(snippets)
