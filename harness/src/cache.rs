@@ -32,6 +32,16 @@ pub fn verdict(
     if std::env::var_os("CBH_NO_CACHE").is_some() {
         return run();
     }
+    remembered(root, check, settings, run)
+}
+
+/// `verdict`, whatever `CBH_NO_CACHE` says.
+fn remembered(
+    root: &Path,
+    check: &str,
+    settings: &str,
+    run: impl FnOnce() -> Vec<Problem>,
+) -> Vec<Problem> {
     let mut hasher = DefaultHasher::new();
     (check, settings, toolchain(), harness_id(), book_hash(root)).hash(&mut hasher);
     let key = hasher.finish();
@@ -125,23 +135,16 @@ pub fn files_hash(dir: &Path) -> u64 {
 
 /// A hash of every file of the book at `root`: paths and contents.
 pub fn book_hash(root: &Path) -> u64 {
-    let mut files = Vec::new();
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                if !NOT_THE_BOOK.iter().any(|n| entry.file_name() == *n) {
-                    dirs.push(path);
-                }
-            } else {
-                files.push(path);
-            }
-        }
-    }
+    let files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.file_type().is_dir() && NOT_THE_BOOK.iter().any(|n| e.file_name() == *n))
+        })
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    let mut files = files;
     files.sort();
     let mut hasher = DefaultHasher::new();
     for file in files {
@@ -181,7 +184,7 @@ mod tests {
         std::fs::write(book.path().join("src/ch01.md"), "# One\n").unwrap();
         let runs = std::cell::Cell::new(0);
         let check = || {
-            verdict(book.path(), "example", "", || {
+            remembered(book.path(), "example", "", || {
                 runs.set(runs.get() + 1);
                 vec![Problem::new("src/ch01.md", Some(1), "found")]
             })

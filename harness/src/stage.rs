@@ -28,36 +28,42 @@ pub fn as_the_reader_sees_it(text: &str) -> String {
 /// the reader has it (Rust files without anchor lines).
 pub fn reader_files(listing_dir: &Path) -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut files = Vec::new();
-    collect(listing_dir, Path::new(""), &mut files)?;
-    files.sort();
+    for rel in files_under(listing_dir, &GENERATED)? {
+        let bytes = std::fs::read(listing_dir.join(&rel))?;
+        let bytes = if rel.extension().is_some_and(|e| e == "rs") {
+            match String::from_utf8(bytes) {
+                Ok(text) => as_the_reader_sees_it(&text).into_bytes(),
+                Err(e) => e.into_bytes(),
+            }
+        } else {
+            bytes
+        };
+        files.push((rel, bytes));
+    }
     Ok(files)
 }
 
-fn collect(dir: &Path, rel: &Path, into: &mut Vec<(PathBuf, Vec<u8>)>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
+/// Every file under `dir`, relative to it and sorted, but under the
+/// top-level names in `skip`.
+fn files_under(dir: &Path, skip: &[&str]) -> std::io::Result<Vec<PathBuf>> {
+    let walk = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() != 1 || !skip.iter().any(|s| e.file_name() == *s));
+    let mut files = Vec::new();
+    for entry in walk {
         let entry = entry?;
-        let name = entry.file_name();
-        if rel.as_os_str().is_empty() && GENERATED.iter().any(|g| name == *g) {
-            continue;
-        }
-        let rel = rel.join(&name);
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            collect(&entry.path(), &rel, into)?;
-        } else if kind.is_file() {
-            let bytes = std::fs::read(entry.path())?;
-            let bytes = if rel.extension().is_some_and(|e| e == "rs") {
-                match String::from_utf8(bytes) {
-                    Ok(text) => as_the_reader_sees_it(&text).into_bytes(),
-                    Err(e) => e.into_bytes(),
-                }
-            } else {
-                bytes
-            };
-            into.push((rel, bytes));
+        if entry.file_type().is_file() {
+            files.push(
+                entry
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap_or(entry.path())
+                    .to_path_buf(),
+            );
         }
     }
-    Ok(())
+    Ok(files)
 }
 
 /// Makes `dir` hold exactly `files` (relative path → content), writing a
@@ -65,8 +71,7 @@ fn collect(dir: &Path, rel: &Path, into: &mut Vec<(PathBuf, Vec<u8>)>) -> std::i
 /// under the top-level names in `keep`.
 pub fn mirror(dir: &Path, files: &[(PathBuf, Vec<u8>)], keep: &[&str]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let mut there = Vec::new();
-    collect_plain(dir, Path::new(""), keep, &mut there)?;
+    let there = files_under(dir, keep)?;
     for (rel, content) in files {
         let path = dir.join(rel);
         if std::fs::read(&path).is_ok_and(|old| old == *content) {
@@ -80,28 +85,6 @@ pub fn mirror(dir: &Path, files: &[(PathBuf, Vec<u8>)], keep: &[&str]) -> std::i
     for rel in there {
         if !files.iter().any(|(f, _)| *f == rel) {
             std::fs::remove_file(dir.join(rel))?;
-        }
-    }
-    Ok(())
-}
-
-fn collect_plain(
-    dir: &Path,
-    rel: &Path,
-    keep: &[&str],
-    into: &mut Vec<PathBuf>,
-) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if rel.as_os_str().is_empty() && keep.iter().any(|k| name == *k) {
-            continue;
-        }
-        let rel = rel.join(&name);
-        if entry.file_type()?.is_dir() {
-            collect_plain(&entry.path(), &rel, keep, into)?;
-        } else {
-            into.push(rel);
         }
     }
     Ok(())
