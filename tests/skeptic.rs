@@ -53,6 +53,28 @@ include!(concat!(env!("OUT_DIR"), "/skeptic-tests.rs"));
 /// and stays short: no rustc command line.
 #[test]
 fn a_broken_block_fails_naming_its_origin() {
+    unless_skeptic_changed("a_broken_block_fails_naming_its_origin", || {
+        broken_block_fails_naming_its_origin()
+    });
+}
+
+/// These tests prove the vendored skeptic and this file's wrapper, not the
+/// book: they run again when either (or the toolchain) changes, and not on
+/// every `cargo test` (see harness/src/cache.rs; `CBH_NO_CACHE=1` runs them).
+fn unless_skeptic_changed(name: &str, test: impl FnOnce()) {
+    harness::cache::unless_passed(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        name,
+        &[
+            "vendor/skeptic/src",
+            "vendor/skeptic/Cargo.toml",
+            "tests/skeptic.rs",
+        ],
+        test,
+    );
+}
+
+fn broken_block_fails_naming_its_origin() {
     let origin = "src/ch99-example.md:12 (listing listings/ch99-example/listing-99-01/src/main.rs)";
     let broken = "fn main() { let n: u64 = \"not a number\"; }\n";
     let failure = catch_unwind(|| {
@@ -84,6 +106,12 @@ fn a_broken_block_fails_naming_its_origin() {
 /// process with a 0.3-second limit.
 #[test]
 fn a_block_that_never_ends_is_stopped() {
+    unless_skeptic_changed("a_block_that_never_ends_is_stopped", || {
+        endless_block_is_stopped()
+    });
+}
+
+fn endless_block_is_stopped() {
     let child = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "endless_block", "--ignored", "--nocapture"])
         .env("SKEPTIC_TIME_LIMIT_SECS", "0.3")

@@ -32,18 +32,34 @@ pub fn verdict(
     if std::env::var_os("CBH_NO_CACHE").is_some() {
         return run();
     }
-    remembered(root, check, settings, run)
+    remembered(root, check, (settings, book_hash(root)), run)
+}
+
+/// `verdict`, for a check that says itself what its verdict depends on:
+/// `inputs`, a hash of the parts of the book it reads (with its settings).
+/// A check that reads less than the whole book is not run again when the
+/// rest changes.
+pub fn verdict_on(
+    root: &Path,
+    check: &str,
+    inputs: u64,
+    run: impl FnOnce() -> Vec<Problem>,
+) -> Vec<Problem> {
+    if std::env::var_os("CBH_NO_CACHE").is_some() {
+        return run();
+    }
+    remembered(root, check, inputs, run)
 }
 
 /// `verdict`, whatever `CBH_NO_CACHE` says.
 fn remembered(
     root: &Path,
     check: &str,
-    settings: &str,
+    inputs: impl Hash,
     run: impl FnOnce() -> Vec<Problem>,
 ) -> Vec<Problem> {
     let mut hasher = DefaultHasher::new();
-    (check, settings, toolchain(), harness_id(), book_hash(root)).hash(&mut hasher);
+    (check, toolchain(), harness_id(), inputs).hash(&mut hasher);
     let key = hasher.finish();
     let dir = root.join(DIR);
     let path = dir.join(format!("{check}-{key:016x}.json"));
@@ -54,19 +70,34 @@ fn remembered(
         return problems;
     }
     let problems = run();
-    if std::fs::create_dir_all(&dir).is_ok() {
-        // One verdict per check: the older ones can never match again.
-        for old in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let name = old.file_name().to_string_lossy().into_owned();
-            if name.starts_with(&format!("{check}-")) {
-                let _ = std::fs::remove_file(old.path());
-            }
-        }
-        if let Ok(text) = serde_json::to_string(&problems) {
-            let _ = std::fs::write(&path, text);
-        }
+    if std::fs::create_dir_all(&dir).is_ok()
+        && let Ok(text) = serde_json::to_string(&problems)
+    {
+        let _ = std::fs::write(&path, text);
+        keep_newest(&dir, &format!("{check}-"), KEPT);
     }
     problems
+}
+
+/// How many verdicts are kept per check (and per listing): an author who
+/// undoes an edit, or a test that checks a book before and after breaking
+/// it, finds the earlier verdict still there.
+const KEPT: usize = 8;
+
+/// Removes all but the `n` newest files of `dir` whose names start with
+/// `prefix`.
+fn keep_newest(dir: &Path, prefix: &str, n: usize) {
+    let mut files: Vec<(std::time::SystemTime, std::path::PathBuf)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
+    for (_, old) in files.into_iter().skip(n) {
+        let _ = std::fs::remove_file(old);
+    }
 }
 
 /// Per-listing verdicts of `check`: the listings whose own key (from
@@ -86,24 +117,21 @@ pub fn per_listing<T>(
         return run(&listings.iter().collect::<Vec<_>>());
     }
     let dir = root.join(DIR).join(check);
+    // Each listing's verdicts are `<its directory, / as +>@<key>.json`.
+    let name = |listing: &T| dir_of(listing).to_string_lossy().replace('/', "+") + "@";
     let stored = |listing: &T| {
-        let name = dir_of(listing).to_string_lossy().replace('/', "+");
-        dir.join(format!("{name}.json"))
-    };
-    let key = |listing: &T| {
         let mut hasher = DefaultHasher::new();
         (key_of(listing), toolchain(), harness_id()).hash(&mut hasher);
-        hasher.finish()
+        dir.join(format!("{}{:016x}.json", name(listing), hasher.finish()))
     };
     let mut problems = Vec::new();
     let mut to_check = Vec::new();
     for listing in listings {
         let remembered = std::fs::read_to_string(stored(listing))
             .ok()
-            .and_then(|text| serde_json::from_str::<(u64, Vec<Problem>)>(&text).ok())
-            .filter(|(k, _)| *k == key(listing));
+            .and_then(|text| serde_json::from_str::<Vec<Problem>>(&text).ok());
         match remembered {
-            Some((_, found)) => problems.extend(found),
+            Some(found) => problems.extend(found),
             None => to_check.push(listing),
         }
     }
@@ -119,12 +147,36 @@ pub fn per_listing<T>(
             .filter(|p| p.file.starts_with(&listing_dir))
             .cloned()
             .collect();
-        if let Ok(text) = serde_json::to_string(&(key(listing), own)) {
+        if let Ok(text) = serde_json::to_string(&own) {
             let _ = std::fs::write(stored(listing), text);
+            keep_newest(&dir, &name(listing), KEPT);
         }
     }
     problems.extend(found);
     problems
+}
+
+/// Runs `test` (which panics when it fails) unless it passed before with
+/// the same `inputs` (files or directories, relative to `root`), the same
+/// toolchain and the same harness. For tests whose inputs are not the book:
+/// the tests of the vendored skeptic, say. A pass is remembered; a failure
+/// is not, so it fails again on the next run. `CBH_NO_CACHE=1` runs it.
+pub fn unless_passed(root: &Path, test_name: &str, inputs: &[&str], test: impl FnOnce()) {
+    let mut hasher = DefaultHasher::new();
+    (test_name, toolchain(), harness_id()).hash(&mut hasher);
+    for input in inputs {
+        (input, files_hash(&root.join(input))).hash(&mut hasher);
+    }
+    let dir = root.join(DIR).join("passed");
+    let path = dir.join(format!("{test_name}-{:016x}", hasher.finish()));
+    if std::env::var_os("CBH_NO_CACHE").is_none() && path.exists() {
+        return;
+    }
+    test();
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(&path, "");
+        keep_newest(&dir, &format!("{test_name}-"), KEPT);
+    }
 }
 
 /// A hash of the files under `dir` (paths relative to it, and contents),
@@ -135,6 +187,13 @@ pub fn files_hash(dir: &Path) -> u64 {
 
 /// A hash of every file of the book at `root`: paths and contents.
 pub fn book_hash(root: &Path) -> u64 {
+    book_hash_but(root, |_| false)
+}
+
+/// A hash of every file of the book at `root`: every path, and the content
+/// of every file but those `path_only` (given the path relative to `root`)
+/// says to leave out.
+pub fn book_hash_but(root: &Path, path_only: impl Fn(&Path) -> bool) -> u64 {
     let files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(root)
         .into_iter()
         .filter_entry(|e| {
@@ -148,8 +207,11 @@ pub fn book_hash(root: &Path) -> u64 {
     files.sort();
     let mut hasher = DefaultHasher::new();
     for file in files {
-        file.strip_prefix(root).unwrap_or(&file).hash(&mut hasher);
-        std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
+        let rel = file.strip_prefix(root).unwrap_or(&file);
+        rel.hash(&mut hasher);
+        if !path_only(rel) {
+            std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
+        }
     }
     hasher.finish()
 }
@@ -184,7 +246,7 @@ mod tests {
         std::fs::write(book.path().join("src/ch01.md"), "# One\n").unwrap();
         let runs = std::cell::Cell::new(0);
         let check = || {
-            remembered(book.path(), "example", "", || {
+            remembered(book.path(), "example", book_hash(book.path()), || {
                 runs.set(runs.get() + 1);
                 vec![Problem::new("src/ch01.md", Some(1), "found")]
             })
@@ -200,5 +262,9 @@ mod tests {
         std::fs::write(book.path().join("src/ch01.md"), "# One, changed\n").unwrap();
         assert_eq!(check().len(), 1);
         assert_eq!(runs.get(), 2, "a changed chapter runs the check again");
+        // Undoing the edit finds the first verdict again.
+        std::fs::write(book.path().join("src/ch01.md"), "# One\n").unwrap();
+        check();
+        assert_eq!(runs.get(), 2, "the verdict before the edit is kept");
     }
 }

@@ -108,6 +108,27 @@ pub fn code_blocks(text: &str) -> Vec<CodeBlock> {
     blocks
 }
 
+/// A hash of a Markdown text as mdBook's parser reads it, but the text
+/// inside its code blocks: what a page's links, headings, figures and
+/// blocks depend on. Code, and the output printed in a block, shows on the
+/// page but can add no link, heading or block (a line that closes the
+/// fence early changes the events, and so the hash).
+pub fn shape_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    let mut in_code = false;
+    for event in new_cmark_parser(text, &MarkdownOptions::default()) {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(_) if in_code => continue,
+            _ => {}
+        }
+        format!("{event:?}").hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 /// 1-based line number of a byte offset.
 pub fn line_of(text: &str, offset: usize) -> usize {
     text[..offset].bytes().filter(|&b| b == b'\n').count() + 1

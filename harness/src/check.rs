@@ -65,7 +65,11 @@ pub const ALL: &[Check] = &[
     },
     Check {
         proves: "the_book_builds_with_no_broken_link_figure_or_run_button",
-        run: |b| b.remembered("build", "", || b.build(&b.target.join("html-check"))),
+        run: |b| {
+            b.remembered_on("build", b.build_inputs(), || {
+                b.build(&b.target.join("html-check"))
+            })
+        },
     },
     Check {
         proves: "theme_files_that_replace_mdbooks_were_made_for_the_pinned_mdbook",
@@ -115,6 +119,46 @@ impl Book {
         run: impl FnOnce() -> Vec<Problem>,
     ) -> Vec<Problem> {
         crate::cache::verdict(&self.root, check, settings, run)
+    }
+
+    /// `remembered`, for a check that reads only part of the book:
+    /// `inputs` hashes that part.
+    pub fn remembered_on(
+        &self,
+        check: &str,
+        inputs: u64,
+        run: impl FnOnce() -> Vec<Problem>,
+    ) -> Vec<Problem> {
+        crate::cache::verdict_on(&self.root, check, inputs, run)
+    }
+
+    /// What the built book depends on: every file of the book, but for the
+    /// text of a listing's source files and `output.txt`, which reach the
+    /// book only through `{{#include}}`s into code blocks, only their paths;
+    /// and each chapter as mdBook expands it, but the text of its code
+    /// blocks. So an edit inside a listing that leaves the chapters' links,
+    /// headings, figures and blocks as they were does not build the book
+    /// again; a new anchor, file or fence does.
+    pub fn build_inputs(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        crate::cache::book_hash_but(&self.root, |rel| {
+            rel.starts_with("listings")
+                && (rel.extension().is_some_and(|e| e == "rs")
+                    || rel
+                        .file_name()
+                        .is_some_and(|n| n == listings::EXPECTED_OUTPUT))
+        })
+        .hash(&mut hasher);
+        match book::expanded_chapters(&self.root) {
+            Ok(chapters) => {
+                for (chapter, expanded) in chapters {
+                    (chapter.file, crate::chapters::shape_hash(&expanded)).hash(&mut hasher);
+                }
+            }
+            Err(problem) => problem.message.hash(&mut hasher),
+        }
+        hasher.finish()
     }
 
     /// Runs `check` on the chapters, or reports why they could not load.
@@ -254,5 +298,72 @@ pub fn spelling(root: &Path) -> Vec<Problem> {
 /// built: `cargo xtask build` calls `Book::build`.)
 pub fn build(root: &Path, dest: &Path) -> Vec<Problem> {
     let book = Book::new(root, &root.join("target"));
-    book.remembered("build", "", || book.build(dest))
+    book.remembered_on("build", book.build_inputs(), || book.build(dest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy of the tiny fixture book, and the hash of what its build
+    /// depends on.
+    fn tiny_book() -> (tempfile::TempDir, Book) {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/tiny-book");
+        let copy = tempfile::tempdir().unwrap();
+        for entry in walkdir::WalkDir::new(&fixture).into_iter().flatten() {
+            let to = copy
+                .path()
+                .join(entry.path().strip_prefix(&fixture).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        let book = Book::new(copy.path(), &copy.path().join("target"));
+        (copy, book)
+    }
+
+    fn edit(book: &Book, file: &str, from: &str, to: &str) {
+        let path = book.root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    const MAIN: &str = "listings/ch01-tiny/listing-01-01/src/main.rs";
+
+    #[test]
+    fn the_build_depends_on_a_listings_code_only_through_the_page_shape() {
+        let (_copy, book) = tiny_book();
+        let before = book.build_inputs();
+        edit(&book, MAIN, "let cars = 3;", "let cars = 4;");
+        edit(
+            &book,
+            "listings/ch01-tiny/listing-01-01/output.txt",
+            "3 cars",
+            "4 cars",
+        );
+        assert_eq!(book.build_inputs(), before, "code and output only");
+
+        // A raw string holding a line that closes the block's fence.
+        let fence = "\n    let _fence = r#\"\n```\n\"#;";
+        edit(
+            &book,
+            MAIN,
+            "let cars = 4;",
+            &format!("let cars = 4;{fence}"),
+        );
+        assert_ne!(book.build_inputs(), before, "a fence in the code");
+        edit(&book, MAIN, fence, "");
+        assert_eq!(book.build_inputs(), before);
+
+        edit(
+            &book,
+            "src/ch01-tiny.md",
+            "A listing:",
+            "A listing, [linked](x.md):",
+        );
+        assert_ne!(book.build_inputs(), before, "a link in the prose");
+    }
 }
