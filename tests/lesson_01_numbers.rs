@@ -226,3 +226,137 @@ fn a_small_python_int_is_as_big_as_the_listing_says() {
         "sys.getsizeof(1) is {size} on this python3, but {OUTPUT} says {printed}"
     );
 }
+
+const LISTING: &str = "listings/ch01-why-systems-programming/listing-01-01/src/main.rs";
+
+/// What the note on the loop must say while the pinned rustc keeps it.
+const NOTE: &str = "[^loop-kept]:";
+const NOTE_SAYS: &str = "keeps its loop";
+
+/// The listing's loop, and the same sum written two other ways.
+const LOOP: &str = "for i in 1..=n {\n        total += i;\n    }";
+const FOLDED_FORMS: [(&str, &str); 2] = [
+    (
+        "for i in 1..n + 1",
+        "for i in 1..n + 1 {\n        total += i;\n    }",
+    ),
+    ("(1..=n).sum()", "total += (1..=n).sum::<u64>();"),
+];
+
+/// Whether `rustc -O` folds the sum of `source` into the constant: its
+/// assembly then holds 500000500000, and no loop that computes it.
+fn folded(source: &str) -> bool {
+    asm_of(source).contains("500000500000")
+}
+
+/// What `rustc -O --emit asm` makes of `source`.
+fn asm_of(source: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("main.rs");
+    std::fs::write(&file, source).unwrap();
+    let asm = dir.path().join("main.s");
+    let rustc = Command::new("rustc")
+        .args(["--edition", "2024", "-O", "--emit", "asm", "-o"])
+        .arg(&asm)
+        .arg(&file)
+        .output()
+        .expect("rustc runs");
+    assert!(
+        rustc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rustc.stderr)
+    );
+    std::fs::read_to_string(&asm).unwrap()
+}
+
+/// The note on the 50-times claim says what rustc does to the listing's
+/// loop when it optimizes (the manuscript says it "will not actually loop a
+/// million times"): on the pinned toolchain it keeps the loop, and folds the
+/// same sum written as `1..n + 1` or `(1..=n).sum()`. Checked here, so that a
+/// rustc that starts folding the loop turns `cargo test` red instead of
+/// leaving the note stale. It compiles three programs with `-O`, so its pass
+/// is remembered until the listing, the chapter, this file or the toolchain
+/// changes.
+#[test]
+fn rustc_keeps_the_listings_loop_as_the_note_says() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    harness::cache::unless_passed(
+        root,
+        "rustc_keeps_the_listings_loop_as_the_note_says",
+        &[LISTING, CHAPTER, "tests/lesson_01_numbers.rs"],
+        || {
+            let chapter = read(CHAPTER);
+            let (line, note) = chapter
+                .lines()
+                .enumerate()
+                .find(|(_, l)| l.starts_with(NOTE))
+                .unwrap_or_else(|| panic!("{CHAPTER}: no note {NOTE}"));
+            let at = format!("{CHAPTER}:{}", line + 1);
+            assert!(
+                note.contains(NOTE_SAYS),
+                "{at}: the note must say that the listing {NOTE_SAYS:?}, which this test checks"
+            );
+            let listing = read(LISTING);
+            assert!(listing.contains(LOOP), "{LISTING}: its loop changed");
+            let asm = asm_of(&listing);
+            assert!(
+                asm.contains("cmpq\t$1000001"),
+                "{LISTING}: the note at {at} tells readers to look for `cmpq $1000001` in \
+                 the assembly, and `rustc -O --emit asm` makes none: rewrite the note"
+            );
+            assert!(
+                !asm.contains("500000500000"),
+                "{LISTING}: `rustc -O` now folds the loop into the constant 500000500000, \
+                 but the note at {at} says rustc {NOTE_SAYS}: rewrite the note, and time \
+                 the listing again (python3 benches/lesson-01/run.py)"
+            );
+            for (form, code) in FOLDED_FORMS {
+                assert!(
+                    folded(&listing.replace(LOOP, code)),
+                    "the note at {at} says `rustc -O` folds the sum written as `{form}` \
+                     into a constant; on this toolchain it does not: rewrite the note"
+                );
+            }
+        },
+    );
+}
+
+/// The note on "The whole program is 6 lines" gives the snippet's length
+/// and the whole file's, as the reader sees them (no `// ANCHOR` lines).
+#[test]
+fn the_note_on_the_programs_length_counts_its_lines() {
+    let listing = read(LISTING);
+    let snippet = listing
+        .lines()
+        .skip_while(|l| !l.contains("ANCHOR: sum"))
+        .skip(1)
+        .take_while(|l| !l.contains("ANCHOR_END: sum"))
+        .count();
+    let whole = listing.lines().filter(|l| !l.contains("ANCHOR")).count();
+    let chapter = read(CHAPTER);
+    let (line, note) = chapter
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with("[^six-lines]:"))
+        .expect("the note [^six-lines]");
+    for (what, wording) in [
+        (
+            "the snippet",
+            format!("{snippet} lines, and not the whole program"),
+        ),
+        (
+            "the whole file",
+            format!("The whole file is {whole} lines."),
+        ),
+    ] {
+        assert!(
+            note.contains(&wording),
+            "{CHAPTER}:{}: {LISTING} makes {what} {}, so the note should say \"{wording}\"",
+            line + 1,
+            wording
+                .split(' ')
+                .find(|w| w.parse::<usize>().is_ok())
+                .unwrap_or("?"),
+        );
+    }
+}
