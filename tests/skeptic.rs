@@ -4,20 +4,35 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-/// Runs one generated test, and says which chapter and listing it comes
-/// from if it fails.
+/// Runs one generated test (`kind` names skeptic's `runner`: `run_test` or
+/// `compile_test`), and says which chapter and listing it comes from if it
+/// fails. A block that passed before, with the same text, kind, workspace
+/// manifest, lock file, skeptic and toolchain, is not compiled again: its
+/// pass is remembered (harness/src/cache.rs; `CBH_NO_CACHE=1` runs it).
 fn snippet(
     origin: &str,
+    kind: &str,
     runner: fn(&str, &str, &str, &str),
     root: &str,
     out: &str,
     target: &str,
     text: &str,
 ) {
-    short_panic_messages();
-    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| runner(root, out, target, text))) {
-        panic!("{origin}: {}", message_of(payload.as_ref()));
-    }
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    (kind, text).hash(&mut hasher);
+    harness::cache::unless_passed(
+        std::path::Path::new(root),
+        &format!("snippet-{:016x}", hasher.finish()),
+        &["Cargo.toml", "Cargo.lock", "vendor/skeptic/src"],
+        || {
+            short_panic_messages();
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| runner(root, out, target, text)))
+            {
+                panic!("{origin}: {}", message_of(payload.as_ref()));
+            }
+        },
+    );
 }
 
 fn message_of(payload: &(dyn std::any::Any + Send)) -> String {
@@ -80,6 +95,7 @@ fn broken_block_fails_naming_its_origin() {
     let failure = catch_unwind(|| {
         snippet(
             origin,
+            "run_test",
             skeptic::rt::run_test,
             env!("CARGO_MANIFEST_DIR"),
             env!("OUT_DIR"),
@@ -136,6 +152,7 @@ fn endless_block_is_stopped() {
 fn endless_block() {
     snippet(
         "tests/endless.md:3",
+        "run_test",
         skeptic::rt::run_test,
         env!("CARGO_MANIFEST_DIR"),
         env!("OUT_DIR"),

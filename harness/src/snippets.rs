@@ -216,7 +216,10 @@ pub fn annotate(generated: &str, snippets: &[Snippet]) -> Result<String, String>
             .next()
             .ok_or("skeptic made more tests than there are snippets")?;
         out.push_str(&rest[..at]);
-        out.push_str(&format!("crate::snippet(r#\"{origin}\"#, {runner}, "));
+        out.push_str(&format!(
+            "crate::snippet(r#\"{origin}\"#, {:?}, {runner}, ",
+            runner.trim_start_matches("skeptic::rt::")
+        ));
         rest = &call[runner.len() + 1..];
     }
     out.push_str(rest);

@@ -61,8 +61,13 @@ impl Report for Collected {
     }
 }
 
-/// Runs typos over `CHECKED` under `root`, as `typos --config WORD_LIST`.
-fn find_typos(root: &Path) -> anyhow::Result<(Vec<Typo>, Vec<String>)> {
+/// Runs typos over `CHECKED` under `root`, as `typos --config WORD_LIST`;
+/// only over the files of `only` (relative to `root`), if given. Without
+/// `only`, it lists the files it would check, and checks none.
+fn find_typos(
+    root: &Path,
+    only: Option<&std::collections::BTreeSet<PathBuf>>,
+) -> anyhow::Result<(Vec<Typo>, Vec<String>, Vec<PathBuf>)> {
     let storage = typos_cli::policy::ConfigStorage::new();
     let mut engine = typos_cli::policy::ConfigEngine::new(&storage);
     let mut overrides = typos_cli::config::Config::default();
@@ -74,6 +79,8 @@ fn find_typos(root: &Path) -> anyhow::Result<(Vec<Typo>, Vec<String>)> {
     }
     engine.set_overrides(overrides);
     let collected = Collected::default();
+    let mut listed = Vec::new();
+    let root = root.canonicalize()?;
     for dir in CHECKED.iter().map(|d| root.join(d)).filter(|d| d.exists()) {
         let cwd = dir.canonicalize()?;
         engine.init_dir(&cwd)?;
@@ -90,6 +97,23 @@ fn find_typos(root: &Path) -> anyhow::Result<(Vec<Typo>, Vec<String>)> {
             .sort_by_file_name(|a, b| a.cmp(b))
             // What cargo builds inside a listing is not the book's text.
             .filter_entry(|e| e.file_name() != "target");
+        let Some(only) = only else {
+            listed.extend(
+                builder
+                    .build()
+                    .flatten()
+                    .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+                    .filter_map(|e| Some(e.path().strip_prefix(&root).ok()?.to_path_buf())),
+            );
+            continue;
+        };
+        let root = root.clone();
+        let only = only.clone();
+        builder.filter_entry(move |e| {
+            e.file_name() != "target"
+                && (e.file_type().is_some_and(|t| t.is_dir())
+                    || e.path().strip_prefix(&root).is_ok_and(|p| only.contains(p)))
+        });
         typos_cli::file::walk_path(
             builder.build(),
             &typos_cli::file::Typos,
@@ -100,19 +124,45 @@ fn find_typos(root: &Path) -> anyhow::Result<(Vec<Typo>, Vec<String>)> {
     }
     let typos = collected.typos.into_inner().unwrap();
     let errors = collected.errors.into_inner().unwrap();
-    Ok((typos, errors))
+    Ok((typos, errors, listed))
 }
 
+/// Every misspelling in the book. Each file's verdict is remembered by its
+/// content and the word list (see cache.rs): after an edit, only the files
+/// that changed are spelled again.
 pub fn check(root: &Path) -> Vec<Problem> {
-    let (typos, errors) = match find_typos(root) {
+    let files = match find_typos(root, None) {
+        Ok((_, _, files)) => files,
+        Err(e) => return vec![could_not_check(e)],
+    };
+    let words = std::fs::read(root.join(WORD_LIST)).unwrap_or_default();
+    crate::cache::per_listing(
+        root,
+        "spelling",
+        &files,
+        Clone::clone,
+        |file| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            std::hash::Hash::hash(&(&words, std::fs::read(root.join(file)).ok()), &mut hasher);
+            std::hash::Hasher::finish(&hasher)
+        },
+        |to_check| check_files(root, &to_check.iter().map(|f| (*f).clone()).collect()),
+    )
+}
+
+fn could_not_check(e: anyhow::Error) -> Problem {
+    Problem::new(
+        WORD_LIST,
+        None,
+        format!("typos could not check the book: {e:#}"),
+    )
+}
+
+/// The misspellings in `files` (relative to `root`).
+fn check_files(root: &Path, files: &std::collections::BTreeSet<PathBuf>) -> Vec<Problem> {
+    let (typos, errors, _) = match find_typos(root, Some(files)) {
         Ok(found) => found,
-        Err(e) => {
-            return vec![Problem::new(
-                WORD_LIST,
-                None,
-                format!("typos could not check the book: {e:#}"),
-            )];
-        }
+        Err(e) => return vec![could_not_check(e)],
     };
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut problems: Vec<Problem> = errors

@@ -288,7 +288,7 @@ mod tests {
     #[test]
     fn a_program_that_runs_forever_or_prints_forever_is_stopped() {
         let limits = Limits {
-            time: Duration::from_millis(300),
+            time: Duration::from_millis(100),
             ..LIMITS
         };
         let stopped = run(
