@@ -26,6 +26,10 @@ enum Task {
     /// pinned mdbook first, and check each listing as you edit it: the
     /// verdict in the terminal, and on the page.
     Serve {
+        /// Another book to serve, e.g. a copy of tests/fixtures/tiny-book
+        /// (the browser suite's live test does).
+        #[arg(long)]
+        book: Option<PathBuf>,
         /// Passed on to `mdbook serve`, e.g. `--open`.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
@@ -65,8 +69,9 @@ fn main() -> ExitCode {
         .unwrap()
         .to_path_buf();
     let result = match cli.command {
-        Task::Serve { args } => {
-            install_tools().and_then(|mdbook| serve::serve(&root, &mdbook, &args))
+        Task::Serve { book, args } => {
+            let book = book.map_or(root.clone(), |dir| root.join(dir));
+            install_tools().and_then(|mdbook| serve::serve(&book, &mdbook, &args))
         }
         Task::Build => build(&root),
         Task::Bless { book_dir } => bless(&book_dir.map_or(root.clone(), |dir| root.join(dir))),

@@ -212,37 +212,58 @@ fn listing(c: usize, m: usize, kind: &Kind) -> (String, String, String, String) 
     }
 }
 
-/// A one-line edit to one listing that keeps what it prints: the sum of a
-/// range, summed the other way round.
+/// A one-line edit to one listing that keeps what it prints: a comment
+/// line above the shown region, with a number that grows by one at each
+/// call. So every edit is new: none can find a verdict remembered from an
+/// earlier state of the file, as an edit and its undo would.
 pub fn edit_one_listing(root: &Path) {
     let c = 10.min(count_chapters(root));
     let path = root.join(format!(
         "listings/{}/listing-{c:02}-01/src/main.rs",
         chapter_slug(c)
     ));
-    toggle(&path, "(1..=n).sum()", "(1..=n).rev().sum()");
+    counted_edit(&path, "fn main() {\n", "    // edit ", "\n");
 }
 
-/// A one-line edit to one chapter's prose.
+/// A one-line edit to one chapter's prose, new each time as above.
 pub fn edit_one_chapter(root: &Path) {
     let c = 10.min(count_chapters(root));
     let path = root.join(format!("src/{}.md", chapter_slug(c)));
-    toggle(&path, "one at a time.", "one at a time, slowly.");
+    counted_edit(&path, "one at a time", ", edit ", "");
+}
+
+/// Writes `marker` and a number just after the first `after` in the file,
+/// followed by `end`; or, if the marker is there already, adds one to its
+/// number.
+fn counted_edit(path: &Path, after: &str, marker: &str, end: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let edited = match text.find(marker) {
+        Some(at) => {
+            let digits_at = at + marker.len();
+            let digits: String = text[digits_at..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let n: u64 = digits.parse().unwrap();
+            format!(
+                "{}{}{}",
+                &text[..digits_at],
+                n + 1,
+                &text[digits_at + digits.len()..]
+            )
+        }
+        None => {
+            let at = text
+                .find(after)
+                .unwrap_or_else(|| panic!("{} has no {after:?}", path.display()))
+                + after.len();
+            format!("{}{marker}1{end}{}", &text[..at], &text[at..])
+        }
+    };
+    std::fs::write(path, edited).unwrap();
 }
 
 fn count_chapters(root: &Path) -> usize {
     std::fs::read_dir(root.join("listings")).unwrap().count()
 }
 
-/// Replaces `one` with `other`, or back if it was replaced before: each call
-/// is a real one-line edit, and what the program prints stays the same.
-fn toggle(path: &Path, one: &str, other: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let edited = if text.contains(other) {
-        text.replacen(other, one, 1)
-    } else {
-        assert!(text.contains(one), "{} has no {one:?}", path.display());
-        text.replacen(one, other, 1)
-    };
-    std::fs::write(path, edited).unwrap();
-}
