@@ -736,6 +736,37 @@ fn a_listing_without_a_run_button_fails() {
     assert_problem(&problems, &format!("{CHAPTER}:22"), "no Run button");
 }
 
+#[test]
+fn a_listing_without_its_label_or_a_label_without_a_listing_fails() {
+    // Without the preprocessor, no block says which listing and file it is.
+    let book = Book::new();
+    book.edit(
+        "book.toml",
+        "[preprocessor.listing-labels]",
+        "[preprocessor.not-the-labels]",
+    );
+    let problems = book.build();
+    assert_problem(
+        &problems,
+        &format!("{CHAPTER}:10"),
+        "the page has no label above it (\"Listing 1-1: src/main.rs\")",
+    );
+
+    // A label typed by hand, above a block that shows no listing's file.
+    let book = Book::new();
+    book.edit(
+        CHAPTER,
+        "See [the other chapter]",
+        "<p class=\"cbh-listing-label\">Listing 9-9: src/lib.rs</p>\n\n```text\ntyped by hand\n```\n\nSee [the other chapter]",
+    );
+    let problems = book.build();
+    assert_problem(
+        &problems,
+        CHAPTER,
+        "this block shows no listing's file, but the page labels it \"Listing 9-9: src/lib.rs\"",
+    );
+}
+
 // The course book: a listing of every kind a Rust course shows.
 
 const GUESSING_GAME: &str = "listings/ch02-guessing-game/listing-02-01";

@@ -7,13 +7,14 @@ use mdbook_driver::builtin_renderers::MarkdownRenderer;
 
 use crate::Problem;
 use crate::chapters::{self, Chapter};
+use crate::labels;
 use crate::linkcheck::Linkcheck2;
 
 /// Loads the book at `root`. A `book.toml` that lets mdBook create missing
 /// chapters is itself a problem: with it, a SUMMARY.md entry whose file is
 /// missing becomes a silent empty page instead of an error.
 pub fn load(root: &Path) -> Result<MDBook, Problem> {
-    let book = MDBook::load(root).map_err(|e| {
+    let mut book = MDBook::load(root).map_err(|e| {
         Problem::new(
             root.join("src/SUMMARY.md"),
             None,
@@ -21,6 +22,15 @@ pub fn load(root: &Path) -> Result<MDBook, Problem> {
         )
         .relative_to(root)
     })?;
+    // The listing labels run in-process, in the place book.toml gives them,
+    // rather than as the command plain mdbook runs.
+    if matches!(
+        book.config
+            .get::<serde_json::Value>(&format!("preprocessor.{}", labels::NAME)),
+        Ok(Some(_))
+    ) {
+        book.with_preprocessor(labels::ListingLabels);
+    }
     if book.config.build.create_missing {
         return Err(Problem::new(
             "book.toml",

@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 use crate::chapters::{Chapter, chapters};
 use crate::listings::{Listing, TIME_LIMIT};
 use crate::{
-    Problem, book, coverage, figures, fragments, includes, lints, listings, runnable, spelling,
-    theme, web_links,
+    Problem, book, coverage, figures, fragments, includes, labels, lints, listings, runnable,
+    spelling, theme, web_links,
 };
 
 pub use crate::listings::Options as OutputSettings;
@@ -234,6 +234,7 @@ impl Book {
             let html = dest.join("html");
             let mut problems = fragments::check(&html, chapters);
             problems.extend(figures::check(&html, chapters));
+            problems.extend(labels::check(&self.root, &html, chapters));
             problems.extend(runnable::check(
                 &self.root,
                 &html,

@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod figures;
 pub mod fragments;
 pub mod includes;
+pub mod labels;
 pub mod linkcheck;
 pub mod lints;
 pub mod listings;

@@ -42,6 +42,8 @@ pub struct Declared {
     #[serde(default)]
     pub allow: BTreeMap<String, String>,
     pub varies: Option<Varies>,
+    /// The caption the listing's label shows on the page (see labels.rs).
+    pub caption: Option<String>,
 }
 
 /// What a listing does when it is built and run.

@@ -60,6 +60,11 @@ enum Task {
     /// print what each page downloads (a benchmark; needs node, chromium and
     /// `npm ci --prefix tests/browser`).
     PageWeight,
+    /// The listing-labels preprocessor, as mdBook runs it (book.toml's
+    /// `[preprocessor.listing-labels]`): `supports RENDERER`, or the book as
+    /// JSON on stdin.
+    #[command(hide = true)]
+    ListingLabels { args: Vec<String> },
 }
 
 fn main() -> ExitCode {
@@ -81,6 +86,7 @@ fn main() -> ExitCode {
         }
         Task::InstallTools => install_tools().map(|_| ()),
         Task::PageWeight => page_weight(&root),
+        Task::ListingLabels { args } => harness::labels::run_as_command(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -47,6 +47,12 @@ pub fn serve(root: &Path, mdbook: &Path, args: &[String]) -> Result<(), String> 
         .arg("--dest-dir")
         .arg(Path::new(LIVE).join("book"))
         .env("MDBOOK_OUTPUT__HTML__ADDITIONAL_JS", scripts)
+        // The listing labels from this binary, built already, rather than
+        // through `cargo run` at each rebuild.
+        .env(
+            "MDBOOK_PREPROCESSOR__LISTING_LABELS__COMMAND",
+            labels_command().unwrap_or_else(|| LABELS_COMMAND.into()),
+        )
         .current_dir(root)
         .spawn()
         .map_err(|e| format!("could not run {}: {e}", mdbook.display()))?;
@@ -79,6 +85,16 @@ pub fn serve(root: &Path, mdbook: &Path, args: &[String]) -> Result<(), String> 
         }
         seen = now;
     }
+}
+
+/// The command book.toml gives for the listing labels.
+const LABELS_COMMAND: &str = "cargo run --quiet --package xtask -- listing-labels";
+
+/// This binary, run as the listing-labels preprocessor.
+fn labels_command() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let exe = shlex::try_quote(exe.to_str()?).ok()?.into_owned();
+    Some(format!("{exe} listing-labels"))
 }
 
 /// Checks the listings in `dirs`, prints each verdict, and keeps them for

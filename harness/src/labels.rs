@@ -1,0 +1,459 @@
+//! Listing labels, made from the listings themselves: above every code
+//! block that shows a file of a listing, the listing's number (its
+//! directory `listing-01-01` is Listing 1-1), the file the reader types it
+//! into (relative to the listing: `src/main.rs`, `src/lib.rs`, `Cargo.toml`,
+//! `poem.txt`), "continued" on a later block of the same listing in the same
+//! chapter, and the listing's caption (`caption` in its
+//! `[package.metadata.listing]`) on its first block. Output and terminal
+//! blocks (`output.txt`, `transcript.txt`) keep the theme's own labels.
+//!
+//! It is an mdBook preprocessor, `[preprocessor.listing-labels]` in
+//! book.toml, run before `links` expands the includes, so plain `mdbook
+//! build` and `mdbook serve` label the listings too (through `cargo xtask
+//! listing-labels`); the checks run it in-process (`book::load`).
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::errors::Result;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+
+use crate::Problem;
+use crate::chapters::{Chapter, code_blocks, directives};
+use crate::listings::EXPECTED_OUTPUT;
+use crate::transcript::TRANSCRIPT;
+
+/// The preprocessor's name in book.toml.
+pub const NAME: &str = "listing-labels";
+
+/// The class of a label's paragraph on the page.
+pub const CLASS: &str = "cbh-listing-label";
+
+/// The preprocessor.
+#[derive(Debug, Default)]
+pub struct ListingLabels;
+
+impl Preprocessor for ListingLabels {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        let src = ctx.config.book.src.clone();
+        book.for_each_mut(|item| {
+            if let BookItem::Chapter(ch) = item
+                && let Some(path) = &ch.source_path
+            {
+                let chapter = Chapter {
+                    file: src.join(path),
+                    source_path: path.clone(),
+                    text: std::mem::take(&mut ch.content),
+                };
+                let number = ch.number.as_ref().and_then(|n| n.first().copied());
+                ch.content = numbered_figures(&labelled(&ctx.root, &chapter), number);
+            }
+        });
+        Ok(book)
+    }
+}
+
+/// One label: what a block of a listing shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// The listing's directory, relative to the book's root.
+    pub listing: PathBuf,
+    /// "Listing 1-1".
+    pub number: String,
+    /// The file shown, relative to the listing.
+    pub file: String,
+    pub continued: bool,
+    pub caption: Option<String>,
+}
+
+impl Label {
+    /// The label as the page shows it.
+    pub fn text(&self) -> String {
+        let mut text = self.number.clone();
+        if self.continued {
+            text.push_str(", continued");
+        }
+        text.push_str(": ");
+        text.push_str(&self.file);
+        if let Some(caption) = &self.caption {
+            text.push_str(" — ");
+            text.push_str(caption);
+        }
+        text
+    }
+
+    fn html(&self) -> String {
+        let mut html = format!(
+            "<p class=\"{CLASS}\" data-listing=\"{}\" data-file=\"{}\">\
+             <span class=\"cbh-listing-number\">{}</span>",
+            escape(&self.listing.to_string_lossy()),
+            escape(&self.file),
+            escape(&self.number)
+        );
+        if self.continued {
+            html.push_str(", continued");
+        }
+        html.push_str(&format!(
+            ": <code class=\"cbh-listing-file\">{}</code>",
+            escape(&self.file)
+        ));
+        if let Some(caption) = &self.caption {
+            html.push_str(&format!(
+                "<span class=\"cbh-listing-caption\"> — {}</span>",
+                escape(caption)
+            ));
+        }
+        html.push_str("</p>");
+        html
+    }
+}
+
+/// The labels of a chapter's code blocks, in order: `None` for a block
+/// that shows no listing's file.
+pub fn labels(root: &Path, chapter: &Chapter) -> Vec<Option<Label>> {
+    let mut seen = BTreeSet::new();
+    code_blocks(&chapter.text)
+        .iter()
+        .map(|block| {
+            let probe = Chapter {
+                text: block.body.clone(),
+                ..chapter.clone()
+            };
+            let shown = directives(root, &probe);
+            let [directive] = shown.as_slice() else {
+                return None;
+            };
+            if block.body.trim() != directive.text.trim() {
+                return None;
+            }
+            let (listing, file) = listing_file(root, &directive.path)?;
+            if file == EXPECTED_OUTPUT || file == TRANSCRIPT {
+                return None;
+            }
+            let continued = !seen.insert(listing.clone());
+            let caption = (!continued)
+                .then(|| caption(&root.join(&listing)))
+                .flatten();
+            Some(Label {
+                number: number(&listing),
+                listing,
+                file,
+                continued,
+                caption,
+            })
+        })
+        .collect()
+}
+
+/// The chapter with a label above each block that shows a listing's file.
+fn labelled(root: &Path, chapter: &Chapter) -> String {
+    let labels = labels(root, chapter);
+    let mut at_line: Vec<(usize, Label)> = code_blocks(&chapter.text)
+        .into_iter()
+        .zip(labels)
+        .filter_map(|(block, label)| Some((block.line, label?)))
+        .collect();
+    if at_line.is_empty() {
+        return chapter.text.clone();
+    }
+    at_line.reverse();
+    let mut out = String::with_capacity(chapter.text.len() + 200 * at_line.len());
+    for (n, line) in chapter.text.split_inclusive('\n').enumerate() {
+        if at_line.last().is_some_and(|(at, _)| *at == n + 1) {
+            let (_, label) = at_line.pop().unwrap();
+            let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+            out.push_str(&format!("\n{indent}{}\n\n", label.html()));
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// The chapter with each figure's caption numbered, "Figure 1-2", in the
+/// order the figures come (`number` is the chapter's). The caption's own
+/// words stay as they are, after the number.
+fn numbered_figures(text: &str, chapter: Option<u32>) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut figures = 0;
+    let mut in_code = false;
+    let mut pending: Option<String> = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_code = !in_code;
+        }
+        if in_code {
+            out.push_str(line);
+            continue;
+        }
+        if let Some(number) = pending.take() {
+            if trimmed.is_empty() {
+                pending = Some(number);
+                out.push_str(line);
+                continue;
+            }
+            let indent = &line[..line.len() - trimmed.len()];
+            out.push_str(&format!("{indent}{number}{trimmed}"));
+            continue;
+        }
+        if let Some(at) = line.find("<figcaption>") {
+            figures += 1;
+            let number = match chapter {
+                Some(c) => {
+                    format!("<span class=\"cbh-figure-number\">Figure {c}-{figures}.</span> ")
+                }
+                None => format!("<span class=\"cbh-figure-number\">Figure {figures}.</span> "),
+            };
+            let after = at + "<figcaption>".len();
+            if line[after..].trim().is_empty() {
+                // The caption is Markdown on the lines that follow.
+                out.push_str(line);
+                pending = Some(number);
+            } else {
+                out.push_str(&line[..after]);
+                out.push_str(&number);
+                out.push_str(&line[after..]);
+            }
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// The listing a file belongs to (relative to the book's root:
+/// `listings/<chapter>/<listing>`), and the file relative to it.
+fn listing_file(root: &Path, path: &Path) -> Option<(PathBuf, String)> {
+    let rel = normalize(path.strip_prefix(root).ok()?);
+    let mut parts = rel.components();
+    if parts.next()?.as_os_str() != "listings" {
+        return None;
+    }
+    let chapter = parts.next()?;
+    let listing = parts.next()?;
+    let file = parts.as_path();
+    if file.as_os_str().is_empty() {
+        return None;
+    }
+    Some((
+        Path::new("listings").join(chapter).join(listing),
+        file.to_string_lossy().replace('\\', "/"),
+    ))
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// "Listing 1-1" for `listing-01-01`; the directory's name otherwise.
+pub fn number(listing: &Path) -> String {
+    let name = listing
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parts: Vec<&str> = name.split('-').collect();
+    match parts.as_slice() {
+        ["listing", chapter, n, ..] => match (chapter.parse::<u32>(), n.parse::<u32>()) {
+            (Ok(chapter), Ok(n)) => format!("Listing {chapter}-{n}"),
+            _ => name,
+        },
+        _ => name,
+    }
+}
+
+/// The listing's caption, from its metadata.
+fn caption(listing: &Path) -> Option<String> {
+    let manifest = std::fs::read_to_string(listing.join("Cargo.toml")).ok()?;
+    let manifest: toml::Table = manifest.parse().ok()?;
+    manifest
+        .get("package")?
+        .get("metadata")?
+        .get("listing")?
+        .get("caption")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// Every block that shows a listing's file has its label on the built page
+/// (in `html_dir`), reading what the listing says; no other block has one.
+pub fn check(root: &Path, html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
+    let blocks = scraper::Selector::parse("main pre").unwrap();
+    let mut problems = Vec::new();
+    for chapter in chapters {
+        let Ok(text) = std::fs::read_to_string(html_dir.join(chapter.page())) else {
+            continue;
+        };
+        let html = scraper::Html::parse_document(&text);
+        let fences = code_blocks(&chapter.text);
+        let expected = labels(root, chapter);
+        for ((pre, fence), expected) in html.select(&blocks).zip(&fences).zip(&expected) {
+            let shown = pre
+                .prev_siblings()
+                .filter_map(scraper::ElementRef::wrap)
+                .next()
+                .filter(|e| {
+                    e.value()
+                        .has_class(CLASS, scraper::CaseSensitivity::CaseSensitive)
+                });
+            let shown_text = shown.map(|e| e.text().collect::<String>());
+            let message = match (expected, shown_text) {
+                (Some(label), Some(text)) if text == label.text() => continue,
+                (None, None) => continue,
+                (Some(label), Some(text)) => format!(
+                    "this block shows {}/{}, so its label should read \"{}\", but the page \
+                     shows \"{text}\"",
+                    label.listing.display(),
+                    label.file,
+                    label.text()
+                ),
+                (Some(label), None) => format!(
+                    "this block shows {}/{}, but the page has no label above it (\"{}\"): \
+                     book.toml needs `[preprocessor.{NAME}]` with `before = [\"links\"]`",
+                    label.listing.display(),
+                    label.file,
+                    label.text()
+                ),
+                (None, Some(text)) => {
+                    format!("this block shows no listing's file, but the page labels it \"{text}\"")
+                }
+            };
+            problems.push(Problem::new(&chapter.file, Some(fence.line), message));
+        }
+    }
+    problems
+}
+
+/// Runs the preprocessor as mdBook runs a command: `supports RENDERER`
+/// answers (every renderer is supported); no argument reads the book as
+/// JSON on stdin and writes it back, labelled, on stdout.
+pub fn run_as_command(args: &[String]) -> std::result::Result<(), String> {
+    if args.first().is_some_and(|a| a == "supports") {
+        return Ok(());
+    }
+    let (ctx, book) =
+        mdbook_preprocessor::parse_input(std::io::stdin()).map_err(|e| format!("{e:#}"))?;
+    let book = ListingLabels
+        .run(&ctx, book)
+        .map_err(|e| format!("{e:#}"))?;
+    serde_json::to_writer(std::io::stdout(), &book).map_err(|e| e.to_string())
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_are_numbered_in_their_captions() {
+        let text = "<figure>\n  <img src=\"a.svg\" alt=\"A.\">\n  <figcaption>A train.</figcaption>\n</figure>\n\n\
+                    ```html\n<figcaption>not a figure</figcaption>\n```\n\n\
+                    <figure>\n  <figcaption>\n\nA van.[^note]\n\n  </figcaption>\n</figure>\n";
+        snapbox::assert_data_eq!(
+            numbered_figures(text, Some(3)),
+            snapbox::str![[r#"
+<figure>
+  <img src="a.svg" alt="A.">
+  <figcaption><span class="cbh-figure-number">Figure 3-1.</span> A train.</figcaption>
+</figure>
+
+```html
+<figcaption>not a figure</figcaption>
+```
+
+<figure>
+  <figcaption>
+
+<span class="cbh-figure-number">Figure 3-2.</span> A van.[^note]
+
+  </figcaption>
+</figure>
+
+"#]]
+        );
+    }
+
+    #[test]
+    fn numbers_come_from_the_directory() {
+        assert_eq!(
+            number(Path::new("listings/ch01-x/listing-01-01")),
+            "Listing 1-1"
+        );
+        assert_eq!(
+            number(Path::new("listings/ch12-x/listing-12-10")),
+            "Listing 12-10"
+        );
+        assert_eq!(number(Path::new("listings/ch12-x/no-number")), "no-number");
+    }
+
+    #[test]
+    fn every_block_of_a_listing_is_labelled_and_later_ones_continue() {
+        let root = Path::new("/book");
+        let chapter = Chapter {
+            file: "src/ch01.md".into(),
+            source_path: "ch01.md".into(),
+            text: "Type this:\n\
+                   ```rust\n{{#rustdoc_include ../listings/ch01-x/listing-01-01/src/main.rs:sum}}\n```\n\
+                   It prints:\n\n\
+                   ```text\n{{#include ../listings/ch01-x/listing-01-01/output.txt}}\n```\n\n\
+                   - Then:\n\n  ```rust\n  {{#rustdoc_include ../listings/ch01-x/listing-01-01/src/main.rs:memory}}\n  ```\n\n\
+                   ```toml\n{{#include ../listings/ch01-x/listing-01-02/Cargo.toml}}\n```\n"
+                .into(),
+        };
+        let text = labelled(root, &chapter);
+        snapbox::assert_data_eq!(
+            text,
+            snapbox::str![[r#"
+Type this:
+
+<p class="cbh-listing-label" data-listing="listings/ch01-x/listing-01-01" data-file="src/main.rs"><span class="cbh-listing-number">Listing 1-1</span>: <code class="cbh-listing-file">src/main.rs</code></p>
+
+```rust
+{{#rustdoc_include ../listings/ch01-x/listing-01-01/src/main.rs:sum}}
+```
+It prints:
+
+```text
+{{#include ../listings/ch01-x/listing-01-01/output.txt}}
+```
+
+- Then:
+
+
+  <p class="cbh-listing-label" data-listing="listings/ch01-x/listing-01-01" data-file="src/main.rs"><span class="cbh-listing-number">Listing 1-1</span>, continued: <code class="cbh-listing-file">src/main.rs</code></p>
+
+  ```rust
+  {{#rustdoc_include ../listings/ch01-x/listing-01-01/src/main.rs:memory}}
+  ```
+
+
+<p class="cbh-listing-label" data-listing="listings/ch01-x/listing-01-02" data-file="Cargo.toml"><span class="cbh-listing-number">Listing 1-2</span>: <code class="cbh-listing-file">Cargo.toml</code></p>
+
+```toml
+{{#include ../listings/ch01-x/listing-01-02/Cargo.toml}}
+```
+
+"#]]
+        );
+    }
+}
