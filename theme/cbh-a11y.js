@@ -53,6 +53,24 @@
     document.querySelectorAll('main pre > code').forEach(function (code) {
         code.tabIndex = 0;
     });
+    // So does a figure on a narrow screen (it keeps a width at which its
+    // labels stay readable); it is labelled by its caption.
+    function focusableFigures() {
+        document.querySelectorAll('main figure').forEach(function (figure, i) {
+            if (figure.scrollWidth > figure.clientWidth + 1) {
+                figure.tabIndex = 0;
+                const caption = figure.querySelector('figcaption');
+                if (caption) {
+                    caption.id = caption.id || 'cbh-caption-' + (i + 1);
+                    figure.setAttribute('aria-labelledby', caption.id);
+                }
+            } else {
+                figure.removeAttribute('tabindex');
+            }
+        });
+    }
+    focusableFigures();
+    window.addEventListener('resize', focusableFigures);
 
     // Footnotes' back-links read "↩"; say where they go.
     document.querySelectorAll('.footnote-definition a[href^="#fr-"]').forEach(function (a) {

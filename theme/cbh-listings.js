@@ -1,0 +1,148 @@
+// Coding by Hand: listings as a learner types them. additional-js, so it
+// runs after book.js has highlighted the code and hidden the hidden lines.
+//
+// - A block that shows part of a file (the rest hidden, from
+//   {{#rustdoc_include file:anchor}}) shows its lines without their common
+//   indentation, at column 0 as the lesson prints them. "Show hidden lines"
+//   puts the whole file back as it is, indentation and all.
+// - Copy on such a block copies the whole file, hidden lines included, as
+//   it is: pasted into the file the listing's label names, it compiles.
+//   (theme/clipboard.min.js copies a block's data-cbh-copy when it has one.)
+// - Each line of every block gets a span that the print styles give a
+//   hanging indent: on paper a long line wraps under its own indentation
+//   instead of running off the page or back to column 0.
+(function () {
+    'use strict';
+
+    function textNodes(root) {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        const nodes = [];
+        while (walker.nextNode()) nodes.push(walker.currentNode);
+        return nodes;
+    }
+
+    function hidden(node) {
+        return !!(node.parentElement && node.parentElement.closest('.boring'));
+    }
+
+    // The indentation every visible, non-blank line shares.
+    function commonIndent(code) {
+        let visible = '';
+        for (const node of textNodes(code)) {
+            if (!hidden(node)) visible += node.data;
+        }
+        let least = Infinity;
+        for (const line of visible.split('\n')) {
+            if (line.trim()) least = Math.min(least, line.match(/^ */)[0].length);
+        }
+        return least === Infinity ? 0 : least;
+    }
+
+    // Takes `n` leading spaces off every visible line.
+    function dedent(code, n) {
+        let atLineStart = true;
+        let taken = 0;
+        for (const node of textNodes(code)) {
+            const skip = hidden(node);
+            let out = '';
+            for (const ch of node.data) {
+                if (ch === '\n') {
+                    atLineStart = true;
+                    taken = 0;
+                    out += ch;
+                } else if (!skip && atLineStart && ch === ' ' && taken < n) {
+                    taken += 1;
+                } else {
+                    atLineStart = skip && atLineStart;
+                    out += ch;
+                }
+            }
+            node.data = out;
+        }
+    }
+
+    // Wraps each line of the code in <span class="cbh-line">, splitting and
+    // reopening the highlighter's spans where a line ends inside one, and
+    // gives it its indentation as --cbh-indent (in characters).
+    function markLines(code) {
+        const lines = [];
+        let line = [];
+        function walk(node, wrappers) {
+            for (const child of Array.from(node.childNodes)) {
+                if (child.nodeType === Node.TEXT_NODE) {
+                    const parts = child.data.split('\n');
+                    parts.forEach(function (part, i) {
+                        if (part) line.push({ text: part, wrappers: wrappers });
+                        if (i < parts.length - 1) {
+                            line.push({ text: '\n', wrappers: wrappers });
+                            lines.push(line);
+                            line = [];
+                        }
+                    });
+                } else if (child.nodeType === Node.ELEMENT_NODE) {
+                    walk(child, wrappers.concat([child]));
+                }
+            }
+        }
+        walk(code, []);
+        if (line.length) lines.push(line);
+        code.textContent = '';
+        for (const pieces of lines) {
+            const span = document.createElement('span');
+            span.className = 'cbh-line';
+            const text = pieces.map(function (p) { return p.text; }).join('');
+            const indent = text.match(/^ */)[0].length;
+            span.style.setProperty('--cbh-indent', String(indent));
+            for (const piece of pieces) {
+                let node = document.createTextNode(piece.text);
+                for (let i = piece.wrappers.length - 1; i >= 0; i--) {
+                    const copy = piece.wrappers[i].cloneNode(false);
+                    copy.append(node);
+                    node = copy;
+                }
+                span.append(node);
+            }
+            // A line of hidden lines is hidden as a whole.
+            if (pieces.every(function (p) {
+                return p.wrappers.some(function (w) { return w.classList && w.classList.contains('boring'); });
+            })) {
+                span.classList.add('boring');
+            }
+            code.append(span);
+        }
+    }
+
+    // A block whose longest line does not fit shows a shadow on its right
+    // edge (the print styles wrap it instead).
+    function markOverflow() {
+        for (const code of document.querySelectorAll('main pre > code')) {
+            code.classList.toggle('cbh-overflows', code.scrollWidth > code.clientWidth + 1);
+        }
+    }
+
+    for (const code of document.querySelectorAll('main pre > code')) {
+        const pre = code.parentElement;
+        const whole = code.innerHTML;
+        if (code.querySelector('.boring')) {
+            // What the reader pastes: the whole file.
+            pre.dataset.cbhCopy = code.textContent;
+            const show = function () {
+                code.innerHTML = whole;
+                if (code.classList.contains('hide-boring')) dedent(code, commonIndent(code));
+                markLines(code);
+            };
+            show();
+            let hiding = code.classList.contains('hide-boring');
+            new MutationObserver(function () {
+                if (hiding === code.classList.contains('hide-boring')) return;
+                hiding = !hiding;
+                show();
+                markOverflow();
+            }).observe(code, { attributes: true, attributeFilter: ['class'] });
+        } else {
+            markLines(code);
+        }
+    }
+    markOverflow();
+    window.addEventListener('resize', markOverflow);
+})();
