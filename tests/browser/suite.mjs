@@ -10,6 +10,9 @@
 //                    theme, sidebar, skip link, keyboard, print
 //   contrast.mjs     contrast axe cannot measure (icons, the Output label)
 //   run-buttons.mjs  Run only where the playground can run the listing
+//   reader.mjs       labels, column 0, buttons shown and clear of the code,
+//                    long lines, figure text sizes, tap targets, title, the
+//                    way on; every theme at 375 and 1280 px, and print
 //   screenshots.mjs  figures load, nothing overflows, PNGs of every theme
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -22,6 +25,7 @@ const runs = [
   ['behaviour.mjs', root],
   ['contrast.mjs', root],
   ['run-buttons.mjs', root],
+  ['reader.mjs', root],
   ['screenshots.mjs', root, shots],
 ];
 const failed = [];
