@@ -21,6 +21,8 @@ use harness::check::{self, OutputSettings};
 /// its content changes, so a second `cargo test` rebuilds nothing.
 struct Book {
     dir: PathBuf,
+    /// The fixture it is a copy of.
+    fixture: &'static str,
     /// The book as the test wants it: path (relative) → content.
     files: RefCell<BTreeMap<PathBuf, Vec<u8>>>,
 }
@@ -55,6 +57,7 @@ impl Book {
         read_tree(&source, Path::new(""), &mut files);
         Book {
             dir,
+            fixture,
             files: RefCell::new(files),
         }
     }
@@ -76,7 +79,30 @@ impl Book {
             std::fs::remove_file(self.dir.join(rel)).unwrap();
         }
         remove_empty_dirs(&self.dir);
+        self.share_listing_verdicts();
         &self.dir
+    }
+
+    /// The copies of one fixture share their verdicts: each is kept under
+    /// a key made of what it depends on (a listing's own files, a page's
+    /// shape, the whole book; see harness/src/cache.rs), never of where the
+    /// copy is. So a listing that a test leaves as it is has the verdict
+    /// another test's copy found, and only what the test broke is built,
+    /// run and checked again.
+    fn share_listing_verdicts(&self) {
+        let shared = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("broken-books-verdicts")
+            .join(self.fixture);
+        let link = self.dir.join("target/verdicts");
+        if link.is_symlink() {
+            return;
+        }
+        std::fs::create_dir_all(&shared).unwrap();
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        if link.is_dir() {
+            std::fs::remove_dir_all(&link).unwrap();
+        }
+        std::os::unix::fs::symlink(&shared, &link).unwrap();
     }
 
     /// Replaces `from` (which must be there) with `to` in one file.

@@ -79,10 +79,16 @@ fn remembered(
     problems
 }
 
-/// How many verdicts are kept per check (and per listing): an author who
-/// undoes an edit, or a test that checks a book before and after breaking
-/// it, finds the earlier verdict still there.
-const KEPT: usize = 8;
+/// How many verdicts are kept per check: an author who undoes an edit, or a
+/// test that checks a book before and after breaking it, finds the earlier
+/// verdict still there; and the broken-book tests, whose copies of a fixture
+/// share their verdicts, find each test's own.
+const KEPT: usize = 64;
+
+/// How many verdicts are kept per listing (or file): more than per check,
+/// since the copies of a fixture book in the broken-book tests share them,
+/// each breaking the same listings in its own way.
+const KEPT_PER_LISTING: usize = 64;
 
 /// Removes all but the `n` newest files of `dir` whose names start with
 /// `prefix`.
@@ -149,7 +155,7 @@ pub fn per_listing<T>(
             .collect();
         if let Ok(text) = serde_json::to_string(&own) {
             let _ = std::fs::write(stored(listing), text);
-            keep_newest(&dir, &name(listing), KEPT);
+            keep_newest(&dir, &name(listing), KEPT_PER_LISTING);
         }
     }
     problems.extend(found);
