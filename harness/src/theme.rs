@@ -7,7 +7,8 @@ use std::path::Path;
 use crate::Problem;
 
 /// The files of theme/ that stand in for mdBook's own.
-const STAND_INS: [&str; 5] = [
+const STAND_INS: [&str; 6] = [
+    "theme/book.js",
     "theme/highlight.js",
     "theme/clipboard.min.js",
     "theme/css/chrome.css",

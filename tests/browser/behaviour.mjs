@@ -162,6 +162,29 @@ try {
   check(inInput && n > 0, 'search: "s" opens it, typing finds results', `${n} results`);
   const hrefs = await page.locator('#mdbook-searchresults li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   check(hrefs.some((h) => h.startsWith(chapter)), `search: a word of the chapter's title ("${word}") finds the chapter`, hrefs.slice(0, 3).join(', '));
+  // Results read as prose: no note's number in a teaser, no breadcrumb twice.
+  // Searched again for the word just before the page's first note marker,
+  // whose teaser would carry the marker's number.
+  const noted = await page.evaluate(() => {
+    const sup = document.querySelector('main .footnote-reference');
+    if (!sup) return null;
+    const before = sup.previousSibling?.textContent ?? '';
+    return before.split(/[^A-Za-z]+/).filter((w) => w.length > 3).pop()?.toLowerCase() ?? null;
+  });
+  if (noted) {
+    // Typed, as a reader would: mdBook searches on keyup.
+    await page.fill('#mdbook-searchbar', '');
+    await page.focus('#mdbook-searchbar');
+    await page.keyboard.type(noted);
+    await page.waitForTimeout(500);
+  }
+  const shown = await page.locator('#mdbook-searchresults li').evaluateAll((lis) => lis.map((li) => ({
+    crumbs: li.querySelector('a')?.textContent ?? '', teaser: li.querySelector('.teaser')?.textContent ?? '' })));
+  const stray = shown.filter((r) => /[.,;:!?)\u2019\u201d"] \d{1,3}(\s|$)/.test(r.teaser));
+  check(stray.length === 0 && (!noted || shown.some((r) => r.teaser.toLowerCase().includes(noted))),
+    `search: no note numbers in the teasers (searched "${noted}", the word before a note)`, stray.map((r) => r.teaser.slice(0, 80)).join(' | '));
+  const twice = shown.filter((r) => r.crumbs.split(' » ').some((p, i, all) => i > 0 && p === all[i - 1]));
+  check(twice.length === 0, 'search: no breadcrumb twice', twice.map((r) => r.crumbs).join(' | '));
   await page.keyboard.press('ArrowDown');
   const onResult = await page.evaluate(() => !!document.querySelector('#mdbook-searchresults li.focus'));
   check(onResult, 'search: ArrowDown moves onto the results');
