@@ -4,7 +4,8 @@
 // - A block that shows part of a file (the rest hidden, from
 //   {{#rustdoc_include file:anchor}}) shows its lines without their common
 //   indentation, at column 0 as the lesson prints them. "Show hidden lines"
-//   puts the whole file back as it is, indentation and all.
+//   puts the whole file back as it is, indentation and all. So does an
+//   excerpt of a Rust file ({{#include file:anchor}}, labelled an excerpt).
 // - Copy on such a block copies the whole file, hidden lines included, as
 //   it is: pasted into the file the listing's label names, it compiles.
 //   (theme/clipboard.min.js copies a block's data-cbh-copy when it has one.)
@@ -140,6 +141,8 @@
                 markOverflow();
             }).observe(code, { attributes: true, attributeFilter: ['class'] });
         } else {
+            // An excerpt of a Rust file (labelled so) at column 0 too.
+            if (code.classList.contains('language-rust')) dedent(code, commonIndent(code));
             markLines(code);
         }
     }

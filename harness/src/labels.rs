@@ -30,6 +30,9 @@ pub const NAME: &str = "listing-labels";
 /// The class of a label's paragraph on the page.
 pub const CLASS: &str = "cbh-listing-label";
 
+/// What the label of a block that shows part of a file adds.
+const EXCERPT: &str = " (an excerpt)";
+
 /// The preprocessor.
 #[derive(Debug, Default)]
 pub struct ListingLabels;
@@ -68,6 +71,10 @@ pub struct Label {
     /// The file shown, relative to the listing.
     pub file: String,
     pub continued: bool,
+    /// The block shows part of the file, and copying it gives that part
+    /// only (an `{{#include}}` with an anchor or lines; a
+    /// `{{#rustdoc_include}}` hides the rest instead, and copy gives it all).
+    pub excerpt: bool,
     pub caption: Option<String>,
 }
 
@@ -80,6 +87,9 @@ impl Label {
         }
         text.push_str(": ");
         text.push_str(&self.file);
+        if self.excerpt {
+            text.push_str(EXCERPT);
+        }
         if let Some(caption) = &self.caption {
             text.push_str(" — ");
             text.push_str(caption);
@@ -102,6 +112,11 @@ impl Label {
             ": <code class=\"cbh-listing-file\">{}</code>",
             escape(&self.file)
         ));
+        if self.excerpt {
+            html.push_str(&format!(
+                "<span class=\"cbh-listing-excerpt\">{EXCERPT}</span>"
+            ));
+        }
         if let Some(caption) = &self.caption {
             html.push_str(&format!(
                 "<span class=\"cbh-listing-caption\"> — {}</span>",
@@ -136,6 +151,8 @@ pub fn labels(root: &Path, chapter: &Chapter) -> Vec<Option<Label>> {
                 return None;
             }
             let continued = !seen.insert(listing.clone());
+            let excerpt = directive.kind == "include"
+                && directive.text.contains(&format!("{}:", directive.written));
             let caption = (!continued)
                 .then(|| caption(&root.join(&listing)))
                 .flatten();
@@ -144,6 +161,7 @@ pub fn labels(root: &Path, chapter: &Chapter) -> Vec<Option<Label>> {
                 listing,
                 file,
                 continued,
+                excerpt,
                 caption,
             })
         })
@@ -417,7 +435,8 @@ mod tests {
                    It prints:\n\n\
                    ```text\n{{#include ../listings/ch01-x/listing-01-01/output.txt}}\n```\n\n\
                    - Then:\n\n  ```rust\n  {{#rustdoc_include ../listings/ch01-x/listing-01-01/src/main.rs:memory}}\n  ```\n\n\
-                   ```toml\n{{#include ../listings/ch01-x/listing-01-02/Cargo.toml}}\n```\n"
+                   ```toml\n{{#include ../listings/ch01-x/listing-01-02/Cargo.toml}}\n```\n\n\
+                   ```rust\n{{#include ../listings/ch01-x/listing-01-02/src/lib.rs:part}}\n```\n"
                 .into(),
         };
         let text = labelled(root, &chapter);
@@ -451,6 +470,13 @@ It prints:
 
 ```toml
 {{#include ../listings/ch01-x/listing-01-02/Cargo.toml}}
+```
+
+
+<p class="cbh-listing-label" data-listing="listings/ch01-x/listing-01-02" data-file="src/lib.rs"><span class="cbh-listing-number">Listing 1-2</span>, continued: <code class="cbh-listing-file">src/lib.rs</code><span class="cbh-listing-excerpt"> (an excerpt)</span></p>
+
+```rust
+{{#include ../listings/ch01-x/listing-01-02/src/lib.rs:part}}
 ```
 
 "#]]

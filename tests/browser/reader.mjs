@@ -59,8 +59,11 @@ function inPage() {
   for (const pre of document.querySelectorAll('main pre')) {
     const code = pre.querySelector(':scope > code');
     if (!code) continue;
-    // Column 0 for a part of a file.
-    if (code.classList.contains('hide-boring')) {
+    // Column 0 for a part of a file (hidden lines around it, or a Rust
+    // excerpt, which its label calls so).
+    const label = pre.previousElementSibling?.classList.contains('cbh-listing-label') ? pre.previousElementSibling : null;
+    const excerpt = label && /\(an excerpt\)/.test(label.innerText) && code.classList.contains('language-rust');
+    if (code.classList.contains('hide-boring') || excerpt) {
       const lines = code.innerText.split('\n').filter((l) => l.trim());
       const least = Math.min(...lines.map((l) => l.match(/^ */)[0].length));
       if (least > 0) found.push(`a block that shows part of a file is indented ${least} spaces: "${lines[0]}"`);
