@@ -766,11 +766,13 @@ fn a_listing_without_a_run_button_fails() {
 fn a_listing_without_its_label_or_a_label_without_a_listing_fails() {
     // Without the preprocessor, no block says which listing and file it is.
     let book = Book::new();
-    book.edit(
-        "book.toml",
-        "[preprocessor.listing-labels]",
-        "[preprocessor.not-the-labels]",
-    );
+    let labels = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-book/book.toml"),
+    )
+    .unwrap();
+    let start = labels.find("[preprocessor.listing-labels]").unwrap();
+    let end = start + labels[start..].find("\n\n").unwrap();
+    book.edit("book.toml", &labels[start..end], "");
     let problems = book.build();
     assert_problem(
         &problems,

@@ -13,7 +13,7 @@
 //! listing-labels`); the checks run it in-process (`book::load`).
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
@@ -247,7 +247,8 @@ fn numbered_figures(text: &str, chapter: Option<u32>) -> String {
 /// The listing a file belongs to (relative to the book's root:
 /// `listings/<chapter>/<listing>`), and the file relative to it.
 fn listing_file(root: &Path, path: &Path) -> Option<(PathBuf, String)> {
-    let rel = normalize(path.strip_prefix(root).ok()?);
+    // Directives' paths are normalized already (chapters::directives).
+    let rel = path.strip_prefix(root).ok()?;
     let mut parts = rel.components();
     if parts.next()?.as_os_str() != "listings" {
         return None;
@@ -262,20 +263,6 @@ fn listing_file(root: &Path, path: &Path) -> Option<(PathBuf, String)> {
         Path::new("listings").join(chapter).join(listing),
         file.to_string_lossy().replace('\\', "/"),
     ))
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// "Listing 1-1" for `listing-01-01`; the directory's name otherwise.
