@@ -28,10 +28,7 @@ pub fn copy_harness(repo: &Path, to: &Path) {
     // The benchmarks are not part of the course, and `cargo test` there
     // tests the book's checks alone.
     let manifest = to.join("Cargo.toml");
-    let mut table: toml::Table = std::fs::read_to_string(&manifest)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let mut table: toml::Table = std::fs::read_to_string(&manifest).unwrap().parse().unwrap();
     let workspace = table["workspace"].as_table_mut().expect("a [workspace]");
     let members = ["harness", "xtask", "vendor/skeptic", "listings/*/*"];
     workspace.insert("members".into(), members.to_vec().into());
@@ -266,4 +263,3 @@ fn counted_edit(path: &Path, after: &str, marker: &str, end: &str) {
 fn count_chapters(root: &Path) -> usize {
     std::fs::read_dir(root.join("listings")).unwrap().count()
 }
-

@@ -60,7 +60,9 @@ fn main() {
         made.runs, made.does_not_compile, made.panics
     );
 
-    eprintln!("Installing mdbook if missing (for `mdbook test`), and blessing the outputs (not timed)...");
+    eprintln!(
+        "Installing mdbook if missing (for `mdbook test`), and blessing the outputs (not timed)..."
+    );
     let mdbook = harness::tools::MDBOOK
         .ensure()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -245,7 +247,9 @@ fn print_table(chapters: usize, listings: usize, rows: &[Row]) {
             median / anchor
         );
     }
-    println!("\nWhere the time went in the last run (seconds in each test binary; the rest is compiling):");
+    println!(
+        "\nWhere the time went in the last run (seconds in each test binary; the rest is compiling):"
+    );
     for row in rows.iter().filter(|r| !r.binaries.is_empty()) {
         let tests: f64 = row.binaries.iter().map(|(_, s)| s).sum();
         let last = row.took.last().map_or(0.0, Duration::as_secs_f64);
