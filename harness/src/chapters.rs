@@ -155,6 +155,16 @@ static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
+/// The directives in `text`, a part of `chapter` (a code block's body),
+/// with paths resolved as the chapter's are.
+pub fn directives_in(book_root: &Path, chapter: &Chapter, text: &str) -> Vec<Directive> {
+    let part = Chapter {
+        text: text.to_string(),
+        ..chapter.clone()
+    };
+    directives(book_root, &part)
+}
+
 /// The directives in a chapter. `book_root` is the book's root directory.
 pub fn directives(book_root: &Path, chapter: &Chapter) -> Vec<Directive> {
     let dir = book_root

@@ -34,7 +34,7 @@ pub fn shown_in(root: &Path, chapters: &[Chapter]) -> BTreeMap<PathBuf, Vec<(Pat
 }
 
 /// The listing directory (`<root>/listings/<chapter>/<listing>`) a path is in.
-fn listing_dir_of(root: &Path, path: &Path) -> Option<PathBuf> {
+pub fn listing_dir_of(root: &Path, path: &Path) -> Option<PathBuf> {
     let rel = path.strip_prefix(root.join("listings")).ok()?;
     let mut parts = rel.components();
     let (chapter, listing) = (parts.next()?, parts.next()?);
@@ -105,11 +105,7 @@ pub fn check(root: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Pro
 /// The listing directory whose checked output the block is, alone.
 fn single_output_include(root: &Path, chapter: &Chapter, body: &str) -> Option<PathBuf> {
     let body = body.trim();
-    let probe = Chapter {
-        text: body.to_string(),
-        ..chapter.clone()
-    };
-    let found = directives(root, &probe);
+    let found = crate::chapters::directives_in(root, chapter, body);
     let alone = found.len() == 1
         && found[0].kind == "include"
         && found[0].text.trim() == body

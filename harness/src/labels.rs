@@ -20,7 +20,7 @@ use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use crate::Problem;
-use crate::chapters::{Chapter, code_blocks, directives};
+use crate::chapters::{Chapter, code_blocks, directives_in};
 use crate::listings::EXPECTED_OUTPUT;
 use crate::transcript::TRANSCRIPT;
 
@@ -135,11 +135,7 @@ pub fn labels(root: &Path, chapter: &Chapter) -> Vec<Option<Label>> {
     code_blocks(&chapter.text)
         .iter()
         .map(|block| {
-            let probe = Chapter {
-                text: block.body.clone(),
-                ..chapter.clone()
-            };
-            let shown = directives(root, &probe);
+            let shown = directives_in(root, chapter, &block.body);
             let [directive] = shown.as_slice() else {
                 return None;
             };
@@ -247,20 +243,13 @@ fn numbered_figures(text: &str, chapter: Option<u32>) -> String {
 /// The listing a file belongs to (relative to the book's root:
 /// `listings/<chapter>/<listing>`), and the file relative to it.
 fn listing_file(root: &Path, path: &Path) -> Option<(PathBuf, String)> {
-    // Directives' paths are normalized already (chapters::directives).
-    let rel = path.strip_prefix(root).ok()?;
-    let mut parts = rel.components();
-    if parts.next()?.as_os_str() != "listings" {
-        return None;
-    }
-    let chapter = parts.next()?;
-    let listing = parts.next()?;
-    let file = parts.as_path();
+    let dir = crate::coverage::listing_dir_of(root, path)?;
+    let file = path.strip_prefix(&dir).ok()?;
     if file.as_os_str().is_empty() {
         return None;
     }
     Some((
-        Path::new("listings").join(chapter).join(listing),
+        dir.strip_prefix(root).ok()?.to_path_buf(),
         file.to_string_lossy().replace('\\', "/"),
     ))
 }

@@ -14,7 +14,7 @@ use std::path::Path;
 use scraper::{Html, Selector};
 
 use crate::Problem;
-use crate::chapters::{Chapter, CodeBlock, code_blocks, directives};
+use crate::chapters::{Chapter, CodeBlock, code_blocks};
 use crate::listings::Listing;
 
 pub fn check(
@@ -67,11 +67,7 @@ fn why_not_runnable(
     block: &CodeBlock,
     listings: &[Listing],
 ) -> Option<String> {
-    let probe = Chapter {
-        text: block.body.clone(),
-        ..chapter.clone()
-    };
-    let shown = directives(root, &probe);
+    let shown = crate::chapters::directives_in(root, chapter, &block.body);
     let directive = shown.first()?;
     let listing = listings
         .iter()

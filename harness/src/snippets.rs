@@ -23,7 +23,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::book;
-use crate::chapters::{Chapter, CodeBlock, code_blocks, directives};
+use crate::chapters::{Chapter, CodeBlock, code_blocks};
 
 pub struct Snippet {
     /// Where the block comes from, e.g. `src/ch01.md:52 (listings/…/src/main.rs)`.
@@ -94,11 +94,7 @@ pub fn write_for_skeptic(
             .to_string_lossy()
             .into_owned();
         for (source, block) in written.iter().zip(seen) {
-            let probe = Chapter {
-                text: source.body.clone(),
-                ..chapter.clone()
-            };
-            let found = directives(root, &probe);
+            let found = crate::chapters::directives_in(root, chapter, &source.body);
             let fails_on_purpose = found.iter().any(|d| declared_to_fail(&d.path));
             let tagged = source
                 .tags()

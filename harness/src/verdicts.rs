@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::Problem;
-use crate::chapters::{Chapter, code_blocks, directives};
+use crate::chapters::{Chapter, code_blocks};
 use crate::listings::{EXPECTED_OUTPUT, Listing};
 use crate::transcript::TRANSCRIPT;
 
@@ -37,16 +37,14 @@ pub fn output_blocks(root: &Path, chapters: &[Chapter], listing_dir: &Path) -> V
     let mut found = Vec::new();
     for chapter in chapters {
         for (index, block) in code_blocks(&chapter.text).iter().enumerate() {
-            let probe = Chapter {
-                text: block.body.clone(),
-                ..chapter.clone()
-            };
-            let shows_output = directives(root, &probe).iter().any(|d| {
-                d.path.parent() == Some(listing_dir)
-                    && d.path
-                        .file_name()
-                        .is_some_and(|n| n == EXPECTED_OUTPUT || n == TRANSCRIPT)
-            });
+            let shows_output = crate::chapters::directives_in(root, chapter, &block.body)
+                .iter()
+                .any(|d| {
+                    d.path.parent() == Some(listing_dir)
+                        && d.path
+                            .file_name()
+                            .is_some_and(|n| n == EXPECTED_OUTPUT || n == TRANSCRIPT)
+                });
             if shows_output {
                 found.push(Block {
                     page: chapter.page().display().to_string(),
