@@ -9,7 +9,13 @@
 //!   give fails at once, saying so;
 //! - it runs in a process group of its own, which is killed when it ends,
 //!   when it runs past the time limit, or when it prints more than the
-//!   output limit, so nothing it started lives on.
+//!   output limit (what it printed is kept up to that limit, so memory
+//!   stays bounded);
+//! - a process it started that is still running when it exits (even one
+//!   that left its process group: see [`crate::jail`]) is killed, and the
+//!   run fails naming it: a listing waits for what it starts.
+//!
+//! Output is kept as bytes: a program may print bytes that are not UTF-8.
 //!
 //! Whether the program waits on standard input is read from Linux's
 //! `/proc/<pid>/task/*/syscall` (blocked in `read` on descriptor 0).
@@ -20,14 +26,16 @@ use std::process::{Command, ExitStatus};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::jail::Jail;
+
 /// How a run ended.
 #[derive(Debug)]
 pub struct Ran {
     /// What the terminal shows: output and echoed input, in order (stdout
     /// and the echo alone when `merge` was off).
-    pub shown: String,
+    pub shown: Vec<u8>,
     /// Standard error on its own (empty when merged).
-    pub stderr: String,
+    pub stderr: Vec<u8>,
     pub status: ExitStatus,
 }
 
@@ -40,6 +48,8 @@ pub enum Stopped {
     TimedOut { shown: String, limit: Duration },
     /// It printed more than the limit.
     TooMuchOutput { limit: usize },
+    /// It exited, leaving these processes running (they were killed).
+    LeftRunning { names: Vec<String> },
     /// It could not be started.
     CouldNotStart(String),
 }
@@ -80,6 +90,13 @@ impl std::fmt::Display for Stopped {
                 "printed more than {} KB, so it was stopped. Does it print forever?",
                 limit / 1024
             ),
+            Stopped::LeftRunning { names } => write!(
+                f,
+                "it exited but left {} running ({}), so they were stopped. A listing waits \
+                 for the processes and threads it starts (`child.wait()`, `handle.join()`)",
+                if names.len() == 1 { "a process" } else { "processes" },
+                names.join(", ")
+            ),
             Stopped::CouldNotStart(e) => write!(f, "could not be started: {e}"),
         }
     }
@@ -98,8 +115,9 @@ pub struct Limits {
     pub output_bytes: usize,
 }
 
-/// Runs `cmd`, typing `input`'s lines when it waits on stdin. With `merge`,
-/// stderr goes where stdout goes, as in a terminal.
+/// Runs `cmd` (contained by a [`Jail`] the caller applied), typing
+/// `input`'s lines when it waits on stdin. With `merge`, stderr goes where
+/// stdout goes, as in a terminal.
 pub fn run(
     mut cmd: Command,
     input: &mut dyn Iterator<Item = String>,
@@ -123,6 +141,7 @@ pub fn run(
     // Our copies of the pipes' ends go with the command.
     drop(cmd);
     let pid = child.id();
+    let members = Jail::members(pid);
     let group = rustix::process::Pid::from_raw(pid as i32);
     let kill_group = || {
         if let Some(group) = group {
@@ -130,10 +149,18 @@ pub fn run(
         }
     };
 
+    let kill_all = || {
+        kill_group();
+        members.kill_all()
+    };
+
+    // Each pipe keeps at most one byte more than the limit: enough to know
+    // that the limit was passed.
+    let cap = limits.output_bytes + 1;
     let shown = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let out_reader = spawn_reader(out_read, Arc::clone(&shown));
+    let out_reader = spawn_reader(out_read, Arc::clone(&shown), cap);
     let stderr = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let err_reader = (!merge).then(|| spawn_reader(err_read, Arc::clone(&stderr)));
+    let err_reader = (!merge).then(|| spawn_reader(err_read, Arc::clone(&stderr), cap));
     let text =
         |buf: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
 
@@ -144,7 +171,7 @@ pub fn run(
             break status;
         }
         if started.elapsed() > limits.time {
-            kill_group();
+            kill_all();
             let _ = child.wait();
             return Err(Stopped::TimedOut {
                 shown: text(&shown),
@@ -153,7 +180,7 @@ pub fn run(
         }
         let printed = shown.lock().unwrap().len() + stderr.lock().unwrap().len();
         if printed > limits.output_bytes {
-            kill_group();
+            kill_all();
             let _ = child.wait();
             return Err(Stopped::TooMuchOutput {
                 limit: limits.output_bytes,
@@ -177,7 +204,7 @@ pub fn run(
                         let _ = in_write.write_all(format!("{line}\n").as_bytes());
                     }
                     None => {
-                        kill_group();
+                        kill_all();
                         let _ = child.wait();
                         return Err(Stopped::NeedsInput {
                             shown: text(&shown),
@@ -190,32 +217,49 @@ pub fn run(
         }
         std::thread::sleep(Duration::from_millis(3));
     };
-    // Whatever it left behind goes too, so the pipes close; a process that
-    // left the group and keeps them open is not waited for long.
+    // Whatever it left behind goes too, so the pipes close.
     kill_group();
+    let left = members.kill_all();
     for reader in std::iter::once(out_reader).chain(err_reader) {
         let until = Instant::now() + Duration::from_secs(1);
         while !reader.is_finished() && Instant::now() < until {
             std::thread::sleep(Duration::from_millis(5));
         }
     }
+    if !left.is_empty() {
+        return Err(Stopped::LeftRunning { names: left });
+    }
+    let printed = shown.lock().unwrap().len() + stderr.lock().unwrap().len();
+    if printed > limits.output_bytes {
+        return Err(Stopped::TooMuchOutput {
+            limit: limits.output_bytes,
+        });
+    }
+    let take = |buf: Arc<Mutex<Vec<u8>>>| std::mem::take(&mut *buf.lock().unwrap());
     Ok(Ran {
-        shown: text(&shown),
-        stderr: text(&stderr),
+        shown: take(shown),
+        stderr: take(stderr),
         status,
     })
 }
 
+/// Reads `pipe` into `into`, keeping at most `cap` bytes; the rest is read
+/// and dropped, so the writer is never blocked on a full pipe.
 fn spawn_reader(
     mut pipe: std::io::PipeReader,
     into: Arc<Mutex<Vec<u8>>>,
+    cap: usize,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut buf = [0u8; 8192];
         loop {
             match pipe.read(&mut buf) {
                 Ok(0) | Err(_) => break,
-                Ok(n) => into.lock().unwrap().extend_from_slice(&buf[..n]),
+                Ok(n) => {
+                    let mut into = into.lock().unwrap();
+                    let room = cap.saturating_sub(into.len()).min(n);
+                    into.extend_from_slice(&buf[..room]);
+                }
             }
         }
     })
@@ -245,16 +289,29 @@ fn waits_on_stdin(pid: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Scratch;
 
     const LIMITS: Limits = Limits {
         time: Duration::from_secs(5),
         output_bytes: 64 * 1024,
     };
 
-    fn sh(script: &str) -> Command {
+    /// `sh -c script`, contained in `scratch`.
+    fn sh_in(scratch: &Scratch, script: &str) -> Command {
         let mut cmd = Command::new("sh");
         cmd.args(["-c", script]);
+        Jail::new(scratch.path()).apply(&mut cmd).unwrap();
         cmd
+    }
+
+    fn sh(script: &str) -> Command {
+        // The scratch directory outlives the run: it is leaked (a test).
+        let scratch = Box::leak(Box::new(Scratch::new().unwrap()));
+        sh_in(scratch, script)
+    }
+
+    fn run_sh(script: &str) -> Result<Ran, Stopped> {
+        run(sh(script), &mut std::iter::empty(), true, LIMITS)
     }
 
     #[test]
@@ -267,20 +324,14 @@ mod tests {
             LIMITS,
         )
         .unwrap();
-        assert_eq!(ran.shown, "Guess?\n6\ngot 6\nAgain?\n50\ngot 50\n");
+        assert_eq!(ran.shown, b"Guess?\n6\ngot 6\nAgain?\n50\ngot 50\n");
         assert!(ran.status.success());
     }
 
     #[test]
     fn a_program_waiting_for_input_not_given_fails_at_once() {
         let started = Instant::now();
-        let stopped = run(
-            sh("echo Guess?; read a"),
-            &mut std::iter::empty(),
-            true,
-            LIMITS,
-        )
-        .unwrap_err();
+        let stopped = run_sh("echo Guess?; read a").unwrap_err();
         assert!(matches!(&stopped, Stopped::NeedsInput { shown } if shown == "Guess?\n"));
         assert!(started.elapsed() < Duration::from_secs(2));
     }
@@ -298,8 +349,24 @@ mod tests {
             limits,
         );
         assert!(matches!(stopped, Err(Stopped::TimedOut { .. })));
-        let stopped = run(sh("yes"), &mut std::iter::empty(), true, LIMITS);
+        let started = Instant::now();
+        let stopped = run_sh("yes");
         assert!(matches!(stopped, Err(Stopped::TooMuchOutput { .. })));
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    /// What a pipe's reader keeps stops at its cap, however much comes.
+    #[test]
+    fn output_past_the_limit_is_read_but_not_kept() {
+        let (read, mut write) = std::io::pipe().unwrap();
+        let kept = Arc::new(Mutex::new(Vec::new()));
+        let reader = spawn_reader(read, Arc::clone(&kept), 1000);
+        for _ in 0..100 {
+            write.write_all(&[b'x'; 64 * 1024]).unwrap();
+        }
+        drop(write);
+        reader.join().unwrap();
+        assert_eq!(kept.lock().unwrap().len(), 1000);
     }
 
     #[test]
@@ -311,9 +378,95 @@ mod tests {
             LIMITS,
         )
         .unwrap();
-        assert_eq!(
-            (ran.shown.as_str(), ran.stderr.as_str()),
-            ("out\n", "err\n")
+        assert_eq!((&ran.shown[..], &ran.stderr[..]), (&b"out\n"[..], &b"err\n"[..]));
+    }
+
+    /// Bytes that are not UTF-8 come back as they were printed.
+    #[test]
+    fn output_is_kept_as_bytes() {
+        let ran = run_sh("printf 'caf\\351\\n'").unwrap();
+        assert_eq!(ran.shown, b"caf\xe9\n");
+    }
+
+    /// A background process, in the group or out of it (setsid), is killed
+    /// when the program exits, and the run fails naming it, at once.
+    #[test]
+    fn a_process_left_running_is_killed_and_named() {
+        for script in ["sleep 600 &", "setsid sleep 601 &"] {
+            let started = Instant::now();
+            let stopped = run_sh(script).unwrap_err();
+            assert!(
+                // (`setsid` may not have become `sleep` yet.)
+                matches!(&stopped, Stopped::LeftRunning { names }
+                    if names == &["sleep"] || names == &["setsid"]),
+                "{script}: {stopped:?}"
+            );
+            assert!(started.elapsed() < Duration::from_secs(2), "{script}");
+            let arg = script.split_whitespace().find(|w| w.starts_with("60")).unwrap();
+            assert!(!sleeping(arg), "{script}: still running");
+        }
+    }
+
+    /// Whether a `sleep SECS` runs on this machine.
+    fn sleeping(secs: &str) -> bool {
+        std::fs::read_dir("/proc").unwrap().flatten().any(|p| {
+            std::fs::read(p.path().join("cmdline"))
+                .is_ok_and(|c| c == format!("sleep\0{secs}\0").as_bytes())
+        })
+    }
+
+    /// Writes land in the scratch directory and nowhere else.
+    #[test]
+    fn writes_outside_the_scratch_directory_are_refused() {
+        if !crate::jail::support().landlock {
+            eprintln!("skipped: this kernel has no Landlock");
+            return;
+        }
+        let outside = tempfile::tempdir().unwrap();
+        let scratch = Scratch::new().unwrap();
+        let target = outside.path().join("escaped.txt");
+        let script = format!(
+            "echo in > inside.txt; echo out > ../escaped.txt; echo out > '{}'; echo $?",
+            target.display()
         );
+        let ran = run(sh_in(&scratch, &script), &mut std::iter::empty(), true, LIMITS).unwrap();
+        let shown = String::from_utf8_lossy(&ran.shown);
+        assert!(shown.contains("Permission denied"), "{shown}");
+        assert!(scratch.path().join("inside.txt").exists());
+        assert!(!target.exists());
+        assert!(!scratch.path().parent().unwrap().join("escaped.txt").exists());
+    }
+
+    /// The environment is the jail's, whatever the parent's.
+    #[test]
+    fn the_environment_is_fixed() {
+        let scratch = Scratch::new().unwrap();
+        let ran = run(
+            sh_in(&scratch, "env | grep -v '^PATH=' | grep -v '^PWD=' | sort"),
+            &mut std::iter::empty(),
+            true,
+            LIMITS,
+        )
+        .unwrap();
+        let dir = scratch.path().display();
+        assert_eq!(
+            String::from_utf8(ran.shown).unwrap(),
+            format!(
+                "HOME={dir}\nLANG=C.UTF-8\nLC_ALL=C.UTF-8\nRUST_BACKTRACE=0\n\
+                 TERM=dumb\nTMPDIR={dir}\n"
+            )
+        );
+    }
+
+    /// No network: a namespace with nothing in it but a loopback that is
+    /// down.
+    #[test]
+    fn there_is_no_network() {
+        if !crate::jail::support().namespaces {
+            eprintln!("skipped: this kernel refuses user namespaces");
+            return;
+        }
+        let ran = run_sh("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '").unwrap();
+        assert_eq!(ran.shown, b"lo\n");
     }
 }
