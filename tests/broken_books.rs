@@ -1009,3 +1009,190 @@ fn blocks_that_show_listing_files_are_left_to_the_listings_check() {
         "{refused}"
     );
 }
+
+// Hostile and careless listings: whatever a program under test does, the
+// repository, the machine and the run stay clean and bounded, and the
+// author reads what it did (the sandbox crate).
+
+/// Listing 1-1 with `body` as its shown region.
+fn tiny_listing(body: &str) -> String {
+    format!("fn main() {{\n    // ANCHOR: here\n{body}    // ANCHOR_END: here\n}}\n")
+}
+
+/// Every place a file written as `../../../../name` or `/name` from a
+/// listing's directory (or its staged copy) could land, in the repository
+/// and out of it.
+fn landing_places(book: &Book, name: &str) -> Vec<PathBuf> {
+    let mut places = vec![Path::new("/").join(name)];
+    for dir in book.root().ancestors().chain(Path::new(env!("CARGO_MANIFEST_DIR")).ancestors()) {
+        places.push(dir.join(name));
+    }
+    places.into_iter().filter(|p| p.exists()).collect()
+}
+
+#[test]
+fn a_listing_that_writes_its_own_file_passes_and_leaves_the_book_clean() {
+    let book = Book::new();
+    book.write(
+        &format!("{LISTING}/src/main.rs"),
+        &tiny_listing(
+            "    std::fs::write(\"train.txt\", \"3 cars\").expect(\"writes its file\");\n    \
+             let cars = std::fs::read_to_string(\"train.txt\").expect(\"reads it back\");\n    \
+             println!(\"a train of {cars}\");\n",
+        ),
+    );
+    let problems = book.outputs(Duration::from_secs(10));
+    assert!(problems.is_empty(), "{problems:#?}");
+    let mut files = BTreeMap::new();
+    read_tree(book.root(), Path::new(""), &mut files);
+    let litter: Vec<_> = files.keys().filter(|p| p.ends_with("train.txt")).collect();
+    assert!(litter.is_empty(), "the listing's file landed in the book: {litter:?}");
+}
+
+#[test]
+fn a_listing_that_writes_outside_its_directory_fails_and_writes_nothing() {
+    let book = Book::new();
+    let absolute = book.root().join("escaped-absolute.txt");
+    book.write(
+        &format!("{LISTING}/src/main.rs"),
+        &tiny_listing(&format!(
+            "    let _ = std::fs::write(\"../../../../escaped-relative.txt\", \"out\");\n    \
+             let outside = {absolute:?};\n    \
+             std::fs::write(outside, \"out\").expect(\"writes beside the book\");\n    \
+             println!(\"a train of 3 cars\");\n",
+        )),
+    );
+    let problems = book.outputs(Duration::from_secs(10));
+    for name in ["escaped-relative.txt", "escaped-absolute.txt"] {
+        let landed = landing_places(&book, name);
+        for path in &landed {
+            let _ = std::fs::remove_file(path);
+        }
+        assert!(landed.is_empty(), "the listing wrote {landed:?}");
+    }
+    assert_problem(&problems, LISTING, "writes beside the book: Os { code: 13");
+    assert_problem(&problems, LISTING, "may write there and nowhere else");
+}
+
+#[test]
+fn a_listing_that_leaves_a_process_running_fails_at_once_and_leaves_nothing() {
+    let book = Book::new();
+    book.write(
+        &format!("{LISTING}/src/main.rs"),
+        &tiny_listing(
+            "    std::process::Command::new(\"sh\")\n        .args([\"-c\", \"sleep 613 &\"])\n        \
+             .status()\n        .expect(\"starts a shell\");\n    println!(\"a train of 3 cars\");\n",
+        ),
+    );
+    let started = std::time::Instant::now();
+    let problems = book.outputs(Duration::from_secs(20));
+    assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+    assert_problem(&problems, LISTING, "left a process running (sleep)");
+    let sleeping = std::fs::read_dir("/proc").unwrap().flatten().any(|p| {
+        std::fs::read(p.path().join("cmdline")).is_ok_and(|c| c == b"sleep\x00613\x00")
+    });
+    assert!(!sleeping, "the listing's `sleep 613` still runs");
+}
+
+#[test]
+fn a_listing_that_prints_without_end_is_stopped_at_the_output_limit() {
+    let book = Book::new();
+    book.write(
+        &format!("{LISTING}/src/main.rs"),
+        &tiny_listing(
+            "    let chunk = \"x\".repeat(64 * 1024);\n    loop {\n        println!(\"{chunk}\");\n    }\n",
+        ),
+    );
+    let started = std::time::Instant::now();
+    let problems = book.outputs(Duration::from_secs(20));
+    assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+    assert_problem(&problems, LISTING, "printed more than 1024 KB");
+}
+
+#[test]
+fn output_that_is_not_utf8_is_compared_as_bytes() {
+    let book = Book::new();
+    book.write(
+        &format!("{LISTING}/src/main.rs"),
+        &tiny_listing(
+            "    use std::io::Write;\n    std::io::stdout()\n        .write_all(b\"a train of 3 caf\\xe9s\\n\")\n        \
+             .expect(\"stdout is open\");\n",
+        ),
+    );
+    book.edit(&format!("{LISTING}/output.txt"), "3 cars", "3 cafés");
+    assert_problem(
+        &book.outputs(Duration::from_secs(10)),
+        &format!("{LISTING}/output.txt"),
+        "caf\\xe9s",
+    );
+}
+
+#[test]
+fn an_include_that_reaches_outside_the_repository_fails_whatever_its_block() {
+    let book = Book::new();
+    // More `..` than any checkout has directories.
+    let up = "../".repeat(40);
+    book.edit(
+        CHAPTER,
+        "See [the",
+        &format!(
+            "```text,not-output\n{{{{#include /etc/hostname}}}}\n```\n\n\
+             ```rust,ignore\n{{{{#include {up}etc/passwd}}}}\n```\n\n\
+             Inline: {{{{#include leak.txt}}}}\n\nSee [the"
+        ),
+    );
+    let root = book.root().to_path_buf();
+    std::os::unix::fs::symlink("/etc/passwd", root.join("src/leak.txt")).unwrap();
+    let problems = check::includes(&root);
+    std::fs::remove_file(root.join("src/leak.txt")).unwrap();
+    for line in [41, 45, 48] {
+        assert_problem(
+            &problems,
+            &format!("{CHAPTER}:{line}"),
+            "which is outside the book's repository",
+        );
+    }
+}
+
+#[test]
+fn a_raw_html_link_that_is_not_https_fails() {
+    let book = Book::new();
+    book.edit(
+        CHAPTER,
+        "A listing:",
+        "See <a href=\"http://lwn.net/Articles/1/\">an article</a>.\n\n\
+         <figure><img src=\"http://lwn.net/a.png\" alt=\"A chart.\"></figure>\n\nA listing:",
+    );
+    let problems = check::web_links(book.root());
+    assert_problem(
+        &problems,
+        &format!("{CHAPTER}:8"),
+        "the link `http://lwn.net/Articles/1/`: use an https:// address",
+    );
+    assert_problem(
+        &problems,
+        &format!("{CHAPTER}:10"),
+        "the link `http://lwn.net/a.png`: use an https:// address",
+    );
+}
+
+#[test]
+fn output_pasted_into_a_block_of_any_language_fails_unless_marked() {
+    let book = Book::new();
+    let languages = ["shell", "sh", "bash", "powershell", "output", "plain"];
+    let blocks: String = languages
+        .iter()
+        .map(|language| format!("```{language}\n$ cargo run\na train of 3 cars\n```\n\n"))
+        .collect();
+    book.edit(CHAPTER, "See [the", &format!("{blocks}See [the"));
+    let problems = check::coverage(book.root());
+    for (n, language) in languages.iter().enumerate() {
+        assert_problem(
+            &problems,
+            &format!("{CHAPTER}:{}", 40 + 5 * n),
+            &format!("this `{language}` block looks like program output"),
+        );
+        book.edit(CHAPTER, &format!("```{language}\n"), &format!("```{language},not-output\n"));
+    }
+    assert!(check::coverage(book.root()).is_empty());
+}

@@ -160,3 +160,81 @@ fn endless_block() {
         "fn main() { loop { std::hint::spin_loop(); } }\n",
     );
 }
+
+/// What a block's program did, if it failed: the failure's message.
+fn block_failure(origin: &str, text: &str) -> Option<String> {
+    catch_unwind(|| {
+        snippet(
+            origin,
+            "run_test",
+            skeptic::rt::run_test,
+            env!("CARGO_MANIFEST_DIR"),
+            env!("OUT_DIR"),
+            env!("SKEPTIC_TARGET"),
+            text,
+        )
+    })
+    .err()
+    .map(|payload| message_of(payload.as_ref()))
+}
+
+/// A block's program runs contained, as a listing does (the sandbox
+/// crate): it writes in a scratch directory of its own and nowhere else,
+/// reads no input, and is stopped when it prints without end.
+#[test]
+fn a_block_runs_contained() {
+    unless_skeptic_changed("a_block_runs_contained", || {
+        let writes_its_file = "fn main() {\n    std::fs::write(\"notes.txt\", \"kept\").unwrap();\n    \
+             assert_eq!(std::fs::read_to_string(\"notes.txt\").unwrap(), \"kept\");\n}\n";
+        assert_eq!(block_failure("src/ch98-files.md:3", writes_its_file), None);
+
+        let escaped = std::env::temp_dir().join("escaped-by-a-block.txt");
+        let writes_outside = format!(
+            "fn main() {{\n    let _ = std::fs::write(\"../../../../escaped-by-a-block.txt\", \"out\");\n    \
+             std::fs::write({escaped:?}, \"out\").expect(\"writes outside\");\n}}\n"
+        );
+        let failure = block_failure("src/ch98-files.md:9", &writes_outside).unwrap();
+        assert!(failure.starts_with("src/ch98-files.md:9: the snippet's program failed"), "{failure}");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for place in [escaped, root.join("escaped-by-a-block.txt"), "/escaped-by-a-block.txt".into()] {
+            assert!(!place.exists(), "a block wrote {}", place.display());
+        }
+
+        let reads_input = "fn main() {\n    let mut line = String::new();\n    \
+             std::io::stdin().read_line(&mut line).unwrap();\n}\n";
+        let failure = block_failure("src/ch98-files.md:15", reads_input).unwrap();
+        assert!(failure.contains("it waits for input, and a block in a chapter is given none"), "{failure}");
+
+        let floods = "fn main() {\n    let chunk = \"x\".repeat(64 * 1024);\n    loop {\n        println!(\"{chunk}\");\n    }\n}\n";
+        let failure = block_failure("src/ch98-files.md:21", floods).unwrap();
+        assert!(failure.contains("printed more than 1024 KB"), "{failure}");
+    });
+}
+
+/// A block sees the sandbox's environment, not the one `cargo test` was
+/// started in: the test runs `block_in_a_fixed_environment` in a child
+/// process with `RUST_BACKTRACE=full` and another locale.
+#[test]
+fn a_block_does_not_inherit_the_environment() {
+    unless_skeptic_changed("a_block_does_not_inherit_the_environment", || {
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "block_in_a_fixed_environment", "--ignored", "--nocapture"])
+            .env("RUST_BACKTRACE", "full")
+            .env("LC_ALL", "fr_FR.UTF-8")
+            .env("CBH_NO_CACHE", "1")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&child.stdout).into_owned()
+            + &String::from_utf8_lossy(&child.stderr);
+        assert!(child.status.success(), "{text}");
+        assert!(text.contains("1 passed"), "{text}");
+    });
+}
+
+#[test]
+#[ignore = "run by a_block_does_not_inherit_the_environment, in another environment"]
+fn block_in_a_fixed_environment() {
+    let text = "fn main() {\n    assert_eq!(std::env::var(\"RUST_BACKTRACE\").as_deref(), Ok(\"0\"));\n    \
+         assert_eq!(std::env::var(\"LC_ALL\").as_deref(), Ok(\"C.UTF-8\"));\n}\n";
+    assert_eq!(block_failure("tests/environment.md:3", text), None);
+}

@@ -10,8 +10,16 @@ use crate::chapters::{Chapter, code_blocks, directives};
 use crate::listings::{EXPECTED_OUTPUT, Listing};
 use crate::transcript::TRANSCRIPT;
 
-/// Info-string tags of blocks that look like program output.
-const OUTPUT_LOOKING: &[&str] = &["text", "console", "txt", "output"];
+/// The languages of blocks that show source code, not program output. A
+/// block of any other language (`text`, `console`, `shell`, `sh`, `bash`,
+/// `powershell`, `output`, none, …) may hold what a program printed, so it
+/// must be a listing's checked output or say it is not (`not-output`): an
+/// author who pastes output into a ```` ```shell ```` block is caught as in
+/// a ```` ```text ```` one. README, "Output in the text", lists these.
+pub const SOURCE_LANGUAGES: &[&str] = &[
+    "rust", "toml", "c", "cpp", "c++", "python", "py", "javascript", "js", "html", "css",
+    "json", "yaml", "yml", "xml", "svg", "markdown", "md", "sql", "asm", "x86asm", "diff",
+];
 /// The tag that says a text block is not program output.
 pub const NOT_OUTPUT: &str = "not-output";
 /// The tag that tells the reader their output may differ (the theme shows
@@ -56,7 +64,7 @@ pub fn check(root: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Pro
     for chapter in chapters {
         for block in code_blocks(&chapter.text) {
             let tags = block.tags();
-            let looks_like_output = tags.is_empty() || OUTPUT_LOOKING.contains(&tags[0]);
+            let looks_like_output = tags.is_empty() || !SOURCE_LANGUAGES.contains(&tags[0]);
             if !looks_like_output || tags.contains(&NOT_OUTPUT) {
                 continue;
             }
@@ -88,12 +96,13 @@ pub fn check(root: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Pro
                         "this `{}` block looks like program output, but it is not a single \
                          `{{{{#include …/{EXPECTED_OUTPUT}}}}}` (or …/{TRANSCRIPT}) of a listing's \
                          checked output. Include the output file, or mark the block \
-                         ```text,{NOT_OUTPUT}",
+                         ```{},{NOT_OUTPUT}",
                         if block.info.is_empty() {
                             "unlabelled"
                         } else {
                             &block.info
-                        }
+                        },
+                        tags.first().unwrap_or(&"text"),
                     ),
                 ));
             }

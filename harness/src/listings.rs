@@ -19,7 +19,10 @@ pub use crate::metadata::Outcome;
 use crate::metadata::{self, Declared};
 use crate::normalize::{reader_paths, tolerant};
 use crate::stage;
-use crate::terminal::{self, Limits};
+use sandbox::terminal::{self, Limits};
+use sandbox::{Jail, Scratch};
+
+use crate::shown;
 use crate::transcript::{self, INPUT, TRANSCRIPT};
 
 /// The expected-output file of a listing: exactly what its program prints.
@@ -352,7 +355,7 @@ fn check_now(
             continue;
         };
         let seen = match diagnostics {
-            Some(said) => said,
+            Some(said) => said.into_bytes(),
             None => {
                 let Some(exe) = &result.executable else {
                     fail(
@@ -371,10 +374,22 @@ fn check_now(
                     .map(str::to_string)
                     .collect::<Vec<_>>()
                     .into_iter();
+                // In a fresh copy of the listing, beside the data files it
+                // reads, which it alone may write to.
+                let scratch = match stage::reader_files(&listing.dir)
+                    .and_then(|files| Scratch::with_files(&files))
+                {
+                    Ok(scratch) => scratch,
+                    Err(e) => {
+                        fail(listing.dir.clone(), None, format!("{name}: a scratch copy: {e}"));
+                        continue;
+                    }
+                };
                 let mut cmd = Command::new(exe);
-                // In the reader's copy, beside the data files it reads.
-                cmd.current_dir(staged.join(&rel_dir))
-                    .env("RUST_BACKTRACE", "0");
+                if let Err(e) = Jail::new(scratch.path()).apply(&mut cmd) {
+                    fail(listing.dir.clone(), None, format!("{name}: a sandbox: {e}"));
+                    continue;
+                }
                 let ran = match terminal::run(cmd, &mut input, false, limits) {
                     Ok(ran) => ran,
                     Err(stopped) => {
@@ -389,10 +404,7 @@ fn check_now(
                         fail(
                             listing.dir.clone(),
                             None,
-                            format!(
-                                "{name} exited with {}; its stderr:\n{}",
-                                ran.status, ran.stderr
-                            ),
+                            exited_with(&name, ran.status, &ran.stderr, &staged, &rel_dir),
                         );
                         continue;
                     }
@@ -415,7 +427,9 @@ fn check_now(
                         );
                         continue;
                     }
-                    (_, false) => reader_paths(&ran.stderr, &staged, &rel_dir),
+                    (_, false) => {
+                        reader_paths(&shown::as_text(&ran.stderr), &staged, &rel_dir).into_bytes()
+                    }
                 }
             }
         };
@@ -449,6 +463,26 @@ fn check_now(
     problems
 }
 
+/// A listing that should have run cleanly exited with `status`: what its
+/// stderr said (paths as the reader's, thread ids as `tolerant` writes
+/// them), and, when it was refused a write, where it may write.
+fn exited_with(
+    name: &str,
+    status: std::process::ExitStatus,
+    stderr: &[u8],
+    staged: &Path,
+    rel_dir: &Path,
+) -> String {
+    let said = tolerant(&reader_paths(&shown::as_text(stderr), staged, rel_dir));
+    let hint = if said.contains("Permission denied") {
+        "\nA listing runs in a fresh copy of its directory, and may write there and nowhere \
+         else (README, \"What a listing may do\")."
+    } else {
+        ""
+    };
+    format!("{name} exited with {status}; its stderr:\n{said}{hint}")
+}
+
 /// Replays a listing's transcript and compares it: (line, message).
 fn check_transcript(
     root: &Path,
@@ -465,7 +499,7 @@ fn check_transcript(
     let shown = transcript::record(&listing.dir, root, &project, &steps, sessions, limits)
         .map_err(|m| (None, m))?;
     let tolerate = |text: &str| transcript::tolerant(text, &project, declared.varies.as_ref());
-    compare(path, &shown, tolerate, bless).map_err(|diff| {
+    compare(path, shown.as_bytes(), tolerate, bless).map_err(|diff| {
         (
             None,
             format!(
@@ -604,15 +638,23 @@ pub(crate) fn cargo_on(root: &Path, args: &[&str], listings: &[&Listing]) -> Com
 /// Compares what came with an expected-output file, both after `tolerate`;
 /// on a difference, a readable diff of the two (or, when blessing, the
 /// file rewritten with what came).
+/// Compares what came with the file `expected`, as text when both are
+/// UTF-8, else byte for byte, with the bytes that are not UTF-8 shown as
+/// `\xNN` (see `shown::escaped`).
 fn compare(
     expected: &Path,
-    actual: &str,
+    actual: &[u8],
     tolerate: impl Fn(&str) -> String,
     bless: bool,
 ) -> Result<(), String> {
-    let wanted = std::fs::read_to_string(expected)
+    let wanted = std::fs::read(expected)
         .map_err(|e| format!("could not read {}: {e}", expected.display()))?;
-    let (wanted, came) = (tolerate(&wanted), tolerate(actual));
+    let as_text = std::str::from_utf8(&wanted).is_ok() && std::str::from_utf8(actual).is_ok();
+    let text = |bytes: &[u8]| match as_text {
+        true => String::from_utf8_lossy(bytes).into_owned(),
+        false => shown::escaped(bytes),
+    };
+    let (wanted, came) = (tolerate(&text(&wanted)), tolerate(&text(actual)));
     if wanted == came {
         return Ok(());
     }
@@ -621,12 +663,19 @@ fn compare(
             .map_err(|e| format!("{}: {e}", expected.display()));
     }
     let assert = Assert::new().action(Action::Verify);
+    let bytes_note = match as_text {
+        true => "",
+        false => {
+            "\n(Not all of it is UTF-8, so it is compared byte for byte; a byte that is not \
+             UTF-8 shows as \\xNN, and a backslash as \\\\.)"
+        }
+    };
     match assert.try_eq(
         Some(&"what came"),
         Data::text(came).raw(),
         Data::text(wanted).raw(),
     ) {
         Ok(()) => Err("the texts differ only in their line endings (CRLF against LF)".to_string()),
-        Err(e) => Err(e.to_string().trim_end().to_string()),
+        Err(e) => Err(format!("{}{bytes_note}", e.to_string().trim_end())),
     }
 }

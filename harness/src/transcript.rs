@@ -28,7 +28,9 @@ use regex::Regex;
 
 use crate::metadata::Varies;
 use crate::stage;
-use crate::terminal::{self, Limits};
+use sandbox::terminal::{self, Limits};
+
+use crate::shown;
 
 /// A listing's terminal session.
 pub const TRANSCRIPT: &str = "transcript.txt";
@@ -208,12 +210,10 @@ pub fn record(
     let mut shown = String::new();
     for step in steps {
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cmd.current_dir(&dir)
-            .args(&step.cargo_args)
-            .env("CARGO_TARGET_DIR", place.target_dir())
-            .env("CARGO_TERM_COLOR", "never")
-            .env("CARGO_TERM_PROGRESS_WHEN", "never")
-            .env("RUST_BACKTRACE", "0")
+        session_jail(&dir, place)
+            .apply(&mut cmd)
+            .map_err(|e| format!("`{}`: a sandbox: {e}", step.written))?;
+        cmd.args(&step.cargo_args)
             .envs(step.env.iter().map(|(k, v)| (k, v)));
         shown.push_str(&format!("$ {}\n", step.written));
         let ran = terminal::run(cmd, &mut input, true, limits).map_err(|stopped| {
@@ -232,9 +232,34 @@ pub fn record(
         if let Some(line) = status.line() {
             shown.push_str(&format!("{line}\n"));
         }
-        shown.push_str(&ran.shown);
+        shown.push_str(&shown::as_text(&ran.shown));
     }
     Ok(as_the_reader_sees_it(&shown, place))
+}
+
+/// A session runs cargo, and cargo the listing's program, contained (see
+/// the sandbox crate): they may write to the project's copy (fresh for
+/// each session: `stage::mirror` makes it hold the listing's files and
+/// nothing else) and to cargo's target directory for the sessions, and
+/// nowhere else. cargo finds its toolchain and its registry cache, which it
+/// only reads (the lint and build checks fetched the crates before).
+fn session_jail(project_dir: &Path, place: &Workplace) -> sandbox::Jail {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let from_env_or = |key: &str, default: PathBuf| {
+        std::env::var_os(key).map_or(default, PathBuf::from)
+    };
+    let mut jail = sandbox::Jail::new(project_dir)
+        .writable(&place.target_dir())
+        .env("CARGO_TARGET_DIR", place.target_dir())
+        .env("CARGO_TERM_COLOR", "never")
+        .env("CARGO_TERM_PROGRESS_WHEN", "never")
+        .env("CARGO_HOME", from_env_or("CARGO_HOME", home.join(".cargo")))
+        .env("RUSTUP_HOME", from_env_or("RUSTUP_HOME", home.join(".rustup")))
+        .env("CARGO_NET_OFFLINE", "true");
+    if let Some(toolchain) = std::env::var_os("RUSTUP_TOOLCHAIN") {
+        jail = jail.env("RUSTUP_TOOLCHAIN", toolchain);
+    }
+    jail
 }
 
 /// The session's paths as the reader's: the target directory is `target`,

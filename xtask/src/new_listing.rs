@@ -149,17 +149,59 @@ pub fn chapter_lines(kind: Kind, rel: &str) -> String {
     format!("```{fence}\n{{{{#rustdoc_include ../{rel}/{source}:here}}}}\n```\n\n{output}\n")
 }
 
-/// Creates `listings/CHAPTER/listing-NN-MM/`, the next number in the chapter.
-pub fn create(root: &Path, chapter: &str, kind: Kind) -> Result<PathBuf, String> {
-    let chapter_dir = root.join("listings").join(chapter);
+/// A chapter's name as `new-listing` takes it: `chNN-slug`, in lowercase
+/// letters, digits and hyphens only (so never a path), whose page
+/// `src/chNN-slug.md` exists. Returns NN.
+fn chapter_number(root: &Path, chapter: &str) -> Result<String, String> {
     let nn: String = chapter
-        .trim_start_matches("ch")
+        .strip_prefix("ch")
+        .unwrap_or("")
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
-    if nn.is_empty() {
-        return Err(format!("`{chapter}` should look like `ch02-some-slug`"));
+    let slug = chapter.get(2 + nn.len()..).unwrap_or("");
+    let well_formed = nn.len() == 2
+        && slug.starts_with('-')
+        && slug.len() > 1
+        && slug
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !well_formed {
+        return Err(format!(
+            "`{chapter}` is not a chapter's name: it should look like `ch02-guessing-game` \
+             (lowercase letters, digits and hyphens; no `/` or `..`)"
+        ));
     }
+    let page = root.join("src").join(format!("{chapter}.md"));
+    if !page.is_file() {
+        let mut known: Vec<String> = std::fs::read_dir(root.join("src"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_str()?.strip_suffix(".md")?.to_string();
+                name.starts_with("ch").then_some(name)
+            })
+            .collect();
+        known.sort();
+        return Err(format!(
+            "there is no chapter `{chapter}`: src/{chapter}.md does not exist. Write the \
+             chapter first (create src/{chapter}.md and add it to src/SUMMARY.md as \
+             `- [Its title]({chapter}.md)`), then add its listings. The chapters: {}",
+            if known.is_empty() {
+                "none yet".to_string()
+            } else {
+                known.join(", ")
+            }
+        ));
+    }
+    Ok(nn)
+}
+
+/// Creates `listings/CHAPTER/listing-NN-MM/`, the next number in the chapter.
+pub fn create(root: &Path, chapter: &str, kind: Kind) -> Result<PathBuf, String> {
+    let nn = chapter_number(root, chapter)?;
+    let chapter_dir = root.join("listings").join(chapter);
     let next = std::fs::read_dir(&chapter_dir)
         .into_iter()
         .flatten()
@@ -188,6 +230,75 @@ pub fn create(root: &Path, chapter: &str, kind: Kind) -> Result<PathBuf, String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A book with one chapter, ch02-guessing-game.
+    fn a_book() -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("src")).unwrap();
+        std::fs::write(root.path().join("src/ch02-guessing-game.md"), "# A guessing game\n").unwrap();
+        root
+    }
+
+    /// Every file under `dir`, relative to it.
+    fn files_in(dir: &Path) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    found.push(e.path().strip_prefix(dir).unwrap().display().to_string());
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn a_name_that_is_a_path_is_refused_and_nothing_is_created() {
+        let parent = tempfile::tempdir().unwrap();
+        let root = parent.path().join("book");
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("src/ch01-intro.md"), "# Intro\n").unwrap();
+        for name in [
+            "ch01-intro/../../../x",
+            "../ch01-intro",
+            "ch01-intro/sub",
+            "/tmp/ch01-intro",
+            "ch01-Intro",
+            "ch1-intro",
+            "ch01-",
+        ] {
+            let refused = create(&root, name, Kind::Output).unwrap_err();
+            assert!(refused.contains("is not a chapter's name"), "{name}: {refused}");
+        }
+        assert_eq!(files_in(parent.path()), ["book/src/ch01-intro.md"]);
+    }
+
+    #[test]
+    fn a_chapter_that_does_not_exist_is_refused_with_what_to_do() {
+        let root = a_book();
+        let refused = create(root.path(), "ch09-does-not-exist", Kind::Output).unwrap_err();
+        assert_eq!(
+            refused,
+            "there is no chapter `ch09-does-not-exist`: src/ch09-does-not-exist.md does not \
+             exist. Write the chapter first (create src/ch09-does-not-exist.md and add it to \
+             src/SUMMARY.md as `- [Its title](ch09-does-not-exist.md)`), then add its listings. \
+             The chapters: ch02-guessing-game"
+        );
+        assert_eq!(files_in(root.path()), ["src/ch02-guessing-game.md"]);
+    }
+
+    #[test]
+    fn a_chapter_that_exists_gets_its_next_listing() {
+        let root = a_book();
+        let first = create(root.path(), "ch02-guessing-game", Kind::Output).unwrap();
+        let second = create(root.path(), "ch02-guessing-game", Kind::Input).unwrap();
+        assert_eq!(first, root.path().join("listings/ch02-guessing-game/listing-02-01"));
+        assert_eq!(second, root.path().join("listings/ch02-guessing-game/listing-02-02"));
+    }
 
     /// Every kind's files declare what the harness reads, and its
     /// transcript, if any, is one the harness runs.

@@ -491,7 +491,6 @@ fn execute(
     let mut steps = vec![capture(
         cmd,
         "rustc could not compile the snippet; its diagnostic is above",
-        None,
     )];
 
     if let CompileType::Full = compile_type {
@@ -509,10 +508,44 @@ fn execute(
     Outcome { steps }
 }
 
-fn run_snippet(binary_path: &Path, out_dir: &Path) -> Captured {
+// PATCH (Coding by Hand): the snippet's program runs contained, as the
+// book's output check runs a listing (the `sandbox` crate of this
+// workspace): in a fresh, empty scratch directory it alone may write to, no
+// network, a fixed environment (no inherited RUST_BACKTRACE), no input
+// (stdin is empty), stopped at a time limit or past 1 MiB of output, and
+// nothing it starts outlives it.
+fn run_snippet(binary_path: &Path, _out_dir: &Path) -> Captured {
+    let failed = |why: String| Captured {
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+        failure: Some(format!("the snippet's program failed: {}", why)),
+    };
+    let scratch = match sandbox::Scratch::new() {
+        Ok(scratch) => scratch,
+        Err(e) => return failed(format!("no scratch directory: {}", e)),
+    };
     let mut cmd = Command::new(binary_path);
-    cmd.current_dir(out_dir);
-    capture(cmd, "the snippet's program failed", Some(run_time_limit()))
+    if let Err(e) = sandbox::Jail::new(scratch.path()).apply(&mut cmd) {
+        return failed(format!("no sandbox: {}", e));
+    }
+    let limits = sandbox::Limits {
+        time: run_time_limit(),
+        output_bytes: 1024 * 1024,
+    };
+    match sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits) {
+        Ok(ran) => Captured {
+            failure: (!ran.status.success())
+                .then(|| format!("the snippet's program failed ({})", ran.status)),
+            stdout: ran.shown,
+            stderr: ran.stderr,
+        },
+        Err(sandbox::Stopped::NeedsInput { .. }) => failed(
+            "it waits for input, and a block in a chapter is given none: show a program \
+             that reads input as a listing, with the lines the reader types in its input.txt"
+                .to_string(),
+        ),
+        Err(stopped) => failed(stopped.to_string()),
+    }
 }
 
 // PATCH (Coding by Hand): a snippet that never ends must fail, not hang the
@@ -550,9 +583,8 @@ fn spawn_retrying_busy(command: &mut Command) -> std::io::Result<std::process::C
 
 // PATCH (Coding by Hand): a failure is reported in one short line. Upstream
 // prints the whole rustc command line (hundreds of --extern flags), which
-// buries the diagnostic that rustc already wrote to stderr. A time limit, if
-// given, kills the program when it runs past it.
-fn capture(mut command: Command, what: &str, limit: Option<std::time::Duration>) -> Captured {
+// buries the diagnostic that rustc already wrote to stderr.
+fn capture(mut command: Command, what: &str) -> Captured {
     use std::io::Read;
     use std::process::Stdio;
     let program = command.get_program().to_string_lossy().into_owned();
@@ -579,22 +611,7 @@ fn capture(mut command: Command, what: &str, limit: Option<std::time::Duration>)
         let _ = err.read_to_end(&mut buf);
         buf
     });
-    let status = match limit {
-        None => child.wait().map_err(|e| format!("{}: {}", what, e)),
-        Some(limit) => match wait_timeout::ChildExt::wait_timeout(&mut child, limit) {
-            Ok(Some(status)) => Ok(status),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                Err(format!(
-                    "{}: still running after {} s, so it was stopped",
-                    what,
-                    limit.as_secs_f64()
-                ))
-            }
-            Err(e) => Err(format!("{}: {}", what, e)),
-        },
-    };
+    let status = child.wait().map_err(|e| format!("{}: {}", what, e));
     let failure = match status {
         Ok(status) if status.success() => None,
         Ok(status) => Some(format!("{} ({})", what, status)),
