@@ -12,6 +12,9 @@ fn main() {
     // files the skeptic-bound blocks include (below). Not the listings'
     // sources: a block that shows a listing's file is left to the listings
     // check, so editing a listing does not rebuild the tests.
+    // And the checkout: another one sharing this target directory has other
+    // chapters (see .cargo/config.toml).
+    println!("cargo:rerun-if-env-changed=CBH_CHECKOUT");
     for watched in ["book.toml", "src", "tests/skeptic"] {
         println!("cargo:rerun-if-changed={watched}");
     }

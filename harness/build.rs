@@ -8,6 +8,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 fn main() {
+    // Run again in another checkout sharing this target directory, whose
+    // files are elsewhere (see .cargo/config.toml).
+    println!("cargo:rerun-if-env-changed=CBH_CHECKOUT");
     let here = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let mut files = vec![
         here.join("Cargo.toml"),

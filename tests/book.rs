@@ -2,14 +2,13 @@
 //! (libtest-mimic), on one walk of the book. A failure names the file, and
 //! the line where there is one, and says what was expected and what came.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use harness::check::{ALL, Book};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = harness::checkout();
     let book = Arc::new(Book::new(root, &root.join("target")));
     let trials = ALL
         .iter()

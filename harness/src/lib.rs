@@ -31,6 +31,19 @@ pub mod web_links;
 
 pub use problem::Problem;
 
+/// The root of the checkout this harness was built in. `.cargo/config.toml`
+/// sets `CBH_CHECKOUT` for every build; reading it here makes it part of
+/// what cargo compares before it reuses a build, so a target directory
+/// shared by two checkouts never runs one checkout's tests on the other
+/// (tests/checkouts.rs). Without the variable (cargo run from outside the
+/// repository), the harness's own directory's parent.
+pub fn checkout() -> &'static std::path::Path {
+    std::path::Path::new(match option_env!("CBH_CHECKOUT") {
+        Some(dir) => dir,
+        None => concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     /// Doc-tests are off for this crate (`doctest = false` in its

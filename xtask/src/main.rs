@@ -69,10 +69,7 @@ enum Task {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
+    let root = harness::checkout().to_path_buf();
     let result = match cli.command {
         Task::Serve { book, args } => {
             let book = book.map_or(root.clone(), |dir| root.join(dir));
@@ -222,7 +219,7 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 fn bless(root: &Path) -> Result<(), String> {
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target");
+    let target = harness::checkout().join("target");
     let settings = OutputSettings {
         work_dir: target.join("listings-bless"),
         target_dir: target.join("listings/build"),
