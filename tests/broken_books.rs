@@ -252,6 +252,9 @@ fn assert_report(problems: &[Problem]) {
         .join("tests/snapshots")
         .join(format!("{name}.txt"));
     snapbox::Assert::new()
+        // A backslash in a report (`\xff`, a byte that is not UTF-8) is
+        // not a Windows path separator.
+        .normalize_paths(false)
         .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
         .eq(report, snapbox::Data::read_from(&path, None));
 }
@@ -1024,7 +1027,11 @@ fn tiny_listing(body: &str) -> String {
 /// and out of it.
 fn landing_places(book: &Book, name: &str) -> Vec<PathBuf> {
     let mut places = vec![Path::new("/").join(name)];
-    for dir in book.root().ancestors().chain(Path::new(env!("CARGO_MANIFEST_DIR")).ancestors()) {
+    for dir in book
+        .root()
+        .ancestors()
+        .chain(Path::new(env!("CARGO_MANIFEST_DIR")).ancestors())
+    {
         places.push(dir.join(name));
     }
     places.into_iter().filter(|p| p.exists()).collect()
@@ -1046,7 +1053,10 @@ fn a_listing_that_writes_its_own_file_passes_and_leaves_the_book_clean() {
     let mut files = BTreeMap::new();
     read_tree(book.root(), Path::new(""), &mut files);
     let litter: Vec<_> = files.keys().filter(|p| p.ends_with("train.txt")).collect();
-    assert!(litter.is_empty(), "the listing's file landed in the book: {litter:?}");
+    assert!(
+        litter.is_empty(),
+        "the listing's file landed in the book: {litter:?}"
+    );
 }
 
 #[test]
@@ -1086,11 +1096,16 @@ fn a_listing_that_leaves_a_process_running_fails_at_once_and_leaves_nothing() {
     );
     let started = std::time::Instant::now();
     let problems = book.outputs(Duration::from_secs(20));
-    assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
     assert_problem(&problems, LISTING, "left a process running (sleep)");
-    let sleeping = std::fs::read_dir("/proc").unwrap().flatten().any(|p| {
-        std::fs::read(p.path().join("cmdline")).is_ok_and(|c| c == b"sleep\x00613\x00")
-    });
+    let sleeping = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .any(|p| std::fs::read(p.path().join("cmdline")).is_ok_and(|c| c == b"sleep\x00613\x00"));
     assert!(!sleeping, "the listing's `sleep 613` still runs");
 }
 
@@ -1105,7 +1120,11 @@ fn a_listing_that_prints_without_end_is_stopped_at_the_output_limit() {
     );
     let started = std::time::Instant::now();
     let problems = book.outputs(Duration::from_secs(20));
-    assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
     assert_problem(&problems, LISTING, "printed more than 1024 KB");
 }
 
@@ -1115,15 +1134,15 @@ fn output_that_is_not_utf8_is_compared_as_bytes() {
     book.write(
         &format!("{LISTING}/src/main.rs"),
         &tiny_listing(
-            "    use std::io::Write;\n    std::io::stdout()\n        .write_all(b\"a train of 3 caf\\xe9s\\n\")\n        \
+            "    use std::io::Write;\n    std::io::stdout()\n        .write_all(b\"a train of 3 cars \\xff\\n\")\n        \
              .expect(\"stdout is open\");\n",
         ),
     );
-    book.edit(&format!("{LISTING}/output.txt"), "3 cars", "3 cafés");
+    book.edit(&format!("{LISTING}/output.txt"), "3 cars", "3 cars ÿ");
     assert_problem(
         &book.outputs(Duration::from_secs(10)),
         &format!("{LISTING}/output.txt"),
-        "caf\\xe9s",
+        "3 cars \\xff",
     );
 }
 
@@ -1192,7 +1211,39 @@ fn output_pasted_into_a_block_of_any_language_fails_unless_marked() {
             &format!("{CHAPTER}:{}", 40 + 5 * n),
             &format!("this `{language}` block looks like program output"),
         );
-        book.edit(CHAPTER, &format!("```{language}\n"), &format!("```{language},not-output\n"));
+        book.edit(
+            CHAPTER,
+            &format!("```{language}\n"),
+            &format!("```{language},not-output\n"),
+        );
     }
     assert!(check::coverage(book.root()).is_empty());
+}
+
+/// An output.txt that is not UTF-8 but is what the program prints passes
+/// the output check; the chapter that includes it fails, saying why.
+#[test]
+fn an_output_that_is_not_utf8_cannot_be_included() {
+    let book = Book::new();
+    book.write(
+        &format!("{LISTING}/src/main.rs"),
+        &tiny_listing(
+            "    use std::io::Write;\n    std::io::stdout()\n        .write_all(b\"a train of 3 cars \\xff\\n\")\n        \
+             .expect(\"stdout is open\");\n",
+        ),
+    );
+    book.files.borrow_mut().insert(
+        PathBuf::from(format!("{LISTING}/output.txt")),
+        b"a train of 3 cars \xff\n".to_vec(),
+    );
+    let problems = book.outputs(Duration::from_secs(10));
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_problem(
+        &check::includes(book.root()),
+        &format!("{CHAPTER}:17"),
+        "which is not UTF-8 text (line 1, byte \\xff)",
+    );
+    // Not prose: its words are not spelled (an empty quote was all it got).
+    let spelling = check::spelling(book.root());
+    assert!(spelling.is_empty(), "{spelling:#?}");
 }

@@ -53,7 +53,11 @@ fn two_clones_on_one_target_dir_each_check_their_own_book() {
     let listing = "listings/ch01-why-systems-programming/listing-01-01/output.txt";
     let output = second.join(listing);
     let text = std::fs::read_to_string(&output).unwrap();
-    std::fs::write(&output, format!("{text}a line the program does not print\n")).unwrap();
+    std::fs::write(
+        &output,
+        format!("{text}a line the program does not print\n"),
+    )
+    .unwrap();
 
     let cargo_test = |dir: &Path| {
         let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -71,6 +75,9 @@ fn two_clones_on_one_target_dir_each_check_their_own_book() {
     let (passed, text) = cargo_test(&first);
     assert!(passed, "the first clone, unbroken, must pass:\n{text}");
     let (passed, text) = cargo_test(&second);
-    assert!(!passed, "the second clone's broken output passed: its run checked the first clone");
+    assert!(
+        !passed,
+        "the second clone's broken output passed: its run checked the first clone"
+    );
     assert!(text.contains(listing), "{text}");
 }

@@ -194,16 +194,26 @@ fn a_block_runs_contained() {
              std::fs::write({escaped:?}, \"out\").expect(\"writes outside\");\n}}\n"
         );
         let failure = block_failure("src/ch98-files.md:9", &writes_outside).unwrap();
-        assert!(failure.starts_with("src/ch98-files.md:9: the snippet's program failed"), "{failure}");
+        assert!(
+            failure.starts_with("src/ch98-files.md:9: the snippet's program failed"),
+            "{failure}"
+        );
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for place in [escaped, root.join("escaped-by-a-block.txt"), "/escaped-by-a-block.txt".into()] {
+        for place in [
+            escaped,
+            root.join("escaped-by-a-block.txt"),
+            "/escaped-by-a-block.txt".into(),
+        ] {
             assert!(!place.exists(), "a block wrote {}", place.display());
         }
 
         let reads_input = "fn main() {\n    let mut line = String::new();\n    \
              std::io::stdin().read_line(&mut line).unwrap();\n}\n";
         let failure = block_failure("src/ch98-files.md:15", reads_input).unwrap();
-        assert!(failure.contains("it waits for input, and a block in a chapter is given none"), "{failure}");
+        assert!(
+            failure.contains("it waits for input, and a block in a chapter is given none"),
+            "{failure}"
+        );
 
         let floods = "fn main() {\n    let chunk = \"x\".repeat(64 * 1024);\n    loop {\n        println!(\"{chunk}\");\n    }\n}\n";
         let failure = block_failure("src/ch98-files.md:21", floods).unwrap();
@@ -218,7 +228,12 @@ fn a_block_runs_contained() {
 fn a_block_does_not_inherit_the_environment() {
     unless_skeptic_changed("a_block_does_not_inherit_the_environment", || {
         let child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "block_in_a_fixed_environment", "--ignored", "--nocapture"])
+            .args([
+                "--exact",
+                "block_in_a_fixed_environment",
+                "--ignored",
+                "--nocapture",
+            ])
             .env("RUST_BACKTRACE", "full")
             .env("LC_ALL", "fr_FR.UTF-8")
             .env("CBH_NO_CACHE", "1")

@@ -17,8 +17,28 @@ use crate::transcript::TRANSCRIPT;
 /// author who pastes output into a ```` ```shell ```` block is caught as in
 /// a ```` ```text ```` one. README, "Output in the text", lists these.
 pub const SOURCE_LANGUAGES: &[&str] = &[
-    "rust", "toml", "c", "cpp", "c++", "python", "py", "javascript", "js", "html", "css",
-    "json", "yaml", "yml", "xml", "svg", "markdown", "md", "sql", "asm", "x86asm", "diff",
+    "rust",
+    "toml",
+    "c",
+    "cpp",
+    "c++",
+    "python",
+    "py",
+    "javascript",
+    "js",
+    "html",
+    "css",
+    "json",
+    "yaml",
+    "yml",
+    "xml",
+    "svg",
+    "markdown",
+    "md",
+    "sql",
+    "asm",
+    "x86asm",
+    "diff",
 ];
 /// The tag that says a text block is not program output.
 pub const NOT_OUTPUT: &str = "not-output";

@@ -28,7 +28,7 @@ pub fn check(root: &Path, chapters: &[Chapter]) -> Vec<Problem> {
     let mut problems = Vec::new();
     for chapter in chapters {
         for d in directives(root, chapter) {
-            if let Some(outside) = outside_the_book(&root, &d.path) {
+            if let Some(outside) = outside_the_book(root, &d.path) {
                 problems.push(Problem::new(
                     &chapter.file,
                     Some(d.line),
@@ -47,11 +47,26 @@ pub fn check(root: &Path, chapters: &[Chapter]) -> Vec<Problem> {
                 .unwrap_or(&d.path)
                 .display()
                 .to_string();
-            let Ok(text) = std::fs::read_to_string(&d.path) else {
+            let Ok(bytes) = std::fs::read(&d.path) else {
                 problems.push(Problem::new(
                     &chapter.file,
                     Some(d.line),
                     format!("`{}` includes {shown}, which does not exist", d.text),
+                ));
+                continue;
+            };
+            let Ok(text) = String::from_utf8(bytes.clone()) else {
+                let at = crate::shown::first_not_utf8(&bytes).unwrap_or_default();
+                problems.push(Problem::new(
+                    &chapter.file,
+                    Some(d.line),
+                    format!(
+                        "`{}` includes {shown}, which is not UTF-8 text ({at}), and mdBook \
+                         can include only text. If the program prints such bytes on purpose, \
+                         show them as the reader can read them (print them with `{{:?}}`), or \
+                         leave that output out of the chapter",
+                        d.text
+                    ),
                 ));
                 continue;
             };

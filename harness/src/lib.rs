@@ -38,10 +38,11 @@ pub use problem::Problem;
 /// (tests/checkouts.rs). Without the variable (cargo run from outside the
 /// repository), the harness's own directory's parent.
 pub fn checkout() -> &'static std::path::Path {
-    std::path::Path::new(match option_env!("CBH_CHECKOUT") {
-        Some(dir) => dir,
-        None => concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
-    })
+    let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    match option_env!("CBH_CHECKOUT") {
+        Some(dir) => std::path::Path::new(dir),
+        None => harness.parent().unwrap_or(harness),
+    }
 }
 
 #[cfg(test)]

@@ -381,7 +381,11 @@ fn check_now(
                 {
                     Ok(scratch) => scratch,
                     Err(e) => {
-                        fail(listing.dir.clone(), None, format!("{name}: a scratch copy: {e}"));
+                        fail(
+                            listing.dir.clone(),
+                            None,
+                            format!("{name}: a scratch copy: {e}"),
+                        );
                         continue;
                     }
                 };

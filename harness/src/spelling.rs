@@ -135,6 +135,12 @@ pub fn check(root: &Path) -> Vec<Problem> {
         Ok((_, _, files)) => files,
         Err(e) => return vec![could_not_check(e)],
     };
+    // A file that is not UTF-8 is not prose (a program's output of bytes;
+    // the include check says why a chapter cannot show it).
+    let files: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|f| std::fs::read(root.join(f)).is_ok_and(|b| std::str::from_utf8(&b).is_ok()))
+        .collect();
     let words = std::fs::read(root.join(WORD_LIST)).unwrap_or_default();
     crate::cache::per_listing(
         root,
@@ -173,7 +179,7 @@ fn check_files(root: &Path, files: &std::collections::BTreeSet<PathBuf>) -> Vec<
         let quoted = typo
             .line
             .and_then(|n| {
-                let text = std::fs::read_to_string(&typo.path).ok()?;
+                let text = crate::shown::as_text(&std::fs::read(&typo.path).ok()?);
                 Some(text.lines().nth(n.checked_sub(1)?)?.trim().to_string())
             })
             .unwrap_or_default();

@@ -244,17 +244,21 @@ pub fn record(
 /// nowhere else. cargo finds its toolchain and its registry cache, which it
 /// only reads (the lint and build checks fetched the crates before).
 fn session_jail(project_dir: &Path, place: &Workplace) -> sandbox::Jail {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-    let from_env_or = |key: &str, default: PathBuf| {
-        std::env::var_os(key).map_or(default, PathBuf::from)
-    };
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let from_env_or =
+        |key: &str, default: PathBuf| std::env::var_os(key).map_or(default, PathBuf::from);
     let mut jail = sandbox::Jail::new(project_dir)
         .writable(&place.target_dir())
         .env("CARGO_TARGET_DIR", place.target_dir())
         .env("CARGO_TERM_COLOR", "never")
         .env("CARGO_TERM_PROGRESS_WHEN", "never")
         .env("CARGO_HOME", from_env_or("CARGO_HOME", home.join(".cargo")))
-        .env("RUSTUP_HOME", from_env_or("RUSTUP_HOME", home.join(".rustup")))
+        .env(
+            "RUSTUP_HOME",
+            from_env_or("RUSTUP_HOME", home.join(".rustup")),
+        )
         .env("CARGO_NET_OFFLINE", "true");
     if let Some(toolchain) = std::env::var_os("RUSTUP_TOOLCHAIN") {
         jail = jail.env("RUSTUP_TOOLCHAIN", toolchain);

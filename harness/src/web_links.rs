@@ -30,14 +30,12 @@ pub fn check(chapters: &[Chapter]) -> Vec<Problem> {
                 Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                     vec![dest_url.to_string()]
                 }
-                Event::Html(html) | Event::InlineHtml(html) => {
-                    scraper::Html::parse_fragment(&html)
-                        .select(&in_html)
-                        .flat_map(|e| [e.attr("href"), e.attr("src")])
-                        .flatten()
-                        .map(str::to_string)
-                        .collect()
-                }
+                Event::Html(html) | Event::InlineHtml(html) => scraper::Html::parse_fragment(&html)
+                    .select(&in_html)
+                    .flat_map(|e| [e.attr("href"), e.attr("src")])
+                    .flatten()
+                    .map(str::to_string)
+                    .collect(),
                 _ => continue,
             };
             for url in urls {

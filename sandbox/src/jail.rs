@@ -244,7 +244,9 @@ fn between_fork_and_exec(cmd: &mut Command, ruleset: Option<RulesetCreated>, map
             use rustix::thread::UnshareFlags;
             // SAFETY: the child has one thread and shares nothing with its
             // parent that a new user or network namespace would break.
-            unsafe { rustix::thread::unshare_unsafe(UnshareFlags::NEWUSER | UnshareFlags::NEWNET) }?;
+            unsafe {
+                rustix::thread::unshare_unsafe(UnshareFlags::NEWUSER | UnshareFlags::NEWNET)
+            }?;
             write_proc(c"/proc/self/setgroups", b"deny")?;
             write_proc(c"/proc/self/uid_map", &maps.uid)?;
             write_proc(c"/proc/self/gid_map", &maps.gid)?;

@@ -94,7 +94,11 @@ impl std::fmt::Display for Stopped {
                 f,
                 "it exited but left {} running ({}), so they were stopped. A listing waits \
                  for the processes and threads it starts (`child.wait()`, `handle.join()`)",
-                if names.len() == 1 { "a process" } else { "processes" },
+                if names.len() == 1 {
+                    "a process"
+                } else {
+                    "processes"
+                },
                 names.join(", ")
             ),
             Stopped::CouldNotStart(e) => write!(f, "could not be started: {e}"),
@@ -378,7 +382,10 @@ mod tests {
             LIMITS,
         )
         .unwrap();
-        assert_eq!((&ran.shown[..], &ran.stderr[..]), (&b"out\n"[..], &b"err\n"[..]));
+        assert_eq!(
+            (&ran.shown[..], &ran.stderr[..]),
+            (&b"out\n"[..], &b"err\n"[..])
+        );
     }
 
     /// Bytes that are not UTF-8 come back as they were printed.
@@ -402,7 +409,10 @@ mod tests {
                 "{script}: {stopped:?}"
             );
             assert!(started.elapsed() < Duration::from_secs(2), "{script}");
-            let arg = script.split_whitespace().find(|w| w.starts_with("60")).unwrap();
+            let arg = script
+                .split_whitespace()
+                .find(|w| w.starts_with("60"))
+                .unwrap();
             assert!(!sleeping(arg), "{script}: still running");
         }
     }
@@ -429,12 +439,25 @@ mod tests {
             "echo in > inside.txt; echo out > ../escaped.txt; echo out > '{}'; echo $?",
             target.display()
         );
-        let ran = run(sh_in(&scratch, &script), &mut std::iter::empty(), true, LIMITS).unwrap();
+        let ran = run(
+            sh_in(&scratch, &script),
+            &mut std::iter::empty(),
+            true,
+            LIMITS,
+        )
+        .unwrap();
         let shown = String::from_utf8_lossy(&ran.shown);
         assert!(shown.contains("Permission denied"), "{shown}");
         assert!(scratch.path().join("inside.txt").exists());
         assert!(!target.exists());
-        assert!(!scratch.path().parent().unwrap().join("escaped.txt").exists());
+        assert!(
+            !scratch
+                .path()
+                .parent()
+                .unwrap()
+                .join("escaped.txt")
+                .exists()
+        );
     }
 
     /// The environment is the jail's, whatever the parent's.

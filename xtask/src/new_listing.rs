@@ -235,7 +235,11 @@ mod tests {
     fn a_book() -> tempfile::TempDir {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(root.path().join("src")).unwrap();
-        std::fs::write(root.path().join("src/ch02-guessing-game.md"), "# A guessing game\n").unwrap();
+        std::fs::write(
+            root.path().join("src/ch02-guessing-game.md"),
+            "# A guessing game\n",
+        )
+        .unwrap();
         root
     }
 
@@ -272,7 +276,10 @@ mod tests {
             "ch01-",
         ] {
             let refused = create(&root, name, Kind::Output).unwrap_err();
-            assert!(refused.contains("is not a chapter's name"), "{name}: {refused}");
+            assert!(
+                refused.contains("is not a chapter's name"),
+                "{name}: {refused}"
+            );
         }
         assert_eq!(files_in(parent.path()), ["book/src/ch01-intro.md"]);
     }
@@ -296,8 +303,16 @@ mod tests {
         let root = a_book();
         let first = create(root.path(), "ch02-guessing-game", Kind::Output).unwrap();
         let second = create(root.path(), "ch02-guessing-game", Kind::Input).unwrap();
-        assert_eq!(first, root.path().join("listings/ch02-guessing-game/listing-02-01"));
-        assert_eq!(second, root.path().join("listings/ch02-guessing-game/listing-02-02"));
+        assert_eq!(
+            first,
+            root.path()
+                .join("listings/ch02-guessing-game/listing-02-01")
+        );
+        assert_eq!(
+            second,
+            root.path()
+                .join("listings/ch02-guessing-game/listing-02-02")
+        );
     }
 
     /// Every kind's files declare what the harness reads, and its
