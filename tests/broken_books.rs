@@ -1090,8 +1090,8 @@ fn a_listing_that_leaves_a_process_running_fails_at_once_and_leaves_nothing() {
     book.write(
         &format!("{LISTING}/src/main.rs"),
         &tiny_listing(
-            "    std::process::Command::new(\"sh\")\n        .args([\"-c\", \"sleep 613 &\"])\n        \
-             .status()\n        .expect(\"starts a shell\");\n    println!(\"a train of 3 cars\");\n",
+            "    std::process::Command::new(\"sleep\")\n        .arg(\"613\")\n        \
+             .spawn()\n        .expect(\"starts sleep\");\n    println!(\"a train of 3 cars\");\n",
         ),
     );
     let started = std::time::Instant::now();

@@ -249,6 +249,8 @@ fn session_jail(project_dir: &Path, place: &Workplace) -> sandbox::Jail {
         .unwrap_or_default();
     let from_env_or =
         |key: &str, default: PathBuf| std::env::var_os(key).map_or(default, PathBuf::from);
+    // Landlock opens the directories it lets the program write to.
+    let _ = std::fs::create_dir_all(place.target_dir());
     let mut jail = sandbox::Jail::new(project_dir)
         .writable(&place.target_dir())
         .env("CARGO_TARGET_DIR", place.target_dir())
