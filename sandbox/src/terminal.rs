@@ -313,22 +313,28 @@ mod tests {
         cmd
     }
 
-    fn sh(script: &str) -> Command {
-        // The scratch directory outlives the run: it is leaked (a test).
-        let scratch = Box::leak(Box::new(Scratch::new().unwrap()));
-        sh_in(scratch, script)
+    /// Runs `sh -c script` in a scratch directory of its own, typing
+    /// `input`, with `merge` and `limits`.
+    fn run_sh_with(
+        script: &str,
+        input: &[&str],
+        merge: bool,
+        limits: Limits,
+    ) -> Result<Ran, Stopped> {
+        let scratch = Scratch::new().unwrap();
+        let mut input = input.iter().map(|s| s.to_string());
+        run(sh_in(&scratch, script), &mut input, merge, limits)
     }
 
     fn run_sh(script: &str) -> Result<Ran, Stopped> {
-        run(sh(script), &mut std::iter::empty(), true, LIMITS)
+        run_sh_with(script, &[], true, LIMITS)
     }
 
     #[test]
     fn typed_lines_are_echoed_where_the_program_reads_them() {
-        let mut input = ["6".to_string(), "50".to_string()].into_iter();
-        let ran = run(
-            sh("echo Guess?; read a; echo got $a; echo Again?; read b; echo got $b >&2"),
-            &mut input,
+        let ran = run_sh_with(
+            "echo Guess?; read a; echo got $a; echo Again?; read b; echo got $b >&2",
+            &["6", "50"],
             true,
             LIMITS,
         )
@@ -351,12 +357,7 @@ mod tests {
             time: Duration::from_millis(100),
             ..LIMITS
         };
-        let stopped = run(
-            sh("while :; do :; done"),
-            &mut std::iter::empty(),
-            true,
-            limits,
-        );
+        let stopped = run_sh_with("while :; do :; done", &[], true, limits);
         assert!(matches!(stopped, Err(Stopped::TimedOut { .. })));
         let started = Instant::now();
         let stopped = run_sh("yes");
@@ -380,13 +381,7 @@ mod tests {
 
     #[test]
     fn stderr_apart_when_not_merged() {
-        let ran = run(
-            sh("echo out; echo err >&2"),
-            &mut std::iter::empty(),
-            false,
-            LIMITS,
-        )
-        .unwrap();
+        let ran = run_sh_with("echo out; echo err >&2", &[], false, LIMITS).unwrap();
         assert_eq!(
             (&ran.shown[..], &ran.stderr[..]),
             (&b"out\n"[..], &b"err\n"[..])
