@@ -92,19 +92,7 @@ fn unless_skeptic_changed(name: &str, test: impl FnOnce()) {
 fn broken_block_fails_naming_its_origin() {
     let origin = "src/ch99-example.md:12 (listing listings/ch99-example/listing-99-01/src/main.rs)";
     let broken = "fn main() { let n: u64 = \"not a number\"; }\n";
-    let failure = catch_unwind(|| {
-        snippet(
-            origin,
-            "run_test",
-            skeptic::rt::run_test,
-            env!("CARGO_MANIFEST_DIR"),
-            env!("OUT_DIR"),
-            env!("SKEPTIC_TARGET"),
-            broken,
-        )
-    })
-    .expect_err("a block that does not compile must fail");
-    let message = failure.downcast_ref::<String>().expect("a text message");
+    let message = block_failure(origin, broken).expect("a block that does not compile must fail");
     assert!(
         message.starts_with(origin),
         "the failure must name the block's origin: {message}"

@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use cargo_metadata::Message;
 use cargo_metadata::diagnostic::DiagnosticLevel;
+use sandbox::terminal::{self, Limits};
+use sandbox::{Jail, Scratch};
 use snapbox::assert::Action;
 use snapbox::{Assert, Data};
 
@@ -18,12 +20,8 @@ use crate::Problem;
 pub use crate::metadata::Outcome;
 use crate::metadata::{self, Declared};
 use crate::normalize::{reader_paths, tolerant};
-use crate::stage;
-use sandbox::terminal::{self, Limits};
-use sandbox::{Jail, Scratch};
-
-use crate::shown;
 use crate::transcript::{self, INPUT, TRANSCRIPT};
+use crate::{shown, stage};
 
 /// The expected-output file of a listing: exactly what its program prints.
 pub const EXPECTED_OUTPUT: &str = "output.txt";
@@ -641,10 +639,9 @@ pub(crate) fn cargo_on(root: &Path, args: &[&str], listings: &[&Listing]) -> Com
 
 /// Compares what came with an expected-output file, both after `tolerate`;
 /// on a difference, a readable diff of the two (or, when blessing, the
-/// file rewritten with what came).
-/// Compares what came with the file `expected`, as text when both are
-/// UTF-8, else byte for byte, with the bytes that are not UTF-8 shown as
-/// `\xNN` (see `shown::escaped`).
+/// file rewritten with what came). As text when both are UTF-8, else byte
+/// for byte, with the bytes that are not UTF-8 shown as `\xNN` (see
+/// `shown::escaped`).
 fn compare(
     expected: &Path,
     actual: &[u8],

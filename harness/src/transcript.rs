@@ -25,12 +25,10 @@ use std::process::Command;
 use std::sync::LazyLock;
 
 use regex::Regex;
-
-use crate::metadata::Varies;
-use crate::stage;
 use sandbox::terminal::{self, Limits};
 
-use crate::shown;
+use crate::metadata::Varies;
+use crate::{shown, stage};
 
 /// A listing's terminal session.
 pub const TRANSCRIPT: &str = "transcript.txt";
