@@ -7,46 +7,38 @@ use std::path::{Path, PathBuf};
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
-    // What decides which blocks skeptic gets, and what they say: the
-    // chapters, each listing's Cargo.toml (its declared outcome), and the
-    // files the skeptic-bound blocks include (below). Not the listings'
-    // sources: a block that shows a listing's file is left to the listings
-    // check, so editing a listing does not rebuild the tests.
-    // And the checkout: another one sharing this target directory has other
+    // The checkout: another one sharing this target directory has other
     // chapters (see .cargo/config.toml).
     println!("cargo:rerun-if-env-changed=CBH_CHECKOUT");
-    for watched in ["book.toml", "src", "tests/skeptic"] {
-        println!("cargo:rerun-if-changed={watched}");
-    }
-    for chapter in std::fs::read_dir(root.join("listings"))
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        for listing in std::fs::read_dir(chapter.path())
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            println!(
-                "cargo:rerun-if-changed={}",
-                listing.path().join("Cargo.toml").display()
-            );
-        }
-    }
     println!(
         "cargo:rustc-env=SKEPTIC_TARGET={}",
         std::env::var("TARGET").unwrap()
     );
 
+    // The book, read once; what decides which blocks skeptic gets, and
+    // what they say, is what was read of it (below).
+    let checker = harness::check::Checker::with_work(&root, &out_dir.join("work"));
+    let book = harness::trace::Reader::new(&checker.book);
     // Markdown files of the harness's own, with blocks that test skeptic itself.
+    println!("cargo:rerun-if-changed=tests/skeptic");
     let extra = markdown_in(&root, Path::new("tests/skeptic"));
     let generated = out_dir.join("skeptic-tests.rs");
-    let snippets = match harness::snippets::write_for_skeptic(
-        &root,
-        &extra,
-        &out_dir.join("snippets"),
-    ) {
+    let snippets =
+        harness::snippets::write_for_skeptic(&checker, &book, &extra, &out_dir.join("snippets"));
+    // Run again when what decides the blocks changes: book.toml, the
+    // chapters, each listing's Cargo.toml (its declared outcome), and the
+    // files the skeptic-bound blocks include (below); not the listings'
+    // sources: a block that shows a listing's file is left to the listings
+    // check, so editing a listing does not rebuild the tests.
+    println!("cargo:rerun-if-changed=book.toml");
+    println!("cargo:rerun-if-changed={}", checker.book.src().display());
+    for listing in checker.book.listings() {
+        println!(
+            "cargo:rerun-if-changed={}",
+            listing.rel.join("Cargo.toml").display()
+        );
+    }
+    let snippets = match snippets {
         Ok(snippets) => snippets,
         Err(problem) => {
             // Report it as a failing test rather than a failed build, so the

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use harness::Problem;
-use harness::check::{self, OutputSettings};
+use harness::cache::Store;
+use harness::check::{self, Checker};
 
 /// A copy of the tiny book, one per test. The copy lives in cargo's
 /// target directory under the test's name and is kept between runs, with
@@ -66,6 +67,12 @@ impl Book {
     fn root(&self) -> &Path {
         let files = self.files.borrow();
         std::fs::create_dir_all(&self.dir).unwrap();
+        // Earlier versions of these tests linked the copy's verdicts to a
+        // shared directory; the checks no longer write through a link.
+        let old_link = self.dir.join("target/verdicts");
+        if old_link.is_symlink() {
+            std::fs::remove_file(old_link).unwrap();
+        }
         let mut there = BTreeMap::new();
         read_tree(&self.dir, Path::new(""), &mut there);
         for (rel, content) in files.iter() {
@@ -79,30 +86,20 @@ impl Book {
             std::fs::remove_file(self.dir.join(rel)).unwrap();
         }
         remove_empty_dirs(&self.dir);
-        self.share_listing_verdicts();
         &self.dir
     }
 
-    /// The copies of one fixture share their verdicts: each is kept under
-    /// a key made of what it depends on (a listing's own files, a page's
-    /// shape, the whole book; see harness/src/cache.rs), never of where the
-    /// copy is. So a listing that a test leaves as it is has the verdict
-    /// another test's copy found, and only what the test broke is built,
-    /// run and checked again.
-    fn share_listing_verdicts(&self) {
+    /// The checks on the copy, building in its own `target/`. The copies of
+    /// one fixture share their verdicts: each is kept with what it read, by
+    /// paths in the book and contents, never by where the copy is (see
+    /// harness/src/cache.rs). So a listing that a test leaves as it is has
+    /// the verdict another test's copy found, and only what the test broke
+    /// is built, run and checked again.
+    fn checker(&self) -> Checker {
         let shared = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("broken-books-verdicts")
             .join(self.fixture);
-        let link = self.dir.join("target/verdicts");
-        if link.is_symlink() {
-            return;
-        }
-        std::fs::create_dir_all(&shared).unwrap();
-        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
-        if link.is_dir() {
-            std::fs::remove_dir_all(&link).unwrap();
-        }
-        std::os::unix::fs::symlink(&shared, &link).unwrap();
+        Checker::with_work(self.root(), &self.root().join("target")).with_store(Store::new(&shared))
     }
 
     /// Replaces `from` (which must be there) with `to` in one file.
@@ -141,13 +138,6 @@ impl Book {
         files.extend(copies);
     }
 
-    /// cargo's target directory for the listings. Each copy has its own:
-    /// two workspaces with the same package names at the same relative
-    /// paths must not share one, or cargo takes one's build for the other's.
-    fn target_dir(&self) -> PathBuf {
-        self.root().join("target/cargo")
-    }
-
     /// The course book without its guessing game, the one listing with a
     /// crate from the registry, which would be built again in every copy.
     fn without_the_registry_crate(self) -> Book {
@@ -166,21 +156,26 @@ impl Book {
     }
 
     fn outputs(&self, time_limit: Duration) -> Vec<Problem> {
-        let settings = OutputSettings {
-            work_dir: self.root().join("target/listings"),
-            target_dir: self.target_dir(),
-            time_limit,
-            bless: false,
-        };
-        check::outputs(self.root(), &settings)
+        let mut checker = self.checker();
+        checker.settings.time_limit = time_limit;
+        checker.run("every_listing_compiles_and_prints_what_the_book_shows")
     }
 
     fn lints(&self) -> Vec<Problem> {
-        check::lints(self.root(), &self.root().join("target/lints"))
+        self.checker()
+            .run("every_listing_is_rustfmt_and_clippy_clean_or_says_why_not")
     }
 
     fn build(&self) -> Vec<Problem> {
-        check::build(self.root(), &self.root().join("book"))
+        self.checker()
+            .run("the_book_builds_with_no_broken_link_figure_or_run_button")
+    }
+
+    /// The `rust` blocks the book hands to skeptic.
+    fn snippets(&self, out: &Path) -> Result<Vec<harness::snippets::Snippet>, String> {
+        let checker = self.checker();
+        let reader = harness::trace::Reader::new(&checker.book);
+        harness::snippets::write_for_skeptic(&checker, &reader, &[], out)
     }
 }
 
@@ -265,8 +260,10 @@ const CHAPTER: &str = "src/ch01-tiny.md";
 #[test]
 fn the_tiny_book_unbroken_passes_every_check() {
     let book = Book::new();
-    assert!(check::includes(book.root()).is_empty());
-    assert!(check::coverage(book.root()).is_empty());
+    let problems = check::includes(book.root());
+    assert!(problems.is_empty(), "{problems:#?}");
+    let problems = check::coverage(book.root());
+    assert!(problems.is_empty(), "{problems:#?}");
     let problems = book.outputs(Duration::from_secs(10));
     assert!(problems.is_empty(), "{problems:?}");
     let problems = book.build();
@@ -588,7 +585,7 @@ fn an_outcome_that_is_not_known_fails() {
 fn blocks_that_fail_on_purpose_are_not_given_to_skeptic() {
     let book = Book::new();
     let out = tempfile::tempdir().unwrap();
-    let snippets = harness::snippets::write_for_skeptic(book.root(), &[], out.path()).unwrap();
+    let snippets = book.snippets(out.path()).unwrap();
     // Listing-01-01's block is its file, built by the listings check.
     let origins: Vec<&str> = snippets.iter().map(|s| s.origin.as_str()).collect();
     assert!(origins.is_empty(), "{origins:?}");
@@ -598,9 +595,7 @@ fn blocks_that_fail_on_purpose_are_not_given_to_skeptic() {
         "```rust\n{{#rustdoc_include ../listings/ch01-tiny/listing-01-01",
         "```rust,should_panic\n{{#rustdoc_include ../listings/ch01-tiny/listing-01-01",
     );
-    let refused = harness::snippets::write_for_skeptic(book.root(), &[], out.path())
-        .err()
-        .unwrap();
+    let refused = book.snippets(out.path()).err().unwrap();
     assert!(
         refused.contains(&format!("{CHAPTER}:10"))
             && refused.contains("must show a listing declared to fail"),
@@ -744,7 +739,7 @@ fn a_misspelled_word_in_the_prose_fails_unless_it_is_in_the_word_list() {
     assert_problem(&problems, CHAPTER, "A listing that teh reader runs:");
 
     book.write(
-        harness::spelling::WORD_LIST,
+        harness::model::WORD_LIST,
         "[default.extend-words]\nteh = \"teh\"\n",
     );
     let problems = check::spelling(book.root());
@@ -983,7 +978,7 @@ fn a_panic_that_moves_fails() {
 fn blocks_that_show_listing_files_are_left_to_the_listings_check() {
     let book = Book::course().without_the_registry_crate();
     let out = tempfile::tempdir().unwrap();
-    let snippets = harness::snippets::write_for_skeptic(book.root(), &[], out.path()).unwrap();
+    let snippets = book.snippets(out.path()).unwrap();
     assert!(
         snippets.is_empty(),
         "{:?}",
@@ -995,7 +990,7 @@ fn blocks_that_show_listing_files_are_left_to_the_listings_check() {
         "The toolbox adds up",
         "```rust\nfn main() {\n    println!(\"typed in the chapter\");\n}\n```\n\nThe toolbox adds up",
     );
-    let snippets = harness::snippets::write_for_skeptic(book.root(), &[], out.path()).unwrap();
+    let snippets = book.snippets(out.path()).unwrap();
     let origins: Vec<&str> = snippets.iter().map(|s| s.origin.as_str()).collect();
     assert_eq!(origins, ["src/ch07-modules.md:10"]);
 
@@ -1004,9 +999,7 @@ fn blocks_that_show_listing_files_are_left_to_the_listings_check() {
         "```rust\nfn main()",
         "```rust,ignore\nfn main()",
     );
-    let refused = harness::snippets::write_for_skeptic(book.root(), &[], out.path())
-        .err()
-        .unwrap();
+    let refused = book.snippets(out.path()).err().unwrap();
     assert!(
         refused.contains("src/ch07-modules.md:10") && refused.contains("`ignore` is refused"),
         "{refused}"
@@ -1164,13 +1157,18 @@ fn an_include_that_reaches_outside_the_repository_fails_whatever_its_block() {
     std::os::unix::fs::symlink("/etc/passwd", root.join("src/leak.txt")).unwrap();
     let problems = check::includes(&root);
     std::fs::remove_file(root.join("src/leak.txt")).unwrap();
-    for line in [41, 45, 48] {
+    for line in [41, 45] {
         assert_problem(
             &problems,
             &format!("{CHAPTER}:{line}"),
             "which is outside the book's repository",
         );
     }
+    assert_problem(
+        &problems,
+        &format!("{CHAPTER}:48"),
+        "src/leak.txt, which is a symbolic link (to /etc/passwd)",
+    );
 }
 
 #[test]

@@ -1,103 +1,221 @@
-//! Verdicts remembered by what was checked. A check's problems are kept in
-//! `target/verdicts/` under a key made of everything its verdict depends
-//! on: the check (and its settings), every file of the book (but what
-//! builds make: `target/`, `book/`, `node_modules/`, `.git/`), the Rust
-//! toolchain (`rustc -vV`), and the harness itself (a hash of its sources
-//! and of the Cargo.lock it is built with: see its build.rs). When
-//! nothing of that changed, the check is not run again: its verdict, pass
-//! or fail, is read back. Any change to any of it runs it again.
-//! `CBH_NO_CACHE=1` turns this off; blessing never uses it.
+//! Verdicts remembered with what they read. A check's verdict (its
+//! problems, pass or fail) is kept in the store with its trace: every fact
+//! the check read, with its value then (trace.rs). It is reused only while
+//! every one of those facts has the same value now; any change runs the
+//! check again. So a verdict depends on exactly what the check read, as it
+//! read it, and on nothing else: not on where the checkout is or what it
+//! is called, not on a list of what each check "probably" reads.
+//!
+//! A verdict that holds a failure of the machine rather than of the book
+//! (a crate missing offline, a full disk, a sandbox that cannot start, a
+//! tool that is missing: `Problem::machine`) is never kept, so the next run
+//! tries again instead of repeating it.
+//!
+//! `CBH_NO_CACHE=1` turns the store off; `CBH_EXPLAIN=1` says, for each
+//! check, which verdict it reused or why it ran again.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::Path;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
 
 use crate::Problem;
+use crate::model::Book;
+use crate::trace::{Fact, Reader};
 
-/// Where verdicts are kept, under the book's root.
-const DIR: &str = "target/verdicts";
+/// How many verdicts are kept per check and scope: an author who undoes an
+/// edit, or a test that checks a book before and after breaking it, finds
+/// the earlier one still there.
+const KEPT: usize = 16;
 
-/// Directories whose files are not the book's.
-const NOT_THE_BOOK: [&str; 4] = ["target", "node_modules", ".git", "book"];
-
-/// `check`'s verdict on the book at `root`, from the cache when its key is
-/// there, else from `run` (and then kept). `settings` is anything else the
-/// verdict depends on.
-pub fn verdict(
-    root: &Path,
-    check: &str,
-    settings: &str,
-    run: impl FnOnce() -> Vec<Problem>,
-) -> Vec<Problem> {
-    if std::env::var_os("CBH_NO_CACHE").is_some() {
-        return run();
-    }
-    remembered(root, check, (settings, book_hash(root)), run)
+/// A kept verdict.
+#[derive(Debug, Serialize, Deserialize)]
+struct Kept {
+    check: String,
+    scope: String,
+    trace: Vec<(Fact, u64)>,
+    problems: Vec<Problem>,
 }
 
-/// `verdict`, for a check that says itself what its verdict depends on:
-/// `inputs`, a hash of the parts of the book it reads (with its settings).
-/// A check that reads less than the whole book is not run again when the
-/// rest changes.
-pub fn verdict_on(
-    root: &Path,
-    check: &str,
-    inputs: u64,
-    run: impl FnOnce() -> Vec<Problem>,
-) -> Vec<Problem> {
-    if std::env::var_os("CBH_NO_CACHE").is_some() {
-        return run();
-    }
-    remembered(root, check, inputs, run)
+/// Where verdicts are kept, and whether to use them.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+    used: bool,
+    explain: bool,
 }
 
-/// `verdict`, whatever `CBH_NO_CACHE` says.
-fn remembered(
-    root: &Path,
-    check: &str,
-    inputs: impl Hash,
-    run: impl FnOnce() -> Vec<Problem>,
-) -> Vec<Problem> {
+impl Store {
+    /// The store in `dir`, used unless `CBH_NO_CACHE` is set, explaining
+    /// itself when `CBH_EXPLAIN` is.
+    pub fn new(dir: &Path) -> Store {
+        Store {
+            dir: dir.to_path_buf(),
+            used: std::env::var_os("CBH_NO_CACHE").is_none_or(|v| v.is_empty() || v == "0"),
+            explain: std::env::var_os("CBH_EXPLAIN").is_some_and(|v| !v.is_empty() && v != "0"),
+        }
+    }
+
+    /// A store that remembers nothing (as with `CBH_NO_CACHE=1`).
+    pub fn off(dir: &Path) -> Store {
+        Store {
+            used: false,
+            ..Store::new(dir)
+        }
+    }
+
+    pub fn is_used(&self) -> bool {
+        self.used
+    }
+
+    /// The verdict of `check` on `scope` (a part of the book, or "" for
+    /// all of it, with any setting the verdict depends on), reused if one
+    /// kept with it still holds, else found by `run` and kept.
+    pub fn verdict(
+        &self,
+        book: &Book,
+        check: &str,
+        scope: &str,
+        run: impl FnOnce(&Reader) -> Vec<Problem>,
+    ) -> Vec<Problem> {
+        if let Some(problems) = self.lookup(book, check, scope) {
+            return problems;
+        }
+        let reader = Reader::new(book);
+        let problems = run(&reader);
+        self.keep(check, scope, &reader, &problems);
+        problems
+    }
+
+    /// A kept verdict of `check` on `scope` whose every fact still holds.
+    pub fn lookup(&self, book: &Book, check: &str, scope: &str) -> Option<Vec<Problem>> {
+        if !self.used {
+            return None;
+        }
+        let dir = self.scope_dir(check, scope);
+        let mut kept: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .collect();
+        kept.sort_by_key(|k| std::cmp::Reverse(k.0));
+        let mut changed: Option<&'static str> = None;
+        let mut why = String::new();
+        for (_, path) in kept {
+            let rel = path.strip_prefix(&self.dir).unwrap_or(&path);
+            let Some(verdict) = crate::files::read(&self.dir, rel)
+                .ok()
+                .flatten()
+                .and_then(|bytes| serde_json::from_slice::<Kept>(&bytes).ok())
+            else {
+                continue;
+            };
+            if verdict.check != check || verdict.scope != scope {
+                continue;
+            }
+            match verdict
+                .trace
+                .iter()
+                .find(|(fact, value)| book.fact(fact) != *value)
+            {
+                None => {
+                    if self.explain {
+                        eprintln!(
+                            "[verdicts] {check}{}: reused ({} facts unchanged)",
+                            shown_scope(scope),
+                            verdict.trace.len()
+                        );
+                    }
+                    return Some(verdict.problems);
+                }
+                Some((fact, _)) if changed.is_none() => {
+                    changed = Some("changed");
+                    why = fact.said();
+                }
+                Some(_) => {}
+            }
+        }
+        if self.explain {
+            match changed {
+                Some(_) => eprintln!(
+                    "[verdicts] {check}{}: checked again: {why}",
+                    shown_scope(scope)
+                ),
+                None => eprintln!(
+                    "[verdicts] {check}{}: checked: no verdict kept yet",
+                    shown_scope(scope)
+                ),
+            }
+        }
+        None
+    }
+
+    /// Keeps `problems` as the verdict of `check` on `scope`, with what
+    /// `reader` read; not when a problem is the machine's.
+    pub fn keep(&self, check: &str, scope: &str, reader: &Reader, problems: &[Problem]) {
+        if !self.used {
+            return;
+        }
+        if let Some(machine) = problems.iter().find(|p| p.machine) {
+            if self.explain {
+                eprintln!(
+                    "[verdicts] {check}{}: not kept, the machine failed: {}",
+                    shown_scope(scope),
+                    machine.message.lines().next().unwrap_or_default()
+                );
+            }
+            return;
+        }
+        let verdict = Kept {
+            check: check.to_string(),
+            scope: scope.to_string(),
+            trace: reader.trace(),
+            problems: problems.to_vec(),
+        };
+        let Ok(json) = serde_json::to_vec(&verdict) else {
+            return;
+        };
+        let dir = self.scope_dir(check, scope);
+        let name = format!("{:016x}.json", hash_of(&verdict.trace));
+        // Written whole under another name, then renamed (files.rs): a run
+        // that reads it at the same time sees the old verdict or the new,
+        // never half; and never through a link.
+        let _ = std::fs::create_dir_all(&self.dir);
+        let rel = dir.strip_prefix(&self.dir).unwrap_or(&dir).join(&name);
+        if crate::files::write(&self.dir, &rel, &json).is_ok() {
+            keep_newest(&dir, KEPT);
+        }
+    }
+
+    fn scope_dir(&self, check: &str, scope: &str) -> PathBuf {
+        self.dir
+            .join(check)
+            .join(format!("{:016x}", hash_of((check, scope))))
+    }
+}
+
+fn shown_scope(scope: &str) -> String {
+    if scope.is_empty() {
+        String::new()
+    } else {
+        format!(" [{scope}]")
+    }
+}
+
+fn hash_of(value: impl Hash) -> u64 {
     let mut hasher = DefaultHasher::new();
-    (check, toolchain(), harness_id(), inputs).hash(&mut hasher);
-    let key = hasher.finish();
-    let dir = root.join(DIR);
-    let path = dir.join(format!("{check}-{key:016x}.json"));
-    if let Some(problems) = std::fs::read_to_string(&path)
-        .ok()
-        .and_then(|text| serde_json::from_str::<Vec<Problem>>(&text).ok())
-    {
-        return problems;
-    }
-    let problems = run();
-    if std::fs::create_dir_all(&dir).is_ok()
-        && let Ok(text) = serde_json::to_string(&problems)
-    {
-        let _ = std::fs::write(&path, text);
-        keep_newest(&dir, &format!("{check}-"), KEPT);
-    }
-    problems
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
-/// How many verdicts are kept per check: an author who undoes an edit, or a
-/// test that checks a book before and after breaking it, finds the earlier
-/// verdict still there; and the broken-book tests, whose copies of a fixture
-/// share their verdicts, find each test's own.
-const KEPT: usize = 64;
-
-/// How many verdicts are kept per listing (or file): more than per check,
-/// since the copies of a fixture book in the broken-book tests share them,
-/// each breaking the same listings in its own way.
-const KEPT_PER_LISTING: usize = 64;
-
-/// Removes all but the `n` newest files of `dir` whose names start with
-/// `prefix`.
-fn keep_newest(dir: &Path, prefix: &str, n: usize) {
-    let mut files: Vec<(std::time::SystemTime, std::path::PathBuf)> = std::fs::read_dir(dir)
+/// Removes all but the `n` newest verdicts in `dir`.
+fn keep_newest(dir: &Path, n: usize) {
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
     files.sort_by_key(|f| std::cmp::Reverse(f.0));
@@ -106,171 +224,107 @@ fn keep_newest(dir: &Path, prefix: &str, n: usize) {
     }
 }
 
-/// Per-listing verdicts of `check`: the listings whose own key (from
-/// `key_of`, which hashes what that listing's verdict depends on) is
-/// remembered get their remembered problems; `run` checks the others, and
-/// each problem it finds is kept with the listing whose directory holds its
-/// file (`dir_of`, relative to `root`). A problem of no listing is not kept.
-pub fn per_listing<T>(
-    root: &Path,
-    check: &str,
-    listings: &[T],
-    dir_of: impl Fn(&T) -> std::path::PathBuf,
-    key_of: impl Fn(&T) -> u64,
-    run: impl FnOnce(&[&T]) -> Vec<Problem>,
-) -> Vec<Problem> {
-    if std::env::var_os("CBH_NO_CACHE").is_some() {
-        return run(&listings.iter().collect::<Vec<_>>());
-    }
-    let dir = root.join(DIR).join(check);
-    // Each listing's verdicts are `<its directory, / as +>@<key>.json`.
-    let name = |listing: &T| dir_of(listing).to_string_lossy().replace('/', "+") + "@";
-    let stored = |listing: &T| {
-        let mut hasher = DefaultHasher::new();
-        (key_of(listing), toolchain(), harness_id()).hash(&mut hasher);
-        dir.join(format!("{}{:016x}.json", name(listing), hasher.finish()))
-    };
-    let mut problems = Vec::new();
-    let mut to_check = Vec::new();
-    for listing in listings {
-        let remembered = std::fs::read_to_string(stored(listing))
-            .ok()
-            .and_then(|text| serde_json::from_str::<Vec<Problem>>(&text).ok());
-        match remembered {
-            Some(found) => problems.extend(found),
-            None => to_check.push(listing),
-        }
-    }
-    if to_check.is_empty() {
-        return problems;
-    }
-    let found = run(&to_check);
-    let _ = std::fs::create_dir_all(&dir);
-    for listing in &to_check {
-        let listing_dir = dir_of(listing);
-        let own: Vec<Problem> = found
-            .iter()
-            .filter(|p| p.file.starts_with(&listing_dir))
-            .cloned()
-            .collect();
-        if let Ok(text) = serde_json::to_string(&own) {
-            let _ = std::fs::write(stored(listing), text);
-            keep_newest(&dir, &name(listing), KEPT_PER_LISTING);
-        }
-    }
-    problems.extend(found);
-    problems
-}
-
 /// Runs `test` (which panics when it fails) unless it passed before with
-/// the same `inputs` (files or directories, relative to `root`), the same
+/// the same files under `inputs` (relative to `root`: files or
+/// directories, read as the book's are, nothing left out by name), the same
 /// toolchain and the same harness. For tests whose inputs are not the book:
-/// the tests of the vendored skeptic, say. A pass is remembered; a failure
-/// is not, so it fails again on the next run. `CBH_NO_CACHE=1` runs it.
+/// the tests of the vendored skeptic, the cache's own differential test. A
+/// pass is remembered; a failure is not, so it fails again on the next run.
+/// `CBH_NO_CACHE=1` runs it.
 pub fn unless_passed(root: &Path, test_name: &str, inputs: &[&str], test: impl FnOnce()) {
-    let mut hasher = DefaultHasher::new();
-    (test_name, toolchain(), harness_id()).hash(&mut hasher);
-    for input in inputs {
-        (input, files_hash(&root.join(input))).hash(&mut hasher);
-    }
-    let dir = root.join(DIR).join("passed");
-    let path = dir.join(format!("{test_name}-{:016x}", hasher.finish()));
-    if std::env::var_os("CBH_NO_CACHE").is_none() && path.exists() {
+    let tree =
+        crate::files::Tree::read(root, &inputs.iter().map(PathBuf::from).collect::<Vec<_>>())
+            .unwrap_or_default();
+    let key = hash_of((
+        test_name,
+        crate::trace::tool_version("rustc"),
+        env!("HARNESS_SOURCE_HASH"),
+        tree.entries.iter().collect::<Vec<_>>(),
+    ));
+    let store = Store::new(&root.join("target/verdicts"));
+    let dir = store.dir.join("passed");
+    let path = dir.join(format!("{test_name}-{key:016x}"));
+    if store.used && path.exists() {
         return;
     }
     test();
     if std::fs::create_dir_all(&dir).is_ok() {
         let _ = std::fs::write(&path, "");
-        keep_newest(&dir, &format!("{test_name}-"), KEPT);
     }
-}
-
-/// A hash of the files under `dir` (paths relative to it, and contents),
-/// but what builds make.
-pub fn files_hash(dir: &Path) -> u64 {
-    book_hash(dir)
-}
-
-/// A hash of every file of the book at `root`: paths and contents.
-pub fn book_hash(root: &Path) -> u64 {
-    book_hash_but(root, |_| false)
-}
-
-/// A hash of every file of the book at `root`: every path, and the content
-/// of every file but those `path_only` (given the path relative to `root`)
-/// says to leave out.
-pub fn book_hash_but(root: &Path, path_only: impl Fn(&Path) -> bool) -> u64 {
-    let files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_entry(|e| {
-            !(e.file_type().is_dir() && NOT_THE_BOOK.iter().any(|n| e.file_name() == *n))
-        })
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    let mut files = files;
-    files.sort();
-    let mut hasher = DefaultHasher::new();
-    for file in files {
-        let rel = file.strip_prefix(root).unwrap_or(&file);
-        rel.hash(&mut hasher);
-        if !path_only(rel) {
-            std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
-        }
-    }
-    hasher.finish()
-}
-
-/// `rustc -vV`: the toolchain that builds, lints and runs the listings.
-fn toolchain() -> &'static str {
-    static VERSION: OnceLock<String> = OnceLock::new();
-    VERSION.get_or_init(|| {
-        let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-        std::process::Command::new(rustc)
-            .arg("-vV")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-            .unwrap_or_default()
-    })
-}
-
-/// The harness's own code: a hash of its sources and of the Cargo.lock it
-/// is built with, made by its build script.
-fn harness_id() -> &'static str {
-    env!("HARNESS_SOURCE_HASH")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn book_with(dir: &Path, chapter: &str) -> Book {
+        std::fs::create_dir_all(dir.join("src/target")).unwrap();
+        std::fs::write(
+            dir.join("book.toml"),
+            "[book]\ntitle = \"T\"\n[build]\ncreate-missing = false\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("src/SUMMARY.md"),
+            "# Summary\n\n- [One](target/ch01.md)\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("src/target/ch01.md"), chapter).unwrap();
+        Book::load(dir)
+    }
+
+    /// A check that reads the chapters: its verdict is reused until a
+    /// chapter changes (even one under a folder named `target`, in a
+    /// checkout named `book`), and found again when the edit is undone.
     #[test]
-    fn a_verdict_is_read_back_until_a_file_of_the_book_changes() {
-        let book = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(book.path().join("src")).unwrap();
-        std::fs::write(book.path().join("src/ch01.md"), "# One\n").unwrap();
+    fn a_verdict_is_reused_until_a_file_it_read_changes() {
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("book");
+        let store = Store {
+            dir: work.path().join("verdicts"),
+            used: true,
+            explain: false,
+        };
         let runs = std::cell::Cell::new(0);
-        let check = || {
-            remembered(book.path(), "example", book_hash(book.path()), || {
+        let check = |book: &Book| {
+            store.verdict(book, "example", "", |reader| {
                 runs.set(runs.get() + 1);
-                vec![Problem::new("src/ch01.md", Some(1), "found")]
+                let chapters = reader.chapters().unwrap();
+                vec![Problem::new(&chapters[0].file, Some(1), "found")]
             })
         };
-        assert_eq!(check().len(), 1);
-        assert_eq!(check().len(), 1);
-        assert_eq!(runs.get(), 1, "the second verdict comes from the cache");
-        // What a build makes is not the book.
-        std::fs::create_dir_all(book.path().join("target/x")).unwrap();
-        std::fs::write(book.path().join("target/x/y"), "built").unwrap();
-        check();
-        assert_eq!(runs.get(), 1);
-        std::fs::write(book.path().join("src/ch01.md"), "# One, changed\n").unwrap();
-        assert_eq!(check().len(), 1);
+        assert_eq!(check(&book_with(&dir, "# One\n")).len(), 1);
+        assert_eq!(check(&book_with(&dir, "# One\n")).len(), 1);
+        assert_eq!(runs.get(), 1, "the second verdict comes from the store");
+        check(&book_with(&dir, "# One, changed\n"));
         assert_eq!(runs.get(), 2, "a changed chapter runs the check again");
-        // Undoing the edit finds the first verdict again.
-        std::fs::write(book.path().join("src/ch01.md"), "# One\n").unwrap();
-        check();
+        check(&book_with(&dir, "# One\n"));
         assert_eq!(runs.get(), 2, "the verdict before the edit is kept");
+        // A file the check did not read changes nothing.
+        std::fs::write(dir.join("src/target/unread.txt"), "x").unwrap();
+        check(&Book::load(&dir));
+        assert_eq!(runs.get(), 2);
+    }
+
+    /// A failure of the machine is reported, and never kept.
+    #[test]
+    fn a_failure_of_the_machine_is_not_kept() {
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("book");
+        let store = Store {
+            dir: work.path().join("verdicts"),
+            used: true,
+            explain: false,
+        };
+        let book = book_with(&dir, "# One\n");
+        let runs = std::cell::Cell::new(0);
+        for _ in 0..2 {
+            let problems = store.verdict(&book, "example", "", |_| {
+                runs.set(runs.get() + 1);
+                vec![Problem::machine("Cargo.toml", "the disk is full")]
+            });
+            assert_eq!(problems.len(), 1);
+        }
+        assert_eq!(runs.get(), 2, "the machine's failure was not remembered");
     }
 }

@@ -5,13 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use mdbook_driver::MDBook;
-use mdbook_driver::book::BookItem;
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use regex::Regex;
 
-/// A chapter as its author wrote it.
+/// A chapter as its author wrote it, parsed once: its code blocks (each
+/// with the directives in it) and every directive in its text.
 #[derive(Debug, Clone)]
 pub struct Chapter {
     /// The chapter's file, relative to the book's root (`src/ch01-….md`).
@@ -19,9 +18,37 @@ pub struct Chapter {
     /// Its path inside `src/`, as SUMMARY.md names it.
     pub source_path: PathBuf,
     pub text: String,
+    pub blocks: Vec<CodeBlock>,
+    pub directives: Vec<Directive>,
 }
 
 impl Chapter {
+    /// The chapter `file` (relative to `book_root`) holding `text`, parsed.
+    pub fn new(book_root: &Path, file: PathBuf, source_path: PathBuf, text: String) -> Chapter {
+        let mut chapter = Chapter {
+            file,
+            source_path,
+            text,
+            blocks: Vec::new(),
+            directives: Vec::new(),
+        };
+        chapter.directives = directives(book_root, &chapter);
+        let mut blocks = code_blocks(&chapter.text);
+        for block in &mut blocks {
+            block.directives = directives_in(book_root, &chapter, &block.body);
+            for d in &mut block.directives {
+                d.in_block = true;
+            }
+        }
+        for d in &mut chapter.directives {
+            d.in_block = blocks
+                .iter()
+                .any(|b| b.line <= d.line && d.line <= b.end_line);
+        }
+        chapter.blocks = blocks;
+        chapter
+    }
+
     /// The HTML page mdBook makes of it (a `README.md` becomes `index.html`).
     pub fn page(&self) -> PathBuf {
         if self.source_path.file_stem().is_some_and(|s| s == "README") {
@@ -32,39 +59,40 @@ impl Chapter {
     }
 }
 
-/// Every chapter of a loaded book, before any preprocessing.
-pub fn chapters(book: &MDBook) -> Vec<Chapter> {
-    let src = book.config.book.src.clone();
-    book.iter()
-        .filter_map(|item| match item {
-            BookItem::Chapter(ch) => ch.source_path.as_ref().map(|source_path| Chapter {
-                file: src.join(source_path),
-                source_path: source_path.clone(),
-                text: ch.content.clone(),
-            }),
-            _ => None,
-        })
-        .collect()
-}
-
 /// The text of every chapter of a (preprocessed) book, in order.
 pub fn contents(book: &mdbook_driver::book::Book) -> Vec<String> {
     book.iter()
         .filter_map(|item| match item {
-            BookItem::Chapter(ch) if ch.source_path.is_some() => Some(ch.content.clone()),
+            mdbook_driver::book::BookItem::Chapter(ch) if ch.source_path.is_some() => {
+                Some(ch.content.clone())
+            }
             _ => None,
         })
         .collect()
 }
 
 /// A fenced code block.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CodeBlock {
     /// The info string after the opening fence, e.g. `rust,no_run`.
     pub info: String,
     /// 1-based line of the opening fence.
     pub line: usize,
+    /// 1-based line of its last line (the closing fence, if it has one).
+    pub end_line: usize,
     pub body: String,
+    /// The directives in its body (lines counted from the body's first).
+    pub directives: Vec<Directive>,
+}
+
+impl CodeBlock {
+    /// The one directive the block is, alone (a block that shows a file).
+    pub fn single_directive(&self) -> Option<&Directive> {
+        match self.directives.as_slice() {
+            [d] if d.text.trim() == self.body.trim() => Some(d),
+            _ => None,
+        }
+    }
 }
 
 impl CodeBlock {
@@ -93,7 +121,9 @@ pub fn code_blocks(text: &str) -> Vec<CodeBlock> {
                 current = Some(CodeBlock {
                     info: info.to_string(),
                     line: line_of(text, range.start),
+                    end_line: line_of(text, range.end.saturating_sub(1).max(range.start)),
                     body: String::new(),
+                    directives: Vec::new(),
                 });
             }
             Event::Text(t) => {
@@ -144,6 +174,10 @@ pub struct Directive {
     pub path: PathBuf,
     /// The anchor after `:`, if it is a name rather than a line range.
     pub anchor: Option<String>,
+    /// Whether it takes a range of lines (`:3:7`, `:3:`, `::7`).
+    pub range: bool,
+    /// Whether it is inside a fenced code block (set by `Chapter::new`).
+    pub in_block: bool,
     /// 1-based line in the chapter.
     pub line: usize,
     /// The directive's text, for messages.
@@ -158,22 +192,24 @@ static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
 /// The directives in `text`, a part of `chapter` (a code block's body),
 /// with paths resolved as the chapter's are.
 pub fn directives_in(book_root: &Path, chapter: &Chapter, text: &str) -> Vec<Directive> {
-    let part = Chapter {
-        text: text.to_string(),
-        ..chapter.clone()
-    };
-    directives(book_root, &part)
+    directives_of(book_root, &chapter.file, text)
 }
 
 /// The directives in a chapter. `book_root` is the book's root directory.
 pub fn directives(book_root: &Path, chapter: &Chapter) -> Vec<Directive> {
+    directives_of(book_root, &chapter.file, &chapter.text)
+}
+
+/// The directives in `text`, a file of the book at `file` (relative to
+/// `book_root`), with paths resolved against its directory as mdBook does.
+pub fn directives_of(book_root: &Path, file: &Path, text: &str) -> Vec<Directive> {
     let dir = book_root
-        .join(&chapter.file)
+        .join(file)
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
     DIRECTIVE
-        .captures_iter(&chapter.text)
+        .captures_iter(text)
         .filter(|c| c["escape"].is_empty())
         .map(|c| {
             let whole = c.get(0).unwrap();
@@ -181,12 +217,18 @@ pub fn directives(book_root: &Path, chapter: &Chapter) -> Vec<Directive> {
                 .name("rest")
                 .map(|r| r.as_str().split(':').next().unwrap_or("").to_string())
                 .filter(|a| !a.is_empty() && !a.chars().all(|ch| ch.is_ascii_digit()));
+            // `:3:7`, `:3:`, `::7`, `:3`: lines, not an anchor.
+            let range = c
+                .name("rest")
+                .is_some_and(|r| !r.as_str().is_empty() && anchor.is_none());
             Directive {
                 kind: c["kind"].to_string(),
                 written: c["path"].to_string(),
                 path: normalize(&dir.join(&c["path"])),
                 anchor,
-                line: line_of(&chapter.text, whole.start()),
+                range,
+                in_block: false,
+                line: line_of(text, whole.start()),
                 text: whole.as_str().to_string(),
             }
         })

@@ -2,12 +2,12 @@
 //! block in a chapter that looks like program output comes from a listing's
 //! checked output file.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::Problem;
-use crate::chapters::{Chapter, code_blocks, directives};
-use crate::listings::{EXPECTED_OUTPUT, Listing};
+use crate::chapters::CodeBlock;
+use crate::listings::EXPECTED_OUTPUT;
+use crate::trace::Reader;
 use crate::transcript::TRANSCRIPT;
 
 /// The languages of blocks that show source code, not program output. A
@@ -46,21 +46,6 @@ pub const NOT_OUTPUT: &str = "not-output";
 /// it); required on the output of a listing whose output varies.
 pub const MAY_DIFFER: &str = "may-differ";
 
-/// Where each listing is shown: listing directory → (chapter file, line).
-pub fn shown_in(root: &Path, chapters: &[Chapter]) -> BTreeMap<PathBuf, Vec<(PathBuf, usize)>> {
-    let mut map: BTreeMap<PathBuf, Vec<(PathBuf, usize)>> = BTreeMap::new();
-    for chapter in chapters {
-        for d in directives(root, chapter) {
-            if let Some(dir) = listing_dir_of(root, &d.path) {
-                map.entry(dir)
-                    .or_default()
-                    .push((chapter.file.clone(), d.line));
-            }
-        }
-    }
-    map
-}
-
 /// The listing directory (`<root>/listings/<chapter>/<listing>`) a path is in.
 pub fn listing_dir_of(root: &Path, path: &Path) -> Option<PathBuf> {
     let rel = path.strip_prefix(root.join("listings")).ok()?;
@@ -69,26 +54,32 @@ pub fn listing_dir_of(root: &Path, path: &Path) -> Option<PathBuf> {
     Some(root.join("listings").join(chapter).join(listing))
 }
 
-pub fn check(root: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Problem> {
+pub fn check(book: &Reader) -> Vec<Problem> {
+    let chapters = match book.chapters() {
+        Ok(chapters) => chapters,
+        Err(problems) => return problems.to_vec(),
+    };
+    let listings = book.listings();
+    let root = book.root();
     let mut problems = Vec::new();
-    let shown = shown_in(root, chapters);
+    let shown = book.book().shown_in();
     for listing in listings {
         if !shown.contains_key(&listing.dir) {
             problems.push(Problem::new(
-                &listing.dir,
+                &listing.rel,
                 None,
                 "no chapter shows this listing: include it with `{{#rustdoc_include …}}`, or delete it",
-            ).relative_to(root));
+            ));
         }
     }
     for chapter in chapters {
-        for block in code_blocks(&chapter.text) {
+        for block in &chapter.blocks {
             let tags = block.tags();
             let looks_like_output = tags.is_empty() || !SOURCE_LANGUAGES.contains(&tags[0]);
             if !looks_like_output || tags.contains(&NOT_OUTPUT) {
                 continue;
             }
-            if let Some(dir) = single_output_include(root, chapter, &block.body) {
+            if let Some(dir) = single_output_include(root, block) {
                 let varies = listings
                     .iter()
                     .find(|l| l.dir == dir)
@@ -132,18 +123,15 @@ pub fn check(root: &Path, chapters: &[Chapter], listings: &[Listing]) -> Vec<Pro
 }
 
 /// The listing directory whose checked output the block is, alone.
-fn single_output_include(root: &Path, chapter: &Chapter, body: &str) -> Option<PathBuf> {
-    let body = body.trim();
-    let found = crate::chapters::directives_in(root, chapter, body);
-    let alone = found.len() == 1
-        && found[0].kind == "include"
-        && found[0].text.trim() == body
-        && found[0]
+fn single_output_include(root: &Path, block: &CodeBlock) -> Option<PathBuf> {
+    let found = block.single_directive()?;
+    let output = found.kind == "include"
+        && found
             .path
             .file_name()
             .is_some_and(|n| n == EXPECTED_OUTPUT || n == TRANSCRIPT);
-    if !alone {
+    if !output {
         return None;
     }
-    listing_dir_of(root, &found[0].path)
+    listing_dir_of(root, &found.path)
 }

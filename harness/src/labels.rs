@@ -20,7 +20,7 @@ use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use crate::Problem;
-use crate::chapters::{Chapter, code_blocks, directives_in};
+use crate::chapters::Chapter;
 use crate::listings::EXPECTED_OUTPUT;
 use crate::transcript::TRANSCRIPT;
 
@@ -48,13 +48,20 @@ impl Preprocessor for ListingLabels {
             if let BookItem::Chapter(ch) = item
                 && let Some(path) = &ch.source_path
             {
-                let chapter = Chapter {
-                    file: src.join(path),
-                    source_path: path.clone(),
-                    text: std::mem::take(&mut ch.content),
-                };
+                let chapter = Chapter::new(
+                    &ctx.root,
+                    src.join(path),
+                    path.clone(),
+                    std::mem::take(&mut ch.content),
+                );
                 let number = ch.number.as_ref().and_then(|n| n.first().copied());
-                ch.content = numbered_figures(&labelled(&ctx.root, &chapter), number);
+                let captions = |listing: &Path| {
+                    caption_in(
+                        &std::fs::read_to_string(ctx.root.join(listing).join("Cargo.toml"))
+                            .unwrap_or_default(),
+                    )
+                };
+                ch.content = numbered_figures(&labelled(&ctx.root, &chapter, &captions), number);
             }
         });
         Ok(book)
@@ -129,19 +136,19 @@ impl Label {
 }
 
 /// The labels of a chapter's code blocks, in order: `None` for a block
-/// that shows no listing's file.
-pub fn labels(root: &Path, chapter: &Chapter) -> Vec<Option<Label>> {
+/// that shows no listing's file. `caption` gives a listing's caption (from
+/// its directory, relative to the book's root).
+pub fn labels(
+    root: &Path,
+    chapter: &Chapter,
+    caption: &dyn Fn(&Path) -> Option<String>,
+) -> Vec<Option<Label>> {
     let mut seen = BTreeSet::new();
-    code_blocks(&chapter.text)
+    chapter
+        .blocks
         .iter()
         .map(|block| {
-            let shown = directives_in(root, chapter, &block.body);
-            let [directive] = shown.as_slice() else {
-                return None;
-            };
-            if block.body.trim() != directive.text.trim() {
-                return None;
-            }
+            let directive = block.single_directive()?;
             let (listing, file) = listing_file(root, &directive.path)?;
             if file == EXPECTED_OUTPUT || file == TRANSCRIPT {
                 return None;
@@ -149,9 +156,7 @@ pub fn labels(root: &Path, chapter: &Chapter) -> Vec<Option<Label>> {
             let continued = !seen.insert(listing.clone());
             let excerpt = directive.kind == "include"
                 && directive.text.contains(&format!("{}:", directive.written));
-            let caption = (!continued)
-                .then(|| caption(&root.join(&listing)))
-                .flatten();
+            let caption = (!continued).then(|| caption(&listing)).flatten();
             Some(Label {
                 number: number(&listing),
                 listing,
@@ -165,10 +170,11 @@ pub fn labels(root: &Path, chapter: &Chapter) -> Vec<Option<Label>> {
 }
 
 /// The chapter with a label above each block that shows a listing's file.
-fn labelled(root: &Path, chapter: &Chapter) -> String {
-    let labels = labels(root, chapter);
-    let mut at_line: Vec<(usize, Label)> = code_blocks(&chapter.text)
-        .into_iter()
+fn labelled(root: &Path, chapter: &Chapter, caption: &dyn Fn(&Path) -> Option<String>) -> String {
+    let labels = labels(root, chapter, caption);
+    let mut at_line: Vec<(usize, Label)> = chapter
+        .blocks
+        .iter()
         .zip(labels)
         .filter_map(|(block, label)| Some((block.line, label?)))
         .collect();
@@ -270,9 +276,8 @@ pub fn number(listing: &Path) -> String {
     }
 }
 
-/// The listing's caption, from its metadata.
-fn caption(listing: &Path) -> Option<String> {
-    let manifest = std::fs::read_to_string(listing.join("Cargo.toml")).ok()?;
+/// The caption in a listing's manifest (its metadata's `caption`).
+pub fn caption_in(manifest: &str) -> Option<String> {
     let manifest: toml::Table = manifest.parse().ok()?;
     manifest
         .get("package")?
@@ -284,8 +289,14 @@ fn caption(listing: &Path) -> Option<String> {
 }
 
 /// Every block that shows a listing's file has its label on the built page
-/// (in `html_dir`), reading what the listing says; no other block has one.
-pub fn check(root: &Path, html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
+/// (in `html_dir`), reading what the listing says (`caption`); no other
+/// block has one.
+pub fn check(
+    root: &Path,
+    html_dir: &Path,
+    chapters: &[Chapter],
+    caption: &dyn Fn(&Path) -> Option<String>,
+) -> Vec<Problem> {
     let blocks = scraper::Selector::parse("main pre").unwrap();
     let mut problems = Vec::new();
     for chapter in chapters {
@@ -293,9 +304,9 @@ pub fn check(root: &Path, html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem>
             continue;
         };
         let html = scraper::Html::parse_document(&text);
-        let fences = code_blocks(&chapter.text);
-        let expected = labels(root, chapter);
-        for ((pre, fence), expected) in html.select(&blocks).zip(&fences).zip(&expected) {
+        let fences = &chapter.blocks;
+        let expected = labels(root, chapter, caption);
+        for ((pre, fence), expected) in html.select(&blocks).zip(fences).zip(&expected) {
             let shown = pre
                 .prev_siblings()
                 .filter_map(scraper::ElementRef::wrap)
@@ -403,10 +414,11 @@ mod tests {
     #[test]
     fn every_block_of_a_listing_is_labelled_and_later_ones_continue() {
         let root = Path::new("/book");
-        let chapter = Chapter {
-            file: "src/ch01.md".into(),
-            source_path: "ch01.md".into(),
-            text: "Type this:\n\
+        let chapter = Chapter::new(
+            root,
+            "src/ch01.md".into(),
+            "ch01.md".into(),
+            "Type this:\n\
                    ```rust\n{{#rustdoc_include ../listings/ch01-x/listing-01-01/src/main.rs:sum}}\n```\n\
                    It prints:\n\n\
                    ```text\n{{#include ../listings/ch01-x/listing-01-01/output.txt}}\n```\n\n\
@@ -414,8 +426,8 @@ mod tests {
                    ```toml\n{{#include ../listings/ch01-x/listing-01-02/Cargo.toml}}\n```\n\n\
                    ```rust\n{{#include ../listings/ch01-x/listing-01-02/src/lib.rs:part}}\n```\n"
                 .into(),
-        };
-        let text = labelled(root, &chapter);
+        );
+        let text = labelled(root, &chapter, &|_| None);
         snapbox::assert_data_eq!(
             text,
             snapbox::str![[r#"

@@ -3,12 +3,13 @@
 //! `tests/fixtures/`; build.rs uses `snippets` to feed skeptic; `cargo xtask`
 //! (the xtask crate) runs them for authors.
 
-pub mod book;
+pub mod builds;
 pub mod cache;
 pub mod chapters;
 pub mod check;
 pub mod coverage;
 pub mod figures;
+pub mod files;
 pub mod fragments;
 pub mod includes;
 pub mod labels;
@@ -16,7 +17,9 @@ pub mod linkcheck;
 pub mod lints;
 pub mod listings;
 pub mod metadata;
+pub mod model;
 pub mod normalize;
+pub mod outputs;
 pub mod problem;
 pub mod runnable;
 pub mod shown;
@@ -25,6 +28,7 @@ pub mod spelling;
 pub mod stage;
 pub mod theme;
 pub mod tools;
+pub mod trace;
 pub mod transcript;
 pub mod verdicts;
 pub mod web_links;

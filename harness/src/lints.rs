@@ -30,18 +30,24 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use crate::Problem;
-use crate::listings::{Listing, Outcome, cargo_on};
+use crate::check::Checker;
+use crate::listings::{Files, Listing, Outcome};
 use crate::metadata::Declared;
+use crate::trace::Reader;
 
 /// The file in a listing's directory that turns rustfmt off for it.
 pub const RUSTFMT_OPT_OUT: &str = "rustfmt.toml";
 
+/// The check's name in the verdict store.
+const NAME: &str = "lints";
+
 /// Whether the listing opts out of rustfmt, checking that it says why.
-fn skips_rustfmt(root: &Path, listing: &Listing, problems: &mut Vec<Problem>) -> bool {
-    let path = listing.dir.join(RUSTFMT_OPT_OUT);
-    let Ok(text) = std::fs::read_to_string(&path) else {
+fn skips_rustfmt(book: &Reader, listing: &Listing, problems: &mut Vec<Problem>) -> bool {
+    let path = listing.rel.join(RUSTFMT_OPT_OUT);
+    let Some(text) = book.text(&path) else {
         return false;
     };
     let disabled = text
@@ -55,71 +61,198 @@ fn skips_rustfmt(root: &Path, listing: &Listing, problems: &mut Vec<Problem>) ->
             .is_some_and(|c| !c.trim().is_empty())
     });
     if disabled && !says_why {
-        problems.push(
-            Problem::new(
-                &path,
-                None,
-                "turning rustfmt off for a listing needs a reason: a comment above \
-                 `disable_all_formatting = true` saying why it keeps its own layout",
-            )
-            .relative_to(root),
-        );
+        problems.push(Problem::new(
+            &path,
+            None,
+            "turning rustfmt off for a listing needs a reason: a comment above \
+             `disable_all_formatting = true` saying why it keeps its own layout",
+        ));
     }
     disabled
 }
 
-/// Runs rustfmt and clippy over the listings; `target_dir` is clippy's.
-pub fn check(root: &Path, listings: &[Listing], target_dir: &Path) -> Vec<Problem> {
-    // A listing whose declaration cannot be read cannot be linted.
-    let mut problems: Vec<Problem> = listings
-        .iter()
-        .filter_map(|l| l.declared.as_ref().err().cloned())
-        .collect();
+/// Every listing is rustfmt- and clippy-clean, or says why not. A listing
+/// whose verdict still holds is not linted again.
+pub fn check(cx: &Checker) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut pending = Vec::new();
+    for listing in cx.book.listings() {
+        match cx
+            .store
+            .lookup(&cx.book, NAME, &listing.rel.display().to_string())
+        {
+            Some(kept) => problems.extend(kept),
+            None => pending.push(listing),
+        }
+    }
+    if pending.is_empty() {
+        return problems;
+    }
+    let readers: Vec<Reader> = pending.iter().map(|_| Reader::new(&cx.book)).collect();
+    let found = lint(cx, &pending, &readers);
+    for ((listing, reader), found) in pending.iter().zip(&readers).zip(found) {
+        cx.store
+            .keep(NAME, &listing.rel.display().to_string(), reader, &found);
+        problems.extend(found);
+    }
+    crate::problem::once_each(problems)
+}
+
+/// Runs rustfmt and clippy over `listings` (each read through its own
+/// reader), on a copy of them in a workspace of the checks' own: each
+/// listing's problems.
+fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Problem>> {
+    let mut found: Vec<Vec<Problem>> = vec![Vec::new(); listings.len()];
     let mut formatted = Vec::new();
     let mut linted = Vec::new();
-    for listing in listings.iter().filter(|l| l.declared.is_ok()) {
-        // A parse error (does not compile, no error code) is beyond rustfmt.
-        let unparsable = listing.outcome() == Outcome::DoesNotCompile
-            && listing.declared.as_ref().is_ok_and(|d| d.error.is_none());
-        if !unparsable && !skips_rustfmt(root, listing, &mut problems) {
-            formatted.push(listing);
+    let mut to_stage: Vec<(usize, Files)> = Vec::new();
+    for (i, (listing, reader)) in listings.iter().zip(readers).enumerate() {
+        if let Some(shared_name) = reader.listing(listing) {
+            found[i].push(shared_name);
+            continue;
         }
-        if listing.outcome() != Outcome::DoesNotCompile {
-            linted.push(listing);
+        let declared = match &listing.declared {
+            Ok(declared) => declared,
+            // A listing whose declaration cannot be read cannot be linted.
+            Err(problem) => {
+                found[i].push(problem.clone());
+                continue;
+            }
+        };
+        let mut listing_files = Vec::new();
+        let mut refused = None;
+        for (path, entry) in reader.tree(&listing.rel) {
+            let rel = path
+                .strip_prefix(&listing.rel)
+                .unwrap_or(path)
+                .to_path_buf();
+            match entry {
+                crate::files::Entry::File(bytes) => listing_files.push((rel, bytes.to_vec())),
+                crate::files::Entry::Refused(refusal) => {
+                    refused = Some(Problem::new(path, None, refusal.explain()));
+                }
+            }
+        }
+        if let Some(problem) = refused {
+            found[i].push(problem);
+            continue;
+        }
+        to_stage.push((i, listing_files));
+        reader.crates(&listing.package);
+        reader.tool("cargo");
+        reader.tool("rustc");
+        // A parse error (does not compile, no error code) is beyond rustfmt.
+        let unparsable = declared.outcome == Outcome::DoesNotCompile && declared.error.is_none();
+        if !unparsable && !skips_rustfmt(reader, listing, &mut found[i]) {
+            reader.tool("rustfmt");
+            formatted.push(i);
+        }
+        if declared.outcome != Outcome::DoesNotCompile {
+            reader.tool("clippy");
+            linted.push(i);
         }
     }
+    let staged = cx.work.join("lints/stage");
+    let chosen_files: Vec<(&Listing, &Files)> = to_stage
+        .iter()
+        .map(|(i, files)| (listings[*i], files))
+        .collect();
+    if chosen_files.is_empty() {
+        return found;
+    }
+    match crate::stage::workspace(
+        &staged,
+        &chosen_files,
+        cx.book.bytes(Path::new("Cargo.lock")),
+        "the listings as the book holds them, to lint",
+    ) {
+        Ok(refused) => {
+            for (j, problem) in refused {
+                let i = to_stage[j].0;
+                found[i].push(problem);
+                formatted.retain(|&f| f != i);
+                linted.retain(|&l| l != i);
+            }
+        }
+        Err(problem) => {
+            for (i, _) in &to_stage {
+                found[*i].push(problem.clone());
+            }
+            return found;
+        }
+    }
+    let owner = |file: &Path| listings.iter().position(|l| file.starts_with(&l.rel));
+    let chosen =
+        |indices: &[usize]| -> Vec<&Listing> { indices.iter().map(|&i| listings[i]).collect() };
+    let everyone = |problem: Problem, indices: &[usize], found: &mut Vec<Vec<Problem>>| {
+        for &i in indices {
+            found[i].push(problem.clone());
+        }
+    };
     if !formatted.is_empty() {
-        problems.extend(rustfmt(root, &formatted));
+        match rustfmt(&staged, &chosen(&formatted)) {
+            Ok(problems) => {
+                for problem in problems {
+                    if let Some(i) = owner(&problem.file) {
+                        found[i].push(problem);
+                    }
+                }
+            }
+            Err(problem) => everyone(problem, &formatted, &mut found),
+        }
     }
     if !linted.is_empty() {
-        problems.extend(clippy(root, &linted, target_dir));
+        let target = cx.work.join("lints/build");
+        match clippy(&staged, &chosen(&linted), &target) {
+            Ok(problems) => {
+                for problem in problems {
+                    if let Some(i) = owner(&problem.file) {
+                        found[i].push(problem);
+                    }
+                }
+            }
+            Err(problem) => everyone(problem, &linted, &mut found),
+        }
     }
-    problems
+    found
+}
+
+/// `cargo ARGS --package …` for the given listings, in the staged
+/// workspace.
+fn cargo_on(staged: &Path, args: &[&str], listings: &[&Listing]) -> Command {
+    let mut cmd = crate::stage::cargo(staged);
+    cmd.args(args);
+    for listing in listings {
+        cmd.arg("--package").arg(&listing.package);
+    }
+    cmd
 }
 
 /// `cargo fmt --check`, one problem per place rustfmt would change.
-fn rustfmt(root: &Path, listings: &[&Listing]) -> Vec<Problem> {
-    let mut cmd = cargo_on(root, &["fmt", "--check"], listings);
-    let output = match cmd.args(["--", "--color", "never"]).output() {
-        Ok(output) => output,
-        Err(e) => {
-            return vec![Problem::new(
-                "Cargo.toml",
-                None,
-                format!("could not run cargo fmt: {e}"),
-            )];
-        }
-    };
+fn rustfmt(staged: &Path, listings: &[&Listing]) -> Result<Vec<Problem>, Problem> {
+    let mut cmd = cargo_on(staged, &["fmt", "--check"], listings);
+    let output = cmd
+        .args(["--", "--color", "never"])
+        .output()
+        .map_err(|e| Problem::machine("Cargo.toml", format!("could not run cargo fmt: {e}")))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
+    let real = staged
+        .canonicalize()
+        .unwrap_or_else(|_| staged.to_path_buf());
     let problems = parse_rustfmt_diffs(&stdout)
         .into_iter()
         .map(|(file, line, diff)| {
+            let rel = file
+                .strip_prefix(staged)
+                .or_else(|_| file.strip_prefix(&real))
+                .unwrap_or(&file)
+                .to_path_buf();
             let package = listings
                 .iter()
-                .find(|l| file.starts_with(&l.dir))
+                .find(|l| rel.starts_with(&l.rel))
                 .map_or("<listing>", |l| l.package.as_str());
             Problem::new(
-                file,
+                rel,
                 Some(line),
                 format!(
                     "this listing is not rustfmt-clean; rustfmt would change it so \
@@ -128,21 +261,19 @@ fn rustfmt(root: &Path, listings: &[&Listing]) -> Vec<Problem> {
                      listing's directory that says why (see README)."
                 ),
             )
-            .relative_to(root)
         })
         .collect::<Vec<_>>();
     if problems.is_empty() && !output.status.success() {
-        return vec![could_not_run("rustfmt", &output)];
+        return Err(could_not_run("rustfmt", &output));
     }
-    problems
+    Ok(problems)
 }
 
 /// `cargo fmt` or `cargo clippy` failed without a finding: the tool is
-/// missing, or cargo could not read the workspace.
+/// missing, or cargo could not read the workspace. The machine's failure.
 fn could_not_run(component: &str, output: &std::process::Output) -> Problem {
-    Problem::new(
+    Problem::machine(
         "Cargo.toml",
-        None,
         format!(
             "{component} could not check the listings (is it installed? \
              `rustup component add {component}`):\n{}",
@@ -195,23 +326,27 @@ fn parse_rustfmt_diffs(report: &str) -> Vec<(PathBuf, usize, String)> {
 
 /// `cargo clippy -- -D warnings`, one problem per lint at its line, but
 /// the lints each listing allows; and one per allowed lint that did not fire.
-fn clippy(root: &Path, listings: &[&Listing], target_dir: &Path) -> Vec<Problem> {
+fn clippy(
+    staged: &Path,
+    listings: &[&Listing],
+    target_dir: &Path,
+) -> Result<Vec<Problem>, Problem> {
     let mut cmd = cargo_on(
-        root,
-        &["clippy", "--quiet", "--keep-going", "--message-format=json"],
+        staged,
+        &[
+            "clippy",
+            "--quiet",
+            "--offline",
+            "--keep-going",
+            "--message-format=json",
+        ],
         listings,
     );
     cmd.arg("--target-dir").arg(target_dir);
-    let output = match cmd.args(["--", "-D", "warnings"]).output() {
-        Ok(output) => output,
-        Err(e) => {
-            return vec![Problem::new(
-                "Cargo.toml",
-                None,
-                format!("could not run cargo clippy: {e}"),
-            )];
-        }
-    };
+    let output = cmd
+        .args(["--", "-D", "warnings"])
+        .output()
+        .map_err(|e| Problem::machine("Cargo.toml", format!("could not run cargo clippy: {e}")))?;
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
     let mut fired: BTreeSet<(PathBuf, String)> = BTreeSet::new();
@@ -226,17 +361,17 @@ fn clippy(root: &Path, listings: &[&Listing], target_dir: &Path) -> Vec<Problem>
             continue;
         };
         findings += 1;
-        let file = root.join(&span.file_name);
+        let file = PathBuf::from(&span.file_name);
         let lint = message
             .code
             .as_ref()
             .map(|c| c.code.clone())
             .unwrap_or_default();
-        let listing = listings.iter().find(|l| file.starts_with(&l.dir));
+        let listing = listings.iter().find(|l| file.starts_with(&l.rel));
         if let Some(listing) = listing
             && allowed(listing).is_some_and(|d| d.allow.contains_key(&lint))
         {
-            fired.insert((listing.dir.clone(), lint));
+            fired.insert((listing.rel.clone(), lint));
             continue;
         }
         let rendered = message.rendered.clone().unwrap_or_default();
@@ -252,39 +387,33 @@ fn clippy(root: &Path, listings: &[&Listing], target_dir: &Path) -> Vec<Problem>
                  \"{lint}\" = \"why this listing shows it\"\n"
             )
         };
-        problems.push(
-            Problem::new(
-                file,
-                Some(span.line_start),
-                format!(
-                    "clippy (with -D warnings) finds this in the listing:\n{rendered}\
-                     Fix it.{allow_hint}"
-                ),
-            )
-            .relative_to(root),
-        );
+        problems.push(Problem::new(
+            file,
+            Some(span.line_start),
+            format!(
+                "clippy (with -D warnings) finds this in the listing:\n{rendered}\
+                 Fix it.{allow_hint}"
+            ),
+        ));
     }
     if findings == 0 && !output.status.success() {
-        return vec![could_not_run("clippy", &output)];
+        return Err(could_not_run("clippy", &output));
     }
     for listing in listings {
         for lint in allowed(listing).into_iter().flat_map(|d| d.allow.keys()) {
-            if !fired.contains(&(listing.dir.clone(), lint.clone())) {
-                problems.push(
-                    Problem::new(
-                        listing.dir.join("Cargo.toml"),
-                        None,
-                        format!(
-                            "allows `{lint}`, but clippy and rustc no longer report it here: \
-                             remove it from [package.metadata.listing.allow]"
-                        ),
-                    )
-                    .relative_to(root),
-                );
+            if !fired.contains(&(listing.rel.clone(), lint.clone())) {
+                problems.push(Problem::new(
+                    listing.rel.join("Cargo.toml"),
+                    None,
+                    format!(
+                        "allows `{lint}`, but clippy and rustc no longer report it here: \
+                         remove it from [package.metadata.listing.allow]"
+                    ),
+                ));
             }
         }
     }
-    problems
+    Ok(problems)
 }
 
 fn allowed(listing: &Listing) -> Option<&Declared> {

@@ -88,23 +88,22 @@ struct Metadata {
 }
 
 /// A listing's package name and what it declares, from its `Cargo.toml`
-/// (`manifest`, shown relative to `root` in problems).
-pub fn read(root: &Path, manifest: &Path) -> Result<(String, Declared), Problem> {
-    let problem = |line: Option<usize>, message: String| {
-        Problem::new(manifest, line, message).relative_to(root)
-    };
-    let text = std::fs::read_to_string(manifest).map_err(|e| {
+/// (`manifest`, its path relative to the book's root, for problems; `text`,
+/// what the book holds there, if it is a readable text file).
+pub fn parse(manifest: &Path, text: Result<&str, String>) -> Result<(String, Declared), Problem> {
+    let problem = |line: Option<usize>, message: String| Problem::new(manifest, line, message);
+    let text = text.map_err(|e| {
         problem(
             None,
             format!("every listing directory needs a Cargo.toml with a `[package] name`: {e}"),
         )
     })?;
-    let parsed: Manifest = toml::from_str(&text).map_err(|e| {
-        let line = e.span().map(|s| line_of(&text, s.start));
+    let parsed: Manifest = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
         problem(line, format!("{}\n{HELP}", e.message()))
     })?;
     let declared = parsed.package.metadata.listing.unwrap_or_default();
-    validate(&declared).map_err(|(key, message)| problem(line_of_key(&text, &key), message))?;
+    validate(&declared).map_err(|(key, message)| problem(line_of_key(text, &key), message))?;
     Ok((parsed.package.name, declared))
 }
 
@@ -204,10 +203,7 @@ mod tests {
     use super::*;
 
     fn read_text(text: &str) -> Result<(String, Declared), Problem> {
-        let dir = tempfile::tempdir().unwrap();
-        let manifest = dir.path().join("Cargo.toml");
-        std::fs::write(&manifest, text).unwrap();
-        read(dir.path(), &manifest)
+        parse(Path::new("Cargo.toml"), Ok(text))
     }
 
     const PACKAGE: &str = "[package]\nname = \"listing-02-01\"\nversion = \"0.1.0\"\n";

@@ -14,15 +14,12 @@ use std::path::Path;
 use scraper::{Html, Selector};
 
 use crate::Problem;
-use crate::chapters::{Chapter, CodeBlock, code_blocks};
+use crate::chapters::{Chapter, CodeBlock};
 use crate::listings::Listing;
+use crate::trace::Reader;
 
-pub fn check(
-    root: &Path,
-    html_dir: &Path,
-    chapters: &[Chapter],
-    listings: &[Listing],
-) -> Vec<Problem> {
+pub fn check(book: &Reader, html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
+    let listings = book.listings();
     let rust_blocks = Selector::parse("main pre > code.language-rust").unwrap();
     let mut problems = Vec::new();
     for chapter in chapters {
@@ -31,17 +28,14 @@ pub fn check(
         };
         let html = Html::parse_document(&text);
         // The n-th Rust block on the page is the n-th ```rust fence.
-        let fences: Vec<CodeBlock> = code_blocks(&chapter.text)
-            .into_iter()
-            .filter(CodeBlock::is_rust)
-            .collect();
-        for (code, block) in html.select(&rust_blocks).zip(&fences) {
+        let fences: Vec<&CodeBlock> = chapter.blocks.iter().filter(|b| b.is_rust()).collect();
+        for (code, block) in html.select(&rust_blocks).zip(fences) {
             let pre = code.parent().and_then(scraper::ElementRef::wrap);
             let has_run = pre.is_some_and(|pre| {
                 pre.value()
                     .has_class("playground", scraper::CaseSensitivity::CaseSensitive)
             });
-            let why_not = why_not_runnable(root, chapter, block, listings);
+            let why_not = why_not_runnable(book, block, listings);
             let message = match (has_run, why_not) {
                 (true, None) | (false, Some(_)) => continue,
                 (false, None) => "this Rust block has no Run button, but the playground can run \
@@ -61,18 +55,12 @@ pub fn check(
 }
 
 /// Why the playground cannot run this block as the book shows it.
-fn why_not_runnable(
-    root: &Path,
-    chapter: &Chapter,
-    block: &CodeBlock,
-    listings: &[Listing],
-) -> Option<String> {
-    let shown = crate::chapters::directives_in(root, chapter, &block.body);
-    let directive = shown.first()?;
+fn why_not_runnable(book: &Reader, block: &CodeBlock, listings: &[Listing]) -> Option<String> {
+    let directive = block.directives.first()?;
     let listing = listings
         .iter()
         .find(|l| directive.path.starts_with(&l.dir))?;
-    if let Some(why) = listing.not_on_the_playground() {
+    if let Some(why) = listing.not_on_the_playground(book) {
         return Some(why);
     }
     let whole_program =

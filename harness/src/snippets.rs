@@ -22,8 +22,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::book;
 use crate::chapters::{Chapter, CodeBlock, code_blocks};
+use crate::check::Checker;
+use crate::trace::Reader;
 
 pub struct Snippet {
     /// Where the block comes from, e.g. `src/ch01.md:52 (listings/…/src/main.rs)`.
@@ -35,15 +36,18 @@ pub struct Snippet {
 }
 
 /// Writes the book's `rust` blocks, and those of `extra` Markdown files
-/// (relative to `root`, used as they are), into `out_dir`.
+/// (the harness's own, relative to the book's root, used as they are), into
+/// `out_dir`. What was read of the book is in `book`'s trace.
 pub fn write_for_skeptic(
-    root: &Path,
+    cx: &Checker,
+    book: &Reader,
     extra: &[PathBuf],
     out_dir: &Path,
 ) -> Result<Vec<Snippet>, String> {
     std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
+    let root = book.root();
     let mut snippets = Vec::new();
-    let listings = crate::listings::discover(root);
+    let listings = book.listings();
     let declared_to_fail = |dir: &Path| {
         listings
             .iter()
@@ -59,22 +63,21 @@ pub fn write_for_skeptic(
         })
     };
     let mut sources: Vec<(Chapter, String)> =
-        book::expanded_chapters(root).map_err(|p| p.to_string())?;
+        crate::builds::expanded_chapters(cx, book).map_err(|problems| {
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?;
     for file in extra {
         let text = std::fs::read_to_string(root.join(file))
             .map_err(|e| format!("{}: {e}", file.display()))?;
-        let chapter = Chapter {
-            file: file.clone(),
-            source_path: file.clone(),
-            text: text.clone(),
-        };
+        let chapter = Chapter::new(root, file.clone(), file.clone(), text.clone());
         sources.push((chapter, text));
     }
     for (chapter, expanded) in &sources {
-        let written: Vec<CodeBlock> = code_blocks(&chapter.text)
-            .into_iter()
-            .filter(CodeBlock::is_rust)
-            .collect();
+        let written: Vec<&CodeBlock> = chapter.blocks.iter().filter(|b| b.is_rust()).collect();
         let seen: Vec<CodeBlock> = code_blocks(expanded)
             .into_iter()
             .filter(CodeBlock::is_rust)
@@ -94,7 +97,7 @@ pub fn write_for_skeptic(
             .to_string_lossy()
             .into_owned();
         for (source, block) in written.iter().zip(seen) {
-            let found = crate::chapters::directives_in(root, chapter, &source.body);
+            let found = &source.directives;
             let fails_on_purpose = found.iter().any(|d| declared_to_fail(&d.path));
             let tagged = source
                 .tags()
@@ -125,8 +128,12 @@ pub fn write_for_skeptic(
                 && source.body.trim() == found[0].text.trim()
                 && built_by_the_listings_check(&found[0].path);
             if one_listing_file {
-                let file = std::fs::read_to_string(&found[0].path).unwrap_or_default();
-                let as_read = crate::stage::as_the_reader_sees_it(&file);
+                let file = book
+                    .book()
+                    .relative(&found[0].path)
+                    .and_then(|rel| book.text(rel))
+                    .unwrap_or_default();
+                let as_read = crate::stage::as_the_reader_sees_it(file);
                 if !shows_text_of(&block.body, &as_read) {
                     return Err(format!(
                         "{}:{}: this block should show {} as the reader has it, but mdBook \

@@ -2,20 +2,22 @@
 //! lines from what the reader sees, but rustc, compiling the file as it is,
 //! counts them: every line number in a diagnostic would be off. So the
 //! listings are built and run from a copy of their directories in which the
-//! marker lines are gone, exactly as the reader has the program. Files are
-//! written only when their text changes, so cargo rebuilds only what did.
+//! marker lines are gone, exactly as the reader has the program
+//! (`listings::reader_files`). Files are written only when their text
+//! changes (`files::mirror`), so cargo rebuilds only what did.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::Problem;
+use crate::listings::{Files, Listing};
+
 /// A line mdBook treats as an anchor marker (its own pattern).
 static ANCHOR_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bANCHOR(_END)?\s*:\s*[\w_-]+").unwrap());
-
-/// What cargo and the checks make inside a listing's directory; not copied.
-const GENERATED: [&str; 2] = ["target", "Cargo.lock"];
 
 /// `text` as the reader sees it: without the anchor marker lines.
 pub fn as_the_reader_sees_it(text: &str) -> String {
@@ -24,70 +26,141 @@ pub fn as_the_reader_sees_it(text: &str) -> String {
         .collect()
 }
 
-/// Every file of a listing directory, relative to it, with its content as
-/// the reader has it (Rust files without anchor lines).
-pub fn reader_files(listing_dir: &Path) -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
-    let mut files = Vec::new();
-    for rel in files_under(listing_dir, &GENERATED)? {
-        let bytes = std::fs::read(listing_dir.join(&rel))?;
-        let bytes = if rel.extension().is_some_and(|e| e == "rs") {
-            match String::from_utf8(bytes) {
-                Ok(text) => as_the_reader_sees_it(&text).into_bytes(),
-                Err(e) => e.into_bytes(),
+/// Writes `listings` (each with its files, relative to its directory) as
+/// one Cargo workspace at `dir`, with the book's Cargo.lock, and fetches
+/// the registry crates they use (the builds run offline). Returns the
+/// listings cargo cannot load (a manifest it refuses, a package with no
+/// target), each with cargo's reason: they are left out of the workspace,
+/// so one broken listing does not stop the others. A failure that is no
+/// listing's (cargo missing, the registry out of reach, a full disk) is
+/// the machine's.
+pub fn workspace(
+    dir: &Path,
+    listings: &[(&Listing, &Files)],
+    lock: Option<&[u8]>,
+    what: &str,
+) -> Result<Vec<(usize, Problem)>, Problem> {
+    let write = |chosen: &[usize]| -> Result<(), Problem> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        let mut members = Vec::new();
+        for &i in chosen {
+            let (listing, listing_files) = listings[i];
+            for (file, content) in listing_files {
+                files.push((listing.rel.join(file), content.clone()));
             }
-        } else {
-            bytes
-        };
-        files.push((rel, bytes));
+            members.push(format!("{:?}", listing.rel.display().to_string()));
+        }
+        files.push((
+            "Cargo.toml".into(),
+            format!(
+                "# {what} (see harness/src/stage.rs).\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+                members.join(", ")
+            )
+            .into_bytes(),
+        ));
+        if let Some(lock) = lock {
+            files.push(("Cargo.lock".into(), lock.to_vec()));
+        }
+        crate::files::mirror(dir, &files, &[]).map_err(|e| {
+            Problem::machine(
+                "Cargo.toml",
+                format!("could not write {what} in {}: {e}", dir.display()),
+            )
+        })
+    };
+    let all: Vec<usize> = (0..listings.len()).collect();
+    write(&all)?;
+    let mut refused = Vec::new();
+    if let Err(whole) = loads(dir) {
+        // Which listings cargo refuses, each tried alone.
+        let alone = dir.with_extension("alone");
+        for (i, (listing, files)) in listings.iter().enumerate() {
+            let mut files = files.to_vec();
+            for (rel, content) in files.iter_mut() {
+                if rel == Path::new("Cargo.toml") {
+                    let text = String::from_utf8_lossy(content).into_owned();
+                    if let Ok(own) = renamed(&text, &listing.package) {
+                        *content = own.into_bytes();
+                    }
+                }
+            }
+            if crate::files::mirror(&alone, &files, &[]).is_ok()
+                && let Err(said) = loads(&alone)
+            {
+                let said = said.replace(
+                    &format!("{}/", alone.display()),
+                    &format!("{}/", listing.rel.display()),
+                );
+                refused.push((
+                    i,
+                    Problem::new(
+                        listing.rel.join("Cargo.toml"),
+                        None,
+                        format!("cargo cannot load this listing:\n{said}"),
+                    ),
+                ));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&alone);
+        if refused.is_empty() {
+            return Err(Problem::machine(
+                "Cargo.toml",
+                format!("cargo could not read {what}:\n{whole}"),
+            ));
+        }
+        let kept: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|i| !refused.iter().any(|(r, _)| r == i))
+            .collect();
+        write(&kept)?;
+        if kept.is_empty() {
+            return Ok(refused);
+        }
     }
-    Ok(files)
+    let fetched = cargo(dir)
+        .args(["fetch", "--quiet"])
+        .output()
+        .map_err(|e| Problem::machine("Cargo.toml", format!("could not run cargo: {e}")))?;
+    if !fetched.status.success() {
+        return Err(Problem::machine(
+            "Cargo.lock",
+            format!(
+                "cargo could not fetch the registry crates the listings use, and the checks \
+                 build offline. Run `cargo fetch` in the book's directory where the registry \
+                 can be reached, then `cargo test` again. cargo said:\n{}",
+                String::from_utf8_lossy(&fetched.stderr).trim_end()
+            ),
+        ));
+    }
+    Ok(refused)
 }
 
-/// Every file under `dir`, relative to it and sorted, but under the
-/// top-level names in `skip`.
-fn files_under(dir: &Path, skip: &[&str]) -> std::io::Result<Vec<PathBuf>> {
-    let walk = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() != 1 || !skip.iter().any(|s| e.file_name() == *s));
-    let mut files = Vec::new();
-    for entry in walk {
-        let entry = entry?;
-        if entry.file_type().is_file() {
-            files.push(
-                entry
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap_or(entry.path())
-                    .to_path_buf(),
-            );
-        }
-    }
-    Ok(files)
+/// `cargo` in `dir`, its messages without colour.
+pub fn cargo(dir: &Path) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(dir).env("CARGO_TERM_COLOR", "never");
+    cmd
 }
 
-/// Makes `dir` hold exactly `files` (relative path → content), writing a
-/// file only when it changed and removing what is no longer there, except
-/// under the top-level names in `keep`.
-pub fn mirror(dir: &Path, files: &[(PathBuf, Vec<u8>)], keep: &[&str]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let there = files_under(dir, keep)?;
-    for (rel, content) in files {
-        let path = dir.join(rel);
-        if std::fs::read(&path).is_ok_and(|old| old == *content) {
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, content)?;
+/// Whether cargo can load the workspace at `dir` (offline, its own
+/// packages only), or what it said.
+fn loads(dir: &Path) -> Result<(), String> {
+    let out = cargo(dir)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--offline",
+            "--format-version",
+            "1",
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim_end().to_string())
     }
-    for rel in there {
-        if !files.iter().any(|(f, _)| *f == rel) {
-            std::fs::remove_file(dir.join(rel))?;
-        }
-    }
-    Ok(())
 }
 
 /// A manifest with a new `[package] name`: the name the reader gave their

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::Problem;
+use crate::trace::Reader;
 
 /// The files of theme/ that stand in for mdBook's own.
 const STAND_INS: [&str; 6] = [
@@ -16,11 +17,11 @@ const STAND_INS: [&str; 6] = [
     "theme/css/variables.css",
 ];
 
-pub fn check(root: &Path) -> Vec<Problem> {
+pub fn check(book: &Reader) -> Vec<Problem> {
     let version = format!("mdBook {}", crate::tools::MDBOOK.version);
     let mut problems = Vec::new();
     for file in STAND_INS {
-        let Ok(text) = std::fs::read_to_string(root.join(file)) else {
+        let Some(text) = book.text(Path::new(file)) else {
             continue;
         };
         let first = text.lines().next().unwrap_or_default();

@@ -167,19 +167,29 @@ impl Workplace {
     }
 }
 
+/// What a session starts from: the listing's files as the reader has
+/// them, the book's Cargo.lock, the lines the reader types, and the name
+/// the reader gave the project.
+#[derive(Debug)]
+pub struct Session<'a> {
+    pub files: &'a [(PathBuf, Vec<u8>)],
+    pub lock: Option<&'a [u8]>,
+    pub input: &'a str,
+    pub project: &'a str,
+}
+
 /// Runs a transcript's commands in a fresh reader's copy of the listing and
 /// returns what the terminal showed, paths as the reader would see them
 /// (the project in `/projects/<project>`).
 pub fn record(
-    listing_dir: &Path,
-    book_root: &Path,
-    project: &str,
+    session: &Session,
     steps: &[Step],
     place: &Workplace,
     limits: Limits,
 ) -> Result<String, String> {
+    let project = session.project;
     let dir = place.project_dir(project);
-    let mut files = stage::reader_files(listing_dir).map_err(|e| e.to_string())?;
+    let mut files = session.files.to_vec();
     for (rel, content) in files.iter_mut() {
         if rel == Path::new("Cargo.toml") {
             let text = String::from_utf8_lossy(content).into_owned();
@@ -187,20 +197,24 @@ pub fn record(
         }
     }
     // The book's Cargo.lock pins the registry crates' versions.
-    if let Ok(lock) = std::fs::read(book_root.join("Cargo.lock")) {
-        files.push((PathBuf::from("Cargo.lock"), lock));
+    if let Some(lock) = session.lock {
+        files.push((PathBuf::from("Cargo.lock"), lock.to_vec()));
     }
-    stage::mirror(&dir, &files, &[]).map_err(|e| format!("{}: {e}", dir.display()))?;
+    crate::files::mirror(&dir, &files, &[]).map_err(|e| format!("{}: {e}", dir.display()))?;
     // A new `Compiling` line each time, as on the reader's first run.
     for (rel, _) in files
         .iter()
         .filter(|(f, _)| f.extension().is_some_and(|e| e == "rs"))
     {
-        let file = std::fs::File::options().append(true).open(dir.join(rel));
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = std::fs::File::options()
+            .append(true)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+            .open(dir.join(rel));
         let _ = file.and_then(|f| f.set_modified(std::time::SystemTime::now()));
     }
-    let input = std::fs::read_to_string(listing_dir.join(INPUT)).unwrap_or_default();
-    let mut input = input
+    let mut input = session
+        .input
         .lines()
         .map(str::to_string)
         .collect::<Vec<_>>()

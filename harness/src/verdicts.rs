@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::Problem;
-use crate::chapters::{Chapter, code_blocks};
+use crate::chapters::Chapter;
 use crate::listings::{EXPECTED_OUTPUT, Listing};
 use crate::transcript::TRANSCRIPT;
 
@@ -33,18 +33,16 @@ pub struct Block {
 
 /// The blocks of `chapters` that include `listing_dir`'s output.txt or
 /// transcript.txt.
-pub fn output_blocks(root: &Path, chapters: &[Chapter], listing_dir: &Path) -> Vec<Block> {
+pub fn output_blocks(chapters: &[Chapter], listing_dir: &Path) -> Vec<Block> {
     let mut found = Vec::new();
     for chapter in chapters {
-        for (index, block) in code_blocks(&chapter.text).iter().enumerate() {
-            let shows_output = crate::chapters::directives_in(root, chapter, &block.body)
-                .iter()
-                .any(|d| {
-                    d.path.parent() == Some(listing_dir)
-                        && d.path
-                            .file_name()
-                            .is_some_and(|n| n == EXPECTED_OUTPUT || n == TRANSCRIPT)
-                });
+        for (index, block) in chapter.blocks.iter().enumerate() {
+            let shows_output = block.directives.iter().any(|d| {
+                d.path.parent() == Some(listing_dir)
+                    && d.path
+                        .file_name()
+                        .is_some_and(|n| n == EXPECTED_OUTPUT || n == TRANSCRIPT)
+            });
             if shows_output {
                 found.push(Block {
                     page: chapter.page().display().to_string(),
@@ -69,7 +67,7 @@ pub fn verdict(
         listing: rel.display().to_string(),
         ok: problems.is_empty(),
         report: crate::problem::report(problems).err().unwrap_or_default(),
-        blocks: output_blocks(root, chapters, &listing.dir),
+        blocks: output_blocks(chapters, &listing.dir),
     }
 }
 
@@ -80,19 +78,16 @@ mod tests {
     #[test]
     fn the_block_that_includes_a_listings_output_is_found_by_its_place() {
         let root = Path::new("/book");
-        let chapter = Chapter {
-            file: "src/ch02-guessing-game.md".into(),
-            source_path: "ch02-guessing-game.md".into(),
-            text: "# Guess\n\n```rust,noplayground\n{{#rustdoc_include ../listings/ch02-g/listing-02-01/src/main.rs}}\n```\n\n\
+        let chapter = Chapter::new(
+            root,
+            "src/ch02-guessing-game.md".into(),
+            "ch02-guessing-game.md".into(),
+            "# Guess\n\n```rust,noplayground\n{{#rustdoc_include ../listings/ch02-g/listing-02-01/src/main.rs}}\n```\n\n\
                    ```console\n{{#include ../listings/ch02-g/listing-02-01/transcript.txt}}\n```\n\n\
                    ```text\n{{#include ../listings/ch02-g/listing-02-02/output.txt}}\n```\n"
                 .into(),
-        };
-        let blocks = output_blocks(
-            root,
-            &[chapter],
-            Path::new("/book/listings/ch02-g/listing-02-01"),
         );
+        let blocks = output_blocks(&[chapter], Path::new("/book/listings/ch02-g/listing-02-01"));
         assert_eq!(
             blocks,
             [Block {

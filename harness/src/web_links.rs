@@ -6,7 +6,8 @@ use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 
 use crate::Problem;
-use crate::chapters::{Chapter, line_of};
+use crate::chapters::line_of;
+use crate::trace::Reader;
 
 const PLACEHOLDER_HOSTS: &[&str] = &[
     "example.com",
@@ -18,7 +19,11 @@ const PLACEHOLDER_HOSTS: &[&str] = &[
     "xxx",
 ];
 
-pub fn check(chapters: &[Chapter]) -> Vec<Problem> {
+pub fn check(book: &Reader) -> Vec<Problem> {
+    let chapters = match book.chapters() {
+        Ok(chapters) => chapters,
+        Err(problems) => return problems.to_vec(),
+    };
     let in_html = scraper::Selector::parse("[href], [src]").unwrap();
     let mut problems = Vec::new();
     for chapter in chapters {

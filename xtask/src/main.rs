@@ -7,8 +7,8 @@ mod new_listing;
 mod serve;
 
 use clap::{Parser, Subcommand};
-use harness::check::{self, OutputSettings};
-use harness::listings::{EXPECTED_OUTPUT, TIME_LIMIT};
+use harness::check::Checker;
+use harness::listings::EXPECTED_OUTPUT;
 use harness::tools::MDBOOK;
 use new_listing::Kind;
 
@@ -101,8 +101,13 @@ fn install_tools() -> Result<PathBuf, String> {
 /// Builds the book into book/ with mdBook's own crates, link checking
 /// included, as `cargo test` does.
 fn build(root: &Path) -> Result<(), String> {
-    let book = harness::check::Book::new(root, &root.join("target"));
-    harness::problem::report(book.build(&root.join("book")))?;
+    let checker = Checker::new(root);
+    let reader = harness::trace::Reader::new(&checker.book);
+    harness::problem::report(harness::builds::build_into(
+        &checker,
+        &reader,
+        &root.join("book"),
+    ))?;
     eprintln!("Built the book into book/html/.");
     Ok(())
 }
@@ -145,7 +150,7 @@ fn build_fixture(root: &Path, fixture: &Path, dest: &Path) -> Result<(), String>
         toml::to_string(&theirs).map_err(|e| e.to_string())?,
     )
     .map_err(|e| e.to_string())?;
-    harness::book::build_default(&work, dest).map_err(|p| p.to_string())?;
+    harness::builds::build_default(&work, dest).map_err(|p| p.to_string())?;
     eprintln!(
         "Built {} with the book's theme into {}.",
         fixture.display(),
@@ -178,7 +183,7 @@ fn page_weight(root: &Path) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     let html = work.join("default-html");
-    harness::book::build_default(&plain, &html).map_err(|p| p.to_string())?;
+    harness::builds::build_default(&plain, &html).map_err(|p| p.to_string())?;
     if !root.join("tests/browser/node_modules").exists() {
         run(Command::new("npm")
             .args(["ci", "--prefix", "tests/browser", "--no-audit", "--no-fund"])
@@ -219,14 +224,8 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 fn bless(root: &Path) -> Result<(), String> {
-    let target = harness::checkout().join("target");
-    let settings = OutputSettings {
-        work_dir: target.join("listings-bless"),
-        target_dir: target.join("listings/build"),
-        time_limit: TIME_LIMIT,
-        bless: true,
-    };
-    harness::problem::report(check::outputs(root, &settings))?;
+    let checker = Checker::with_work(root, &harness::checkout().join("target"));
+    harness::problem::report(harness::outputs::bless(&checker))?;
     eprintln!(
         "Every listing's {EXPECTED_OUTPUT} and transcript.txt now hold what it prints. Review with `git diff listings/`."
     );

@@ -16,7 +16,8 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use harness::listings::{self, Listing, TIME_LIMIT};
+use harness::check::Checker;
+use harness::listings::Listing;
 use harness::verdicts::{self, Verdict};
 
 type Verdicts = Arc<Mutex<BTreeMap<String, Verdict>>>;
@@ -58,9 +59,12 @@ pub fn serve(root: &Path, mdbook: &Path, args: &[String]) -> Result<(), String> 
         .map_err(|e| format!("could not run {}: {e}", mdbook.display()))?;
     eprintln!("Checking every listing; then each one again as you edit it.");
     let mut seen = modified_times(root);
-    let mut pending: BTreeSet<PathBuf> = listings::discover(root)
-        .into_iter()
-        .map(|l| l.dir)
+    let mut checker = Checker::with_work(root, &root.join(LIVE));
+    let mut pending: BTreeSet<PathBuf> = checker
+        .book
+        .listings()
+        .iter()
+        .map(|l| l.dir.clone())
         .collect();
     loop {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
@@ -71,7 +75,10 @@ pub fn serve(root: &Path, mdbook: &Path, args: &[String]) -> Result<(), String> 
             };
         }
         if !pending.is_empty() {
-            check(root, &std::mem::take(&mut pending), &verdicts);
+            // The model of the book, read again, then the listings that
+            // changed checked (their verdicts are kept as cargo test's are).
+            checker.reload();
+            check(&checker, &std::mem::take(&mut pending), &verdicts);
         }
         std::thread::sleep(Duration::from_millis(300));
         let now = modified_times(root);
@@ -99,29 +106,27 @@ fn labels_command() -> Option<String> {
 
 /// Checks the listings in `dirs`, prints each verdict, and keeps them for
 /// the page.
-fn check(root: &Path, dirs: &BTreeSet<PathBuf>, verdicts: &Verdicts) {
-    let chapters = match harness::book::load(root) {
-        Ok(book) => harness::chapters::chapters(&book),
-        Err(problem) => {
-            eprintln!("{problem}");
+fn check(checker: &Checker, dirs: &BTreeSet<PathBuf>, verdicts: &Verdicts) {
+    let chapters = match checker.book.chapters() {
+        Ok(chapters) => chapters,
+        Err(problems) => {
+            for problem in problems {
+                eprintln!("{problem}");
+            }
             return;
         }
     };
-    let shown = harness::coverage::shown_in(root, &chapters);
-    let options = listings::Options {
-        work_dir: root.join(LIVE).join("listings"),
-        target_dir: root.join(LIVE).join("build"),
-        time_limit: TIME_LIMIT,
-        bless: false,
-    };
-    for listing in listings::discover(root)
-        .into_iter()
+    let root = checker.book.root();
+    for listing in checker
+        .book
+        .listings()
+        .iter()
         .filter(|l| dirs.contains(&l.dir))
     {
         let started = Instant::now();
-        let problems = listings::check(root, std::slice::from_ref(&listing), &shown, &options);
-        let verdict = verdicts::verdict(root, &chapters, &listing, problems);
-        print(&listing, &verdict, started.elapsed());
+        let problems = harness::outputs::check_listings(checker, &[listing]);
+        let verdict = verdicts::verdict(root, chapters, listing, problems);
+        print(listing, &verdict, started.elapsed());
         verdicts
             .lock()
             .unwrap()
@@ -157,8 +162,8 @@ fn listing_of(root: &Path, file: &Path) -> Option<PathBuf> {
     Some(root.join("listings").join(chapter).join(listing))
 }
 
-/// Every file under listings/ (but what builds make), with its time of
-/// last change. 560 listings are a few thousand files: cheap to look at
+/// Every file under listings/, with its time of last change (a link is not
+/// followed: `DirEntry::metadata` reads the entry itself). 560 listings are a few thousand files: cheap to look at
 /// three times a second.
 fn modified_times(root: &Path) -> BTreeMap<PathBuf, SystemTime> {
     let mut found = BTreeMap::new();
@@ -166,9 +171,6 @@ fn modified_times(root: &Path) -> BTreeMap<PathBuf, SystemTime> {
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let path = entry.path();
-            if entry.file_name() == "target" {
-                continue;
-            }
             match entry.metadata() {
                 Ok(meta) if meta.is_dir() => dirs.push(path),
                 Ok(meta) => {
