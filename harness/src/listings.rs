@@ -253,6 +253,7 @@ fn check_now(
     let limits = Limits {
         time: options.time_limit,
         output_bytes: OUTPUT_LIMIT,
+        ..Limits::default()
     };
     let staged = options.work_dir.join("stage");
     let built = match stage_and_build(root, &listings, &staged, &options.target_dir) {

@@ -531,6 +531,7 @@ fn run_snippet(binary_path: &Path, _out_dir: &Path) -> Captured {
     let limits = sandbox::Limits {
         time: run_time_limit(),
         output_bytes: 1024 * 1024,
+        ..sandbox::Limits::default()
     };
     match sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits) {
         Ok(ran) => Captured {
