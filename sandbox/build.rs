@@ -20,7 +20,10 @@ fn main() {
         &["-C", "panic=abort"],
         &shim,
     );
-    println!("cargo:rustc-env=CBH_SANDBOX_SUPERVISOR={}", supervisor.display());
+    println!(
+        "cargo:rustc-env=CBH_SANDBOX_SUPERVISOR={}",
+        supervisor.display()
+    );
     println!("cargo:rustc-env=CBH_SANDBOX_SEED_SHIM={}", shim.display());
     println!("cargo:rerun-if-changed=supervisor");
     println!("cargo:rerun-if-changed=build.rs");

@@ -212,9 +212,8 @@ impl Jail {
     /// arguments added later go to the program).
     fn supervised(&self, cmd: &Command) -> std::io::Result<Command> {
         let real = |path: &Path| {
-            std::fs::canonicalize(path).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
-            })
+            std::fs::canonicalize(path)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
         };
         let scratch = real(&self.scratch)?;
         let mut sup = Command::new(SUPERVISOR);
@@ -229,7 +228,9 @@ impl Jail {
             sup.arg("--ro").arg(real(path)?);
         }
         for (host, at) in &self.binds {
-            sup.arg("--bind").arg(real(host)?).arg(std::path::absolute(at)?);
+            sup.arg("--bind")
+                .arg(real(host)?)
+                .arg(std::path::absolute(at)?);
         }
         if let Some(seed) = self.seed {
             sup.arg("--seed").arg(seed.to_string());
@@ -519,10 +520,10 @@ fn contains_a_writer(support: &Support) -> Result<(), String> {
         .stderr(std::process::Stdio::null())
         .status()
         .map_err(|e| e.to_string())?;
-    if let Some(why) = std::fs::read_to_string(&report)
-        .ok()
-        .and_then(|r| r.lines().find_map(|l| l.strip_prefix("error ").map(str::to_string)))
-    {
+    if let Some(why) = std::fs::read_to_string(&report).ok().and_then(|r| {
+        r.lines()
+            .find_map(|l| l.strip_prefix("error ").map(str::to_string))
+    }) {
         return Err(why);
     }
     let walled = support.supervisor || support.landlock;

@@ -246,7 +246,9 @@ pub fn run(
     let (in_read, mut in_write) = std::io::pipe().map_err(start_err)?;
     let in_probe = in_read.try_clone().map_err(start_err)?;
     let out_probe = out_read.try_clone().map_err(start_err)?;
-    let stdin_pipe = rustix::fs::fstat(&in_probe).map_err(|e| start_err(e.into()))?.st_ino;
+    let stdin_pipe = rustix::fs::fstat(&in_probe)
+        .map_err(|e| start_err(e.into()))?
+        .st_ino;
     if merge {
         cmd.stderr(out_write.try_clone().map_err(start_err)?);
         drop(err_write);
@@ -740,7 +742,10 @@ mod tests {
         };
         let stopped = run_sh_with("while :; do :; done", &[], true, limits).unwrap_err();
         assert!(matches!(stopped, Stopped::TooMuchCpu { .. }), "{stopped:?}");
-        assert!(stopped.to_string().contains("1 s of processor time"), "{stopped}");
+        assert!(
+            stopped.to_string().contains("1 s of processor time"),
+            "{stopped}"
+        );
     }
 
     /// Stopped at once: by the output limit, not by the (long) time limit.

@@ -526,8 +526,11 @@ fn exec_program(cfg: &Config) -> String {
         (sys::RLIMIT_CPU, cpu_secs, cpu_secs + 1),
         (sys::RLIMIT_FSIZE, cfg.file_bytes, cfg.file_bytes),
         // Counted in this user namespace alone (Linux 5.14 or later), but
-        // not enforced on uid 0: there, pid_max does it (see build_root).
-        (sys::RLIMIT_NPROC, cfg.processes, cfg.processes),
+        // not enforced on uid 0: there, pid_max does it (see build_proc).
+        // Twice the caller's limit, as pid_max: a fork bomb held at the
+        // kernel's bound churns below it, and the caller's watch must see
+        // it pass its own.
+        (sys::RLIMIT_NPROC, 2 * cfg.processes, 2 * cfg.processes),
     ];
     for (resource, cur, max) in limits {
         // SAFETY: a limit of our own making, on this process.
@@ -745,8 +748,9 @@ fn build_proc(cfg: &Config, proc: &Path) -> Result<(), String> {
         sys::MS_NOSUID | sys::MS_NODEV | sys::MS_NOEXEC,
         None,
     )?;
-    // The kernel's least is 301; pids below 300 are not reused.
-    let pid_max = (cfg.processes + 64).max(302);
+    // Twice the caller's limit (see RLIMIT_NPROC in exec_program). The
+    // kernel's least is 301; pids below 300 are not reused.
+    let pid_max = (2 * cfg.processes).max(302);
     let _ = std::fs::write(proc.join("sys/kernel/pid_max"), pid_max.to_string());
     for name in PROC_READ_ONLY {
         let path = proc.join(name);
