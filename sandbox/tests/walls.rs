@@ -278,11 +278,7 @@ fn cargo_builds_a_crate_whose_build_script_writes_only_to_its_target() {
     if !supervised() {
         return;
     }
-    let sysroot = Command::new(rustc())
-        .args(["--print", "sysroot"])
-        .output()
-        .unwrap();
-    let sysroot = PathBuf::from(String::from_utf8(sysroot.stdout).unwrap().trim());
+    let sysroot = sysroot();
     let bin = sysroot.join("bin");
     let source = outside();
     let outside = outside();
@@ -362,6 +358,67 @@ fn cargo_builds_a_crate_whose_build_script_writes_only_to_its_target() {
     assert!(!escaped.exists());
     assert!(!source.path().join("src/made.rs").exists());
     assert!(!source.path().join("target").exists());
+}
+
+/// The toolchain's directory (`rustc --print sysroot`).
+fn sysroot() -> PathBuf {
+    let out = Command::new(rustc())
+        .args(["--print", "sysroot"])
+        .output()
+        .unwrap();
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+}
+
+/// Compiles `source` (a `main.rs`) with rustc in a jail that can read the
+/// toolchain, with `limits`.
+fn rustc_in_jail(source: &str, limits: Limits) -> Result<Ran, Stopped> {
+    let sysroot = sysroot();
+    let scratch = Scratch::new().unwrap();
+    std::fs::write(scratch.path().join("main.rs"), source).unwrap();
+    let jail = Jail::new(scratch.path()).readable(&sysroot);
+    let rustc = sysroot.join("bin/rustc");
+    run(jail, rustc.to_str().unwrap(), &["main.rs"], limits)
+}
+
+/// `include_str!` of a secret finds nothing to bake into the program.
+#[test]
+fn a_compiled_program_cannot_include_a_secret() {
+    if !supervised() {
+        return;
+    }
+    let home = outside();
+    let secret = home.path().join("secret.txt");
+    std::fs::write(&secret, "hunter2").unwrap();
+    let source = format!(
+        "fn main() {{ print!(\"{{}}\", include_str!({:?})); }}\n",
+        secret.display().to_string()
+    );
+    let ran = rustc_in_jail(&source, LIMITS).unwrap();
+    assert!(!ran.status.success());
+    let shown = shown(&ran);
+    assert!(shown.contains("No such file or directory"), "{shown}");
+}
+
+/// A `const` whose evaluation never ends burns processor time, and is
+/// stopped by it (the wall-clock limit is far away).
+#[test]
+fn an_endless_const_evaluation_is_stopped_by_its_processor_time() {
+    if !supervised() {
+        return;
+    }
+    // (rustc stops such a `const` itself, unless the lint is allowed.)
+    let source = "#![allow(long_running_const_eval)]\n\
+                  const N: u64 = { let mut i = 0u64; loop { i = i.wrapping_add(1); } };\n\
+                  fn main() { println!(\"{N}\"); }\n";
+    let limits = Limits {
+        cpu: Duration::from_secs(3),
+        ..LIMITS
+    };
+    let stopped = rustc_in_jail(source, limits).unwrap_err();
+    assert!(
+        matches!(stopped, Stopped::TooMuchCpu { limit } if limit == Duration::from_secs(3)),
+        "{stopped:?}"
+    );
 }
 
 /// With a seed, every source of randomness a program has gives the same
