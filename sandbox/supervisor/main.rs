@@ -718,8 +718,9 @@ fn build_dev(cfg: &Config, dev: &Path) -> Result<(), String> {
     )
 }
 
-/// The stream of the seeded-randomness shim (`seed.rs`), from the seed as
-/// its first 8 bytes: the shim reads its seed from here.
+/// `len` bytes that are a function of `seed` alone (SplitMix64 of a
+/// counter): the jail's /dev/urandom and /dev/random. The shim
+/// (`seed.rs`) takes its own seed from their first 8 bytes.
 fn seeded_bytes(seed: u64, len: usize) -> Vec<u8> {
     fn splitmix(mut z: u64) -> u64 {
         z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -727,7 +728,7 @@ fn seeded_bytes(seed: u64, len: usize) -> Vec<u8> {
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
     }
-    let mut bytes = seed.to_le_bytes().to_vec();
+    let mut bytes = Vec::with_capacity(len + 8);
     let mut i = 0u64;
     while bytes.len() < len {
         bytes.extend_from_slice(&splitmix(seed.rotate_left(17) ^ splitmix(i)).to_le_bytes());
