@@ -414,7 +414,13 @@ fn contain_and_run(cfg: &Config, root: &Path) -> Result<String, String> {
             return Err(os_error("a mount namespace"));
         }
     }
-    mount(None, Path::new("/"), None, sys::MS_REC | sys::MS_PRIVATE, None)?;
+    mount(
+        None,
+        Path::new("/"),
+        None,
+        sys::MS_REC | sys::MS_PRIVATE,
+        None,
+    )?;
     build_root(cfg, root)?;
     pivot_root(root)?;
     std::env::set_current_dir(&cfg.cwd)
@@ -439,7 +445,8 @@ fn contain_and_run(cfg: &Config, root: &Path) -> Result<String, String> {
     let mut usage = sys::Rusage::default();
     // SAFETY: `usage` is ours and of the C layout.
     unsafe { sys::getrusage(sys::RUSAGE_CHILDREN, &mut usage) };
-    let cpu_us = (usage.utime.sec + usage.stime.sec) * 1_000_000 + usage.utime.usec + usage.stime.usec;
+    let cpu_us =
+        (usage.utime.sec + usage.stime.sec) * 1_000_000 + usage.utime.usec + usage.stime.usec;
     // Includes every process this one reaped (and those they reaped).
     let io = std::fs::read_to_string("/proc/self/io").unwrap_or_default();
     let field = |name: &str| -> u64 {
@@ -488,7 +495,11 @@ fn leftovers() -> Vec<String> {
         };
         let mut names = Vec::new();
         for entry in dir.flatten() {
-            let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|s| s.parse::<u32>().ok())
+            else {
                 continue;
             };
             if pid == 1 {
@@ -567,7 +578,13 @@ fn drop_privileges() -> Result<(), String> {
             // Fails (EINVAL) past the last capability this kernel knows.
             sys::prctl(sys::PR_CAPBSET_DROP, cap);
         }
-        sys::prctl(sys::PR_CAP_AMBIENT, sys::PR_CAP_AMBIENT_CLEAR_ALL, 0 as std::ffi::c_ulong, 0 as std::ffi::c_ulong, 0 as std::ffi::c_ulong);
+        sys::prctl(
+            sys::PR_CAP_AMBIENT,
+            sys::PR_CAP_AMBIENT_CLEAR_ALL,
+            0 as std::ffi::c_ulong,
+            0 as std::ffi::c_ulong,
+            0 as std::ffi::c_ulong,
+        );
         let mut header = sys::CapHeader {
             version: sys::CAP_VERSION_3,
             pid: 0,
@@ -576,7 +593,14 @@ fn drop_privileges() -> Result<(), String> {
         if sys::syscall(sys::SYS_CAPSET, &mut header, data.as_ptr()) != 0 {
             return Err(os_error("capset"));
         }
-        if sys::prctl(sys::PR_SET_NO_NEW_PRIVS, 1 as std::ffi::c_ulong, 0 as std::ffi::c_ulong, 0 as std::ffi::c_ulong, 0 as std::ffi::c_ulong) != 0 {
+        if sys::prctl(
+            sys::PR_SET_NO_NEW_PRIVS,
+            1 as std::ffi::c_ulong,
+            0 as std::ffi::c_ulong,
+            0 as std::ffi::c_ulong,
+            0 as std::ffi::c_ulong,
+        ) != 0
+        {
             return Err(os_error("no_new_privs"));
         }
     }
@@ -648,19 +672,32 @@ fn build_root(cfg: &Config, root: &Path) -> Result<(), String> {
     // The caller's paths, parents before children (a writable directory
     // inside a readable one; a read-only cache inside a writable home).
     let mut mounts: Vec<(&Path, &Path, bool)> = Vec::new();
-    mounts.extend(cfg.readable.iter().map(|p| (p.as_path(), p.as_path(), true)));
-    mounts.extend(cfg.writable.iter().map(|p| (p.as_path(), p.as_path(), false)));
+    mounts.extend(
+        cfg.readable
+            .iter()
+            .map(|p| (p.as_path(), p.as_path(), true)),
+    );
+    mounts.extend(
+        cfg.writable
+            .iter()
+            .map(|p| (p.as_path(), p.as_path(), false)),
+    );
     mounts.push((&cfg.cwd, &cfg.cwd, false));
-    mounts.extend(cfg.binds.iter().map(|(h, a)| (h.as_path(), a.as_path(), true)));
+    mounts.extend(
+        cfg.binds
+            .iter()
+            .map(|(h, a)| (h.as_path(), a.as_path(), true)),
+    );
     if let (Some(_), Some(shim)) = (cfg.seed, &cfg.preload) {
         mounts.push((shim, shim, true));
     }
     mounts.sort_by_key(|(_, at, _)| at.components().count());
     for (host, at, read_only) in mounts {
         let meta = std::fs::metadata(host).map_err(|e| format!("{}: {e}", host.display()))?;
-        let inside = root.join(at.strip_prefix("/").map_err(|_| {
-            format!("{}: a path in the sandbox must be absolute", at.display())
-        })?);
+        let inside = root
+            .join(at.strip_prefix("/").map_err(|_| {
+                format!("{}: a path in the sandbox must be absolute", at.display())
+            })?);
         make_mount_point(&inside, meta.is_dir())?;
         bind(host, &inside, read_only)?;
     }
@@ -874,10 +911,7 @@ fn remount_read_only(target: &Path) -> Result<(), String> {
             }
         }
     }
-    Err(os_error(format!(
-        "making {} read-only",
-        target.display()
-    )))
+    Err(os_error(format!("making {} read-only", target.display())))
 }
 
 fn make_dir(path: &Path) -> Result<(), String> {
