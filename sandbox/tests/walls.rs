@@ -360,6 +360,93 @@ fn cargo_builds_a_crate_whose_build_script_writes_only_to_its_target() {
     assert!(!source.path().join("target").exists());
 }
 
+/// A build with a dependency, as a session builds: cargo's registry cache
+/// read-only inside a `CARGO_HOME` of the jail's own (writable, for its
+/// locks), offline. It succeeds, well within the memory and process
+/// limits, and cannot change the cache.
+#[test]
+fn cargo_builds_a_crate_with_a_dependency_from_a_read_only_registry() {
+    if !supervised() {
+        return;
+    }
+    let sysroot = sysroot();
+    let bin = sysroot.join("bin");
+    let host_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo"));
+    let registry = host_home.join("registry");
+    let source = outside();
+    let outside = outside();
+    let target = outside.path().join("target");
+    let cargo_home = outside.path().join("cargo-home");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::create_dir_all(&cargo_home).unwrap();
+    // fastrand: a dependency of this crate's own, so in the cache.
+    std::fs::write(
+        source.path().join("Cargo.toml"),
+        "[package]\nname = \"withdep\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
+         [dependencies]\nfastrand = \"2\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(source.path().join("src")).unwrap();
+    std::fs::write(
+        source.path().join("src/main.rs"),
+        "fn main() {\n    println!(\"{}\", fastrand::Rng::with_seed(7).u8(..) < 255);\n}\n",
+    )
+    .unwrap();
+    let manifest = source.path().join("Cargo.toml");
+    let locked = Command::new(bin.join("cargo"))
+        .args(["generate-lockfile", "--offline", "--manifest-path"])
+        .arg(&manifest)
+        .env("CARGO_HOME", &host_home)
+        .env("RUSTC", bin.join("rustc"))
+        .status()
+        .unwrap();
+    assert!(locked.success());
+    let scratch = Scratch::new().unwrap();
+    let jail = Jail::new(scratch.path())
+        .readable(&sysroot)
+        .readable(source.path())
+        .writable(&target)
+        .writable(&cargo_home)
+        .mount_readonly(&registry, &cargo_home.join("registry"))
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .env("CARGO_HOME", &cargo_home)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTC", bin.join("rustc"));
+    let limits = Limits {
+        cpu: Duration::from_secs(300),
+        ..LIMITS
+    };
+    let ran = run(
+        jail.clone(),
+        bin.join("cargo").to_str().unwrap(),
+        &[
+            "build",
+            "--offline",
+            "--locked",
+            "--manifest-path",
+            manifest.to_str().unwrap(),
+        ],
+        limits,
+    )
+    .unwrap();
+    assert!(ran.status.success(), "{}", shown(&ran));
+    assert!(target.join("debug/deps").exists());
+    // The cache is there to read, not to write.
+    let tamper = format!(
+        "touch '{}/CACHEDIR.TAG' && echo CHANGED; echo x > '{}/planted' && echo PLANTED",
+        cargo_home.join("registry").display(),
+        cargo_home.join("registry").display()
+    );
+    let shown = shown(&sh(jail, &tamper).unwrap());
+    assert!(
+        !shown.contains("CHANGED") && !shown.contains("PLANTED"),
+        "{shown}"
+    );
+    assert!(!registry.join("planted").exists());
+}
+
 /// The toolchain's directory (`rustc --print sysroot`).
 fn sysroot() -> PathBuf {
     let out = Command::new(rustc())
