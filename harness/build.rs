@@ -1,6 +1,7 @@
 //! Gives the harness an identity for its cache (src/cache.rs): a hash of its
-//! own sources and manifest, and of the workspace's Cargo.lock (the versions
-//! of mdBook, typos, linkcheck2 it is built with). A verdict depends on
+//! own sources and manifest, the sandbox crate's (how listings are
+//! contained), and the workspace's Cargo.lock (the versions of mdBook,
+//! typos, linkcheck2 it is built with). A verdict depends on
 //! this code, not on the test binary that happens to run it, which cargo
 //! relinks whenever the book's build script runs again.
 
@@ -12,12 +13,19 @@ fn main() {
     // files are elsewhere (see .cargo/config.toml).
     println!("cargo:rerun-if-env-changed=CBH_CHECKOUT");
     let here = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    // The sandbox is part of what a verdict depends on: how a listing's
+    // build and program are contained decides what they can do.
+    let sandbox = here.join("../sandbox");
     let mut files = vec![
         here.join("Cargo.toml"),
         here.join("build.rs"),
         here.join("../Cargo.lock"),
+        sandbox.join("Cargo.toml"),
+        sandbox.join("build.rs"),
     ];
     collect(&here.join("src"), &mut files);
+    collect(&sandbox.join("src"), &mut files);
+    collect(&sandbox.join("supervisor"), &mut files);
     files.sort();
     let mut hasher = DefaultHasher::new();
     for file in &files {

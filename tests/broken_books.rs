@@ -230,6 +230,19 @@ thread_local! {
 fn assert_report(problems: &[Problem]) {
     assert!(!problems.is_empty(), "expected the check to fail");
     let report = harness::problem::report(problems.to_vec()).unwrap_err();
+    // A refused write reads "Read-only file system" in the sandbox's own
+    // root, and "Permission denied" where the kernel allows only its
+    // fallback (Landlock): the snapshot holds either as one.
+    let refused = regex::Regex::new(
+        r#"Os \{ code: (13|30), kind: (PermissionDenied|ReadOnlyFilesystem), message: "[^"]*" \}"#,
+    )
+    .unwrap();
+    let report = refused
+        .replace_all(
+            &report,
+            "Os { [a write refused: read-only, or permission denied] }",
+        )
+        .into_owned();
     let n = REPORTED.with_borrow_mut(|seen| {
         if seen.contains(&report) {
             return None;
@@ -313,10 +326,10 @@ fn a_listing_that_never_ends_is_stopped() {
         "let cars = 3;",
         "let cars = 3;\n    loop { std::hint::spin_loop(); }",
     );
-    let started = std::time::Instant::now();
+    // What stopped it is the time limit (not the output limit, not a
+    // crash): the message says so.
     let problems = book.outputs(Duration::from_secs(2));
     assert_problem(&problems, LISTING, "still running after 2 s");
-    assert!(started.elapsed() < Duration::from_secs(30));
 }
 
 #[test]
@@ -826,14 +839,17 @@ fn the_course_book_unbroken_passes_every_check() {
 fn a_program_waiting_for_input_the_listing_does_not_give_fails_at_once() {
     let book = Book::course();
     book.remove(&format!("{GUESSING_GAME}/input.txt"));
-    let started = std::time::Instant::now();
+    // "At once": it was stopped because it waited on input it does not
+    // have (seen in the kernel's account of what it is blocked on), not by
+    // the time limit, which would say "still running after".
     let problems = outputs(&book);
     assert_problem(
         &problems,
         &format!("{GUESSING_GAME}/transcript.txt"),
         "waits for input that the listing does not give",
     );
-    assert!(started.elapsed() < Duration::from_secs(20));
+    let report = harness::problem::report(problems).unwrap_err();
+    assert!(!report.contains("still running after"), "{report}");
 }
 
 #[test]
@@ -1073,7 +1089,7 @@ fn a_listing_that_writes_outside_its_directory_fails_and_writes_nothing() {
         }
         assert!(landed.is_empty(), "the listing wrote {landed:?}");
     }
-    assert_problem(&problems, LISTING, "writes beside the book: Os { code: 13");
+    assert_problem(&problems, LISTING, "writes beside the book: Os {");
     assert_problem(&problems, LISTING, "may write there and nowhere else");
 }
 
@@ -1087,13 +1103,8 @@ fn a_listing_that_leaves_a_process_running_fails_at_once_and_leaves_nothing() {
              .spawn()\n        .expect(\"starts sleep\");\n    println!(\"a train of 3 cars\");\n",
         ),
     );
-    let started = std::time::Instant::now();
+    // Stopped because it left `sleep` running (not by the time limit).
     let problems = book.outputs(Duration::from_secs(20));
-    assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "{:?}",
-        started.elapsed()
-    );
     assert_problem(&problems, LISTING, "left a process running (sleep)");
     let sleeping = std::fs::read_dir("/proc")
         .unwrap()
@@ -1111,13 +1122,8 @@ fn a_listing_that_prints_without_end_is_stopped_at_the_output_limit() {
             "    let chunk = \"x\".repeat(64 * 1024);\n    loop {\n        println!(\"{chunk}\");\n    }\n",
         ),
     );
-    let started = std::time::Instant::now();
+    // Stopped by the output limit, not the time limit.
     let problems = book.outputs(Duration::from_secs(20));
-    assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "{:?}",
-        started.elapsed()
-    );
     assert_problem(&problems, LISTING, "printed more than 1024 KB");
 }
 

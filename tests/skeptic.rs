@@ -176,22 +176,22 @@ fn a_block_runs_contained() {
              assert_eq!(std::fs::read_to_string(\"notes.txt\").unwrap(), \"kept\");\n}\n";
         assert_eq!(block_failure("src/ch98-files.md:3", writes_its_file), None);
 
+        // The machine's temporary directory (the program has an empty one
+        // of its own), and the checkout (which it cannot see).
         let escaped = std::env::temp_dir().join("escaped-by-a-block.txt");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let in_the_checkout = root.join("escaped-by-a-block.txt");
         let writes_outside = format!(
             "fn main() {{\n    let _ = std::fs::write(\"../../../../escaped-by-a-block.txt\", \"out\");\n    \
-             std::fs::write({escaped:?}, \"out\").expect(\"writes outside\");\n}}\n"
+             let _ = std::fs::write({escaped:?}, \"out\");\n    \
+             std::fs::write({in_the_checkout:?}, \"out\").expect(\"writes outside\");\n}}\n"
         );
         let failure = block_failure("src/ch98-files.md:9", &writes_outside).unwrap();
         assert!(
             failure.starts_with("src/ch98-files.md:9: the snippet's program failed"),
             "{failure}"
         );
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for place in [
-            escaped,
-            root.join("escaped-by-a-block.txt"),
-            "/escaped-by-a-block.txt".into(),
-        ] {
+        for place in [escaped, in_the_checkout, "/escaped-by-a-block.txt".into()] {
             assert!(!place.exists(), "a block wrote {}", place.display());
         }
 
@@ -207,6 +207,60 @@ fn a_block_runs_contained() {
         let failure = block_failure("src/ch98-files.md:21", floods).unwrap();
         assert!(failure.contains("printed more than 1024 KB"), "{failure}");
     });
+}
+
+/// rustc compiles a block contained, as a listing's build is: a block that
+/// includes a file of the machine does not compile (and its text is never
+/// read), and a `const` whose evaluation never ends is stopped by rustc's
+/// processor time (the test runs `endless_const_block` in a child process
+/// with a 2-second limit) instead of hanging the run.
+#[test]
+fn a_block_compiles_contained() {
+    unless_skeptic_changed("a_block_compiles_contained", || {
+        let secret = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(secret.path(), "a-secret-of-the-machine").unwrap();
+        let reads_a_secret = format!(
+            "fn main() {{\n    print!(\"{{}}\", include_str!({:?}));\n}}\n",
+            secret.path()
+        );
+        let failure = block_failure("src/ch98-files.md:30", &reads_a_secret)
+            .expect("a block that includes a file of the machine must not compile");
+        assert!(failure.contains("rustc could not compile"), "{failure}");
+        assert!(!failure.contains("a-secret-of-the-machine"), "{failure}");
+
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "endless_const_block", "--ignored", "--nocapture"])
+            .env("SKEPTIC_COMPILE_CPU_SECS", "2")
+            .env("CBH_NO_CACHE", "1")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&child.stdout).into_owned()
+            + &String::from_utf8_lossy(&child.stderr);
+        assert!(
+            !child.status.success(),
+            "an endless const must fail:\n{text}"
+        );
+        assert!(
+            text.contains("tests/endless-const.md:3: rustc was stopped compiling the snippet: it used more than 2 s of processor time"),
+            "{text}"
+        );
+    });
+}
+
+#[test]
+#[ignore = "run by a_block_compiles_contained, with a short limit"]
+fn endless_const_block() {
+    snippet(
+        "tests/endless-const.md:3",
+        "run_test",
+        skeptic::rt::run_test,
+        env!("CARGO_MANIFEST_DIR"),
+        env!("OUT_DIR"),
+        env!("SKEPTIC_TARGET"),
+        "#![allow(long_running_const_eval)]\n\
+         const N: u64 = { let mut i = 0u64; loop { i = i.wrapping_add(1); } };\n\
+         fn main() { println!(\"{N}\"); }\n",
+    );
 }
 
 /// A block sees the sandbox's environment, not the one `cargo test` was

@@ -12,6 +12,7 @@ pub mod figures;
 pub mod files;
 pub mod fragments;
 pub mod includes;
+pub mod jailed;
 pub mod labels;
 pub mod linkcheck;
 pub mod lints;

@@ -30,7 +30,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::time::Duration;
 
 use crate::Problem;
 use crate::check::Checker;
@@ -189,8 +189,16 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
             found[i].push(problem.clone());
         }
     };
+    let home = cx.work.join("lints/cargo-home");
+    let target = cx.work.join("lints/build");
+    let cargo = crate::jailed::Cargo {
+        dir: &staged,
+        writable: vec![&target],
+        readable: Vec::new(),
+        home: &home,
+    };
     if !formatted.is_empty() {
-        match rustfmt(&staged, &chosen(&formatted)) {
+        match rustfmt(&cargo, &staged, &chosen(&formatted)) {
             Ok(problems) => {
                 for problem in problems {
                     if let Some(i) = owner(&problem.file) {
@@ -202,8 +210,7 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
         }
     }
     if !linted.is_empty() {
-        let target = cx.work.join("lints/build");
-        match clippy(&staged, &chosen(&linted), &target) {
+        match clippy(&cargo, &chosen(&linted), &target) {
             Ok(problems) => {
                 for problem in problems {
                     if let Some(i) = owner(&problem.file) {
@@ -217,24 +224,32 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
     found
 }
 
-/// `cargo ARGS --package …` for the given listings, in the staged
-/// workspace.
-fn cargo_on(staged: &Path, args: &[&str], listings: &[&Listing]) -> Command {
-    let mut cmd = crate::stage::cargo(staged);
-    cmd.args(args);
+/// `cargo SUB ARGS --package … -- AFTER` for the given listings, on the
+/// staged workspace, contained (jailed.rs).
+fn cargo_on(
+    cargo: &crate::jailed::Cargo,
+    args: &[&str],
+    listings: &[&Listing],
+    after: &[&str],
+) -> Result<crate::jailed::Output, Problem> {
+    let mut all: Vec<&str> = args.to_vec();
     for listing in listings {
-        cmd.arg("--package").arg(&listing.package);
+        all.push("--package");
+        all.push(&listing.package);
     }
-    cmd
+    all.push("--");
+    all.extend(after);
+    let limits = crate::jailed::build_limits(listings.len(), Duration::from_secs(5));
+    cargo.run(&all, limits)
 }
 
 /// `cargo fmt --check`, one problem per place rustfmt would change.
-fn rustfmt(staged: &Path, listings: &[&Listing]) -> Result<Vec<Problem>, Problem> {
-    let mut cmd = cargo_on(staged, &["fmt", "--check"], listings);
-    let output = cmd
-        .args(["--", "--color", "never"])
-        .output()
-        .map_err(|e| Problem::machine("Cargo.toml", format!("could not run cargo fmt: {e}")))?;
+fn rustfmt(
+    cargo: &crate::jailed::Cargo,
+    staged: &Path,
+    listings: &[&Listing],
+) -> Result<Vec<Problem>, Problem> {
+    let output = cargo_on(cargo, &["fmt", "--check"], listings, &["--color", "never"])?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let real = staged
         .canonicalize()
@@ -271,7 +286,7 @@ fn rustfmt(staged: &Path, listings: &[&Listing]) -> Result<Vec<Problem>, Problem
 
 /// `cargo fmt` or `cargo clippy` failed without a finding: the tool is
 /// missing, or cargo could not read the workspace. The machine's failure.
-fn could_not_run(component: &str, output: &std::process::Output) -> Problem {
+fn could_not_run(component: &str, output: &crate::jailed::Output) -> Problem {
     Problem::machine(
         "Cargo.toml",
         format!(
@@ -327,26 +342,25 @@ fn parse_rustfmt_diffs(report: &str) -> Vec<(PathBuf, usize, String)> {
 /// `cargo clippy -- -D warnings`, one problem per lint at its line, but
 /// the lints each listing allows; and one per allowed lint that did not fire.
 fn clippy(
-    staged: &Path,
+    cargo: &crate::jailed::Cargo,
     listings: &[&Listing],
     target_dir: &Path,
 ) -> Result<Vec<Problem>, Problem> {
-    let mut cmd = cargo_on(
-        staged,
+    let target = target_dir.display().to_string();
+    let output = cargo_on(
+        cargo,
         &[
             "clippy",
             "--quiet",
-            "--offline",
+            "--frozen",
             "--keep-going",
             "--message-format=json",
+            "--target-dir",
+            &target,
         ],
         listings,
-    );
-    cmd.arg("--target-dir").arg(target_dir);
-    let output = cmd
-        .args(["--", "-D", "warnings"])
-        .output()
-        .map_err(|e| Problem::machine("Cargo.toml", format!("could not run cargo clippy: {e}")))?;
+        &["-D", "warnings"],
+    )?;
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
     let mut fired: BTreeSet<(PathBuf, String)> = BTreeSet::new();

@@ -122,6 +122,7 @@ fn run<'b>(
     let limits = Limits {
         time: cx.settings.time_limit,
         output_bytes: OUTPUT_LIMIT,
+        ..Limits::default()
     };
     let stage_dir = cx
         .work
@@ -313,7 +314,9 @@ impl One<'_, '_> {
                     }
                 };
                 let mut cmd = Command::new(exe);
-                if let Err(e) = Jail::new(scratch.path()).apply(&mut cmd) {
+                // It sees its own program (read-only), and nothing of the
+                // build beside it.
+                if let Err(e) = Jail::new(scratch.path()).readable(exe).apply(&mut cmd) {
                     problems.push(machine(&rel_dir, &format!("{name}: a sandbox"), &e));
                     return problems;
                 }
@@ -463,7 +466,10 @@ fn exited_with(
     rel_dir: &Path,
 ) -> String {
     let said = tolerant(&reader_paths(&shown::as_text(stderr), staged, rel_dir));
-    let hint = if said.contains("Permission denied") {
+    let refused_a_write = ["Permission denied", "Read-only file system"]
+        .iter()
+        .any(|e| said.contains(e));
+    let hint = if refused_a_write {
         "\nA listing runs in a fresh copy of its directory, and may write there and nowhere \
          else (README, \"What a listing may do\")."
     } else {
@@ -506,44 +512,91 @@ fn stage_and_build(
     if refused.len() == listings.len() {
         return Ok((BTreeMap::new(), refused));
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let packages = cargo_metadata::MetadataCommand::new()
-        .cargo_path(&cargo)
-        .manifest_path(staged.join("Cargo.toml"))
-        .no_deps()
-        .other_options(vec!["--offline".to_string()])
-        .exec()
-        .map_err(|e| {
-            Problem::machine(
-                "Cargo.toml",
-                format!("cargo could not read the listings: {e}"),
-            )
-        })?
-        .packages;
+    let home = staged.with_file_name("cargo-home");
+    let cargo = crate::jailed::Cargo {
+        dir: staged,
+        writable: vec![target_dir],
+        readable: Vec::new(),
+        home: &home,
+    };
+    let packages = metadata(&cargo)?;
     let name_of: BTreeMap<String, String> =
         packages.into_iter().map(|p| (p.id.repr, p.name)).collect();
-    let output = Command::new(&cargo)
-        .current_dir(staged)
-        .args([
+    let mut refused = refused;
+    let mut left: Vec<usize> = (0..listings.len())
+        .filter(|i| !refused.iter().any(|(r, _)| r == i))
+        .collect();
+    let output = loop {
+        let (cmd, _scratch) = cargo.command(&[
             "build",
             "--quiet",
-            "--offline",
+            "--frozen",
             "--keep-going",
             "--message-format=json",
             "--workspace",
-        ])
-        .arg("--target-dir")
-        .arg(target_dir)
-        .env("CARGO_TERM_COLOR", "never")
-        .output()
-        .map_err(|e| Problem::machine("Cargo.toml", format!("could not run cargo: {e}")))?;
-    let mut built: BTreeMap<String, Built> = listings
+            "--target-dir",
+            &target_dir.display().to_string(),
+        ])?;
+        let limits = crate::jailed::build_limits(left.len(), Duration::from_secs(5));
+        match sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits) {
+            Ok(ran) => break ran,
+            Err(stopped) => {
+                // A build that never ends: the crate rustc was compiling is
+                // named, left out, and the others built again.
+                let busiest = match &stopped {
+                    sandbox::Stopped::TooMuchCpu { busiest, .. }
+                    | sandbox::Stopped::TimedOut { busiest, .. } => busiest.as_deref(),
+                    _ => None,
+                };
+                let culprit = crate::jailed::crate_being_compiled(busiest).and_then(|name| {
+                    left.iter().copied().find(|&i| {
+                        listings[i].0.package.replace('-', "_") == name.replace('-', "_")
+                    })
+                });
+                match culprit {
+                    Some(i) => {
+                        refused.push((
+                            i,
+                            Problem::new(
+                                listings[i].0.rel.join("src/main.rs"),
+                                None,
+                                format!(
+                                    "its build was stopped: rustc, compiling it, {stopped} (a \
+                                     build script or a proc-macro that never ends, or a `const` \
+                                     whose evaluation never ends)"
+                                ),
+                            ),
+                        ));
+                        left.retain(|&l| l != i);
+                        if left.is_empty() {
+                            return Ok((BTreeMap::new(), refused));
+                        }
+                        let kept: Vec<(&Listing, &Files)> =
+                            left.iter().map(|&i| listings[i]).collect();
+                        crate::stage::workspace(
+                            staged,
+                            &kept,
+                            book.bytes(Path::new("Cargo.lock")),
+                            "the reader's copy of every listing",
+                        )?;
+                        continue;
+                    }
+                    None => {
+                        return Err(Problem::new(
+                            "Cargo.toml",
+                            None,
+                            format!("the build of the listings was stopped: cargo {stopped}"),
+                        ));
+                    }
+                }
+            }
+        }
+    };
+    let mut built: BTreeMap<String, Built> = left
         .iter()
-        .enumerate()
-        .filter(|(i, _)| !refused.iter().any(|(r, _)| r == i))
-        .map(|(_, (l, _))| (l.package.clone(), Built::default()))
+        .map(|&i| (listings[i].0.package.clone(), Built::default()))
         .collect();
-    for message in Message::parse_stream(output.stdout.as_slice()).flatten() {
+    for message in Message::parse_stream(output.shown.as_slice()).flatten() {
         match message {
             Message::CompilerArtifact(artifact) => {
                 if let (Some(exe), Some(name)) =
@@ -590,6 +643,35 @@ fn stage_and_build(
         ));
     }
     Ok((built, refused))
+}
+
+/// The packages of the workspace `cargo` builds (`cargo metadata`,
+/// contained like the build).
+pub(crate) fn metadata(
+    cargo: &crate::jailed::Cargo,
+) -> Result<Vec<cargo_metadata::Package>, Problem> {
+    let (cmd, _scratch) =
+        cargo.command(&["metadata", "--no-deps", "--frozen", "--format-version", "1"])?;
+    let limits = crate::jailed::build_limits(1, Duration::ZERO);
+    let ran =
+        sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits).map_err(|stopped| {
+            Problem::machine(
+                "Cargo.toml",
+                format!("cargo could not read the listings: it {stopped}"),
+            )
+        })?;
+    if !ran.status.success() {
+        return Err(Problem::machine(
+            "Cargo.toml",
+            format!(
+                "cargo could not read the listings:\n{}",
+                String::from_utf8_lossy(&ran.stderr).trim_end()
+            ),
+        ));
+    }
+    serde_json::from_slice::<cargo_metadata::Metadata>(&ran.shown)
+        .map(|m| m.packages)
+        .map_err(|e| Problem::machine("Cargo.toml", format!("cargo's metadata: {e}")))
 }
 
 /// How what came differs from what the book holds.

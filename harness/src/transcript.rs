@@ -201,7 +201,25 @@ pub fn record(
         files.push((PathBuf::from("Cargo.lock"), lock.to_vec()));
     }
     crate::files::mirror(&dir, &files, &[]).map_err(|e| format!("{}: {e}", dir.display()))?;
-    // A new `Compiling` line each time, as on the reader's first run.
+    let mut input = session
+        .input
+        .lines()
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+        .into_iter();
+    // What the session builds, built first with a build's limits (a busy
+    // machine compiles slowly); the steps then run with a program's, and
+    // compile only the reader's own crate again (its sources are touched
+    // below), as on the reader's first run.
+    let (jail, cargo) = session_jail(&dir, place)?;
+    let mut cmd = Command::new(&cargo);
+    jail.apply(&mut cmd)
+        .map_err(|e| format!("a sandbox for cargo: {e}"))?;
+    cmd.args(["build", "--all-targets", "--quiet"]);
+    let warm = crate::jailed::build_limits(1, std::time::Duration::from_secs(5));
+    if let Err(stopped) = terminal::run(cmd, &mut std::iter::empty(), true, warm) {
+        return Err(format!("building the session's project: cargo {stopped}"));
+    }
     for (rel, _) in files
         .iter()
         .filter(|(f, _)| f.extension().is_some_and(|e| e == "rs"))
@@ -213,17 +231,10 @@ pub fn record(
             .open(dir.join(rel));
         let _ = file.and_then(|f| f.set_modified(std::time::SystemTime::now()));
     }
-    let mut input = session
-        .input
-        .lines()
-        .map(str::to_string)
-        .collect::<Vec<_>>()
-        .into_iter();
     let mut shown = String::new();
     for step in steps {
-        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        session_jail(&dir, place)
-            .apply(&mut cmd)
+        let mut cmd = Command::new(&cargo);
+        jail.apply(&mut cmd)
             .map_err(|e| format!("`{}`: a sandbox: {e}", step.written))?;
         cmd.args(&step.cargo_args)
             .envs(step.env.iter().map(|(k, v)| (k, v)));
@@ -250,34 +261,38 @@ pub fn record(
 }
 
 /// A session runs cargo, and cargo the listing's program, contained (see
-/// the sandbox crate): they may write to the project's copy (fresh for
-/// each session: `stage::mirror` makes it hold the listing's files and
-/// nothing else) and to cargo's target directory for the sessions, and
-/// nowhere else. cargo finds its toolchain and its registry cache, which it
-/// only reads (the lint and build checks fetched the crates before).
-fn session_jail(project_dir: &Path, place: &Workplace) -> sandbox::Jail {
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let from_env_or =
-        |key: &str, default: PathBuf| std::env::var_os(key).map_or(default, PathBuf::from);
-    // Landlock opens the directories it lets the program write to.
-    let _ = std::fs::create_dir_all(place.target_dir());
-    let mut jail = sandbox::Jail::new(project_dir)
+/// the sandbox crate and jailed.rs): they may write to the project's copy
+/// (fresh for each session: `files::mirror` makes it hold the listing's
+/// files and nothing else) and to cargo's target directory for the
+/// sessions, and nowhere else. cargo is the toolchain's own, and reads its
+/// registry cache through a `CARGO_HOME` of the sessions' own (the build
+/// checks fetched the crates before). Returns the jail and its cargo.
+fn session_jail(project_dir: &Path, place: &Workplace) -> Result<(sandbox::Jail, PathBuf), String> {
+    let toolchain = crate::jailed::toolchain().map_err(|p| p.message)?;
+    let bin = toolchain.sysroot.join("bin");
+    let home = place.work.join("cargo-home");
+    for dir in [place.target_dir(), home.join("registry")] {
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let jail = sandbox::Jail::new(project_dir)
+        .readable(&toolchain.sysroot)
         .writable(&place.target_dir())
+        .writable(&home)
+        .mount_readonly(
+            &toolchain.cargo_home.join("registry"),
+            &home.join("registry"),
+        )
+        .env(
+            "PATH",
+            format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display()),
+        )
+        .env("CARGO_HOME", &home)
+        .env("RUSTC", bin.join("rustc"))
         .env("CARGO_TARGET_DIR", place.target_dir())
         .env("CARGO_TERM_COLOR", "never")
         .env("CARGO_TERM_PROGRESS_WHEN", "never")
-        .env("CARGO_HOME", from_env_or("CARGO_HOME", home.join(".cargo")))
-        .env(
-            "RUSTUP_HOME",
-            from_env_or("RUSTUP_HOME", home.join(".rustup")),
-        )
         .env("CARGO_NET_OFFLINE", "true");
-    if let Some(toolchain) = std::env::var_os("RUSTUP_TOOLCHAIN") {
-        jail = jail.env("RUSTUP_TOOLCHAIN", toolchain);
-    }
-    jail
+    Ok((jail, bin.join("cargo")))
 }
 
 /// The session's paths as the reader's: the target directory is `target`,
@@ -285,6 +300,10 @@ fn session_jail(project_dir: &Path, place: &Workplace) -> sandbox::Jail {
 fn as_the_reader_sees_it(text: &str, place: &Workplace) -> String {
     text.replace(&format!("{}/", place.target_dir().display()), "target/")
         .replace(&place.projects().display().to_string(), "/projects")
+        .replace(
+            &format!("{}/", place.work.join("cargo-home").display()),
+            "~/.cargo/",
+        )
 }
 
 /// What may differ between two runs of the same session on two machines,

@@ -1,6 +1,9 @@
 //! A run's scratch directory: a fresh, empty directory outside the
 //! repository (under the system's temporary directory), or a fresh copy of
-//! a listing's files there, removed when the run is over.
+//! a listing's files there, removed when the run is over. The jail shows
+//! it to the program at the same path, writable, as its working directory,
+//! `HOME` and `TMPDIR`: the one place of the machine it may write to
+//! unless its caller adds others.
 
 use std::path::{Path, PathBuf};
 

@@ -436,8 +436,13 @@ fn execute(
         }
     }
 
-    let rustc = rustc_command();
-    let mut cmd = Command::new(rustc);
+    // PATCH (Coding by Hand): rustc runs contained too (see
+    // `compile_contained`): the toolchain's own rustc, not a proxy.
+    let sysroot = match sysroot() {
+        Ok(sysroot) => sysroot,
+        Err(e) => return Outcome::failed(e),
+    };
+    let mut cmd = Command::new(sysroot.join("bin/rustc"));
     cmd.arg(testcase_path)
         .arg("--verbose")
         .arg("--crate-type=bin");
@@ -488,10 +493,7 @@ fn execute(
         )),
     };
 
-    let mut steps = vec![capture(
-        cmd,
-        "rustc could not compile the snippet; its diagnostic is above",
-    )];
+    let mut steps = vec![compile_contained(cmd, out_dir.path(), &sysroot, prepared)];
 
     if let CompileType::Full = compile_type {
         if steps[0].failure.is_none() {
@@ -525,14 +527,48 @@ fn run_snippet(binary_path: &Path, _out_dir: &Path) -> Captured {
         Err(e) => return failed(format!("no scratch directory: {}", e)),
     };
     let mut cmd = Command::new(binary_path);
-    if let Err(e) = sandbox::Jail::new(scratch.path()).apply(&mut cmd) {
+    if let Err(e) = sandbox::Jail::new(scratch.path())
+        .readable(binary_path)
+        .apply(&mut cmd)
+    {
         return failed(format!("no sandbox: {}", e));
     }
     let limits = sandbox::Limits {
         time: run_time_limit(),
         output_bytes: 1024 * 1024,
+        ..sandbox::Limits::default()
     };
-    match sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits) {
+    // PATCH (Coding by Hand): starting a program written a moment ago can
+    // fail with ETXTBSY ("Text file busy") when tests run in parallel:
+    // another test thread forked while the binary cache's copy was still
+    // open for writing, and its child holds that descriptor until it execs.
+    // It goes away within milliseconds, so the run is tried again.
+    let mut tries = 0;
+    let ran = loop {
+        let mut again = Command::new(binary_path);
+        if let Err(e) = sandbox::Jail::new(scratch.path())
+            .readable(binary_path)
+            .apply(&mut again)
+        {
+            return failed(format!("no sandbox: {}", e));
+        }
+        let run = sandbox::terminal::run(
+            std::mem::replace(&mut cmd, again),
+            &mut std::iter::empty(),
+            false,
+            limits,
+        );
+        match run {
+            Err(sandbox::Stopped::CouldNotStart(e))
+                if (e.contains("Text file busy") || e.contains("os error 26")) && tries < 50 =>
+            {
+                tries += 1;
+                thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other,
+        }
+    };
+    match ran {
         Ok(ran) => Captured {
             failure: (!ran.status.success())
                 .then(|| format!("the snippet's program failed ({})", ran.status)),
@@ -548,6 +584,78 @@ fn run_snippet(binary_path: &Path, _out_dir: &Path) -> Captured {
     }
 }
 
+// PATCH (Coding by Hand): rustc compiles a snippet contained, as the book's
+// checks build a listing: it sees the toolchain and the workspace's built
+// crates (read-only) and writes only into the snippet's own directory, with
+// a fixed environment, no network, and a limit on its processor time, so a
+// `const` that never ends, or `include_str!` of a file outside, fails the
+// snippet instead of hanging the run or reading the machine.
+fn compile_contained(
+    mut cmd: Command,
+    out_dir: &Path,
+    sysroot: &Path,
+    prepared: &Prepared,
+) -> Captured {
+    let failed = |why: String| Captured {
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+        failure: Some(why),
+    };
+    let mut jail = sandbox::Jail::new(out_dir)
+        .readable(sysroot)
+        .readable(&prepared.target_dir)
+        .readable(&prepared.deps_dir)
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin");
+    for dir in &prepared.search_dirs {
+        jail = jail.readable(dir);
+    }
+    if let Err(e) = jail.apply(&mut cmd) {
+        return failed(format!("no sandbox for rustc: {}", e));
+    }
+    let cpu = env::var("SKEPTIC_COMPILE_CPU_SECS")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(120.0);
+    let cpu = std::time::Duration::from_secs_f64(cpu);
+    let limits = sandbox::Limits {
+        time: cpu * 5,
+        cpu,
+        memory_bytes: 8 << 30,
+        ..sandbox::Limits::default()
+    };
+    match sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits) {
+        Ok(ran) => Captured {
+            failure: (!ran.status.success()).then(|| {
+                "rustc could not compile the snippet; its diagnostic is above".to_string()
+            }),
+            stdout: ran.shown,
+            stderr: ran.stderr,
+        },
+        Err(stopped) => failed(format!(
+            "rustc was stopped compiling the snippet: it {}",
+            stopped
+        )),
+    }
+}
+
+/// The toolchain's sysroot (`rustc --print sysroot`), asked once.
+fn sysroot() -> std::result::Result<PathBuf, String> {
+    static SYSROOT: std::sync::OnceLock<std::result::Result<PathBuf, String>> =
+        std::sync::OnceLock::new();
+    SYSROOT
+        .get_or_init(|| {
+            let out = Command::new(rustc_command())
+                .args(["--print", "sysroot"])
+                .output()
+                .map_err(|e| format!("could not run rustc: {}", e))?;
+            if !out.status.success() {
+                return Err("`rustc --print sysroot` failed".to_string());
+            }
+            Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+        })
+        .clone()
+}
+
 // PATCH (Coding by Hand): a snippet that never ends must fail, not hang the
 // test run. The limit is SKEPTIC_TIME_LIMIT_SECS, 10 s unless set.
 fn run_time_limit() -> std::time::Duration {
@@ -560,68 +668,6 @@ fn run_time_limit() -> std::time::Duration {
 
 pub(crate) fn rustc_command() -> String {
     env::var("RUSTC").unwrap_or_else(|_| String::from("rustc"))
-}
-
-// PATCH (Coding by Hand): starting a program that was written a moment ago
-// can fail with ETXTBSY ("Text file busy") when tests run in parallel: another
-// test thread forked while the file was still open for writing (the binary
-// cache's copy), and its child holds that descriptor until it execs. The
-// descriptor goes away within milliseconds, so try again a few times.
-fn spawn_retrying_busy(command: &mut Command) -> std::io::Result<std::process::Child> {
-    const ETXTBSY: i32 = 26;
-    let mut tries = 0;
-    loop {
-        match command.spawn() {
-            Err(e) if e.raw_os_error() == Some(ETXTBSY) && cfg!(unix) && tries < 50 => {
-                tries += 1;
-                thread::sleep(std::time::Duration::from_millis(20));
-            }
-            result => return result,
-        }
-    }
-}
-
-// PATCH (Coding by Hand): a failure is reported in one short line. Upstream
-// prints the whole rustc command line (hundreds of --extern flags), which
-// buries the diagnostic that rustc already wrote to stderr.
-fn capture(mut command: Command, what: &str) -> Captured {
-    use std::io::Read;
-    use std::process::Stdio;
-    let program = command.get_program().to_string_lossy().into_owned();
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = match spawn_retrying_busy(&mut command) {
-        Ok(child) => child,
-        Err(e) => {
-            return Captured {
-                stdout: Vec::new(),
-                stderr: Vec::new(),
-                failure: Some(format!("could not start {}: {}", program, e)),
-            }
-        }
-    };
-    let mut out = child.stdout.take().expect("piped stdout");
-    let mut err = child.stderr.take().expect("piped stderr");
-    let out = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out.read_to_end(&mut buf);
-        buf
-    });
-    let err = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err.read_to_end(&mut buf);
-        buf
-    });
-    let status = child.wait().map_err(|e| format!("{}: {}", what, e));
-    let failure = match status {
-        Ok(status) if status.success() => None,
-        Ok(status) => Some(format!("{} ({})", what, status)),
-        Err(message) => Some(message),
-    };
-    Captured {
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
-        failure,
-    }
 }
 
 // Retrieve the exact dependencies for a given build by
