@@ -43,14 +43,23 @@ impl Book {
     }
 
     fn of(fixture: &'static str) -> Book {
+        Book::of_named(fixture, None)
+    }
+
+    /// A copy of `fixture`, in a directory called `name` (as `git clone
+    /// URL name` calls it), if given.
+    fn of_named(fixture: &'static str, name: Option<&str>) -> Book {
         // libtest runs each test on a thread named after it.
         let test = std::thread::current()
             .name()
             .unwrap_or("main")
             .replace("::", "-");
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        let mut dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("broken-books")
             .join(test);
+        if let Some(name) = name {
+            dir.push(name);
+        }
         let source = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(fixture);
@@ -1250,4 +1259,63 @@ fn an_output_that_is_not_utf8_cannot_be_included() {
     // Not prose: its words are not spelled (an empty quote was all it got).
     let spelling = check::spelling(book.root());
     assert!(spelling.is_empty(), "{spelling:#?}");
+}
+
+// Verdicts that can be trusted: a verdict is reused only while everything
+// it read is unchanged, wherever the checkout is and whatever its name; and
+// a failure of the machine is never remembered as the book's.
+
+/// The false green: in a clone named `book` (as `git clone URL book` names
+/// it), the verdict cache once hashed nothing, and an edited output passed.
+/// Here every check passes, then one word of an output changes, and then an
+/// anchor the chapter includes is renamed: each fails.
+#[test]
+fn an_edit_after_a_passing_run_fails_in_a_checkout_named_book() {
+    let book = Book::of_named("tiny-book", Some("book"));
+    assert!(book.root().ends_with("book"));
+    assert!(book.outputs(Duration::from_secs(10)).is_empty());
+    let includes = check::includes(book.root());
+    assert!(includes.is_empty(), "{includes:#?}");
+    book.edit(&format!("{LISTING}/output.txt"), "3 cars", "three cars");
+    assert_problem(
+        &book.outputs(Duration::from_secs(10)),
+        &format!("{LISTING}/output.txt"),
+        "three cars",
+    );
+    book.edit(
+        &format!("{LISTING}/src/main.rs"),
+        "ANCHOR: here",
+        "ANCHOR: there",
+    );
+    assert_problem(
+        &check::includes(book.root()),
+        &format!("{CHAPTER}:11"),
+        "has no `ANCHOR: here`",
+    );
+}
+
+/// The sticky red: a registry crate that cannot be fetched (the machine is
+/// offline and cargo's cache lacks it) fails the run as the machine's
+/// failure, saying what to run, and is not remembered: with the crate
+/// there, the same book passes at once.
+#[test]
+fn a_crate_missing_offline_is_the_machines_failure_and_not_remembered() {
+    let book = Book::course();
+    let empty = tempfile::tempdir().unwrap();
+    let mut offline = book.checker();
+    offline.settings.time_limit = Duration::from_secs(20);
+    offline.settings.registry = harness::jailed::Registry {
+        cargo_home: empty.path().to_path_buf(),
+        offline: true,
+    };
+    let problems = offline.run("every_listing_compiles_and_prints_what_the_book_shows");
+    assert!(problems.iter().all(|p| p.machine), "{problems:#?}");
+    assert_problem(
+        &problems,
+        "Cargo.lock",
+        "the machine, not the book: cargo could not fetch the registry crates",
+    );
+    assert_problem(&problems, "Cargo.lock", "Run `cargo fetch`");
+    let problems = outputs(&book);
+    assert!(problems.is_empty(), "{problems:#?}");
 }

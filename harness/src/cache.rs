@@ -121,10 +121,11 @@ impl Store {
                 .find(|(fact, value)| book.fact(fact) != *value)
             {
                 None => {
-                    if self.explain {
+                    // A verdict per listing or file is counted, not said
+                    // (`summary`), but for the book as a whole.
+                    if self.explain && scope.is_empty() {
                         eprintln!(
-                            "[verdicts] {check}{}: reused ({} facts unchanged)",
-                            shown_scope(scope),
+                            "[verdicts] {check}: reused ({} facts unchanged)",
                             verdict.trace.len()
                         );
                     }
@@ -150,6 +151,14 @@ impl Store {
             }
         }
         None
+    }
+
+    /// For a check kept per listing or file, how many verdicts it reused
+    /// and how many it found again (each of which `lookup` explained).
+    pub fn summary(&self, check: &str, reused: usize, checked: usize) {
+        if self.explain {
+            eprintln!("[verdicts] {check}: {reused} reused, {checked} checked again");
+        }
     }
 
     /// Keeps `problems` as the verdict of `check` on `scope`, with what

@@ -73,12 +73,15 @@ pub const ALL: &[Check] = &[
 pub struct Settings {
     /// How long a listing's program (or a session's command) may run.
     pub time_limit: Duration,
+    /// Where the listings' registry crates come from.
+    pub registry: crate::jailed::Registry,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
             time_limit: outputs::TIME_LIMIT,
+            registry: crate::jailed::Registry::default(),
         }
     }
 }

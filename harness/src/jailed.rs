@@ -26,15 +26,35 @@ use sandbox::{Jail, Limits, Scratch};
 
 use crate::Problem;
 
-/// The toolchain the checks build with, and cargo's registry cache.
+/// The toolchain the checks build with.
 #[derive(Debug)]
 pub struct Toolchain {
     /// `rustc --print sysroot`: its `bin/` holds cargo, rustc, clippy and
     /// rustfmt.
     pub sysroot: PathBuf,
-    /// The author's cargo home (`CARGO_HOME`, else `~/.cargo`): its
-    /// registry cache is shown read-only.
+}
+
+/// Where the listings' registry crates come from: the author's cargo home
+/// (`CARGO_HOME`, else `~/.cargo`), whose registry cache a contained build
+/// reads; and whether cargo may reach the registry to fetch what is
+/// missing (not when `CARGO_NET_OFFLINE` is set).
+#[derive(Debug, Clone)]
+pub struct Registry {
     pub cargo_home: PathBuf,
+    pub offline: bool,
+}
+
+impl Default for Registry {
+    fn default() -> Registry {
+        Registry {
+            cargo_home: std::env::var_os("CARGO_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+                .unwrap_or_default(),
+            offline: std::env::var_os("CARGO_NET_OFFLINE")
+                .is_some_and(|v| !v.is_empty() && v != "false" && v != "0"),
+        }
+    }
 }
 
 /// The toolchain of the `rustc` that `RUSTC` or the `PATH` names, found
@@ -55,14 +75,7 @@ pub fn toolchain() -> Result<&'static Toolchain, Problem> {
                 ));
             }
             let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-            let cargo_home = std::env::var_os("CARGO_HOME")
-                .map(PathBuf::from)
-                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-                .unwrap_or_default();
-            Ok(Toolchain {
-                sysroot,
-                cargo_home,
-            })
+            Ok(Toolchain { sysroot })
         })
         .as_ref()
         .map_err(|e| {
@@ -79,6 +92,8 @@ pub fn toolchain() -> Result<&'static Toolchain, Problem> {
 #[derive(Debug)]
 pub struct Cargo<'a> {
     pub dir: &'a Path,
+    /// Whose registry cache it reads.
+    pub registry: &'a Registry,
     pub writable: Vec<&'a Path>,
     pub readable: Vec<&'a Path>,
     pub home: &'a Path,
@@ -100,7 +115,7 @@ impl Cargo<'_> {
             .readable(&toolchain.sysroot)
             .writable(self.home)
             .mount_readonly(
-                &toolchain.cargo_home.join("registry"),
+                &self.registry.cargo_home.join("registry"),
                 &self.home.join("registry"),
             )
             .env(
@@ -112,7 +127,7 @@ impl Cargo<'_> {
             .env("CARGO_NET_OFFLINE", "true")
             .env("CARGO_TERM_COLOR", "never")
             .env("CARGO_TERM_PROGRESS_WHEN", "never");
-        let _ = std::fs::create_dir_all(toolchain.cargo_home.join("registry"));
+        let _ = std::fs::create_dir_all(self.registry.cargo_home.join("registry"));
         for dir in &self.writable {
             let _ = std::fs::create_dir_all(dir);
             jail = jail.writable(dir);

@@ -85,6 +85,11 @@ pub fn check(cx: &Checker) -> Vec<Problem> {
             None => pending.push(listing),
         }
     }
+    cx.store.summary(
+        NAME,
+        cx.book.listings().len() - pending.len(),
+        pending.len(),
+    );
     if pending.is_empty() {
         return problems;
     }
@@ -165,6 +170,7 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
         &chosen_files,
         cx.book.bytes(Path::new("Cargo.lock")),
         "the listings as the book holds them, to lint",
+        &cx.settings.registry,
     ) {
         Ok(refused) => {
             for (j, problem) in refused {
@@ -193,6 +199,7 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
     let target = cx.work.join("lints/build");
     let cargo = crate::jailed::Cargo {
         dir: &staged,
+        registry: &cx.settings.registry,
         writable: vec![&target],
         readable: Vec::new(),
         home: &home,

@@ -57,6 +57,8 @@ pub fn check_listings(cx: &Checker, listings: &[&Listing]) -> Vec<Problem> {
             None => pending.push(listing),
         }
     }
+    cx.store
+        .summary(NAME, listings.len() - pending.len(), pending.len());
     if pending.is_empty() {
         return problems;
     }
@@ -136,7 +138,13 @@ fn run<'b>(
     let built = if to_build.is_empty() {
         Ok((BTreeMap::new(), Vec::new()))
     } else {
-        stage_and_build(&cx.book, &to_build, &staged_dir, &target_dir)
+        stage_and_build(
+            &cx.book,
+            &to_build,
+            &staged_dir,
+            &target_dir,
+            &cx.settings.registry,
+        )
     };
     let built = match built {
         Ok((built, refused)) => {
@@ -160,6 +168,7 @@ fn run<'b>(
         }
     };
     let sessions = transcript::Workplace {
+        registry: cx.settings.registry.clone(),
         work: stage_dir.join("sessions"),
         target: target_dir.join("sessions"),
     };
@@ -502,12 +511,14 @@ fn stage_and_build(
     listings: &[(&Listing, &Files)],
     staged: &Path,
     target_dir: &Path,
+    registry: &crate::jailed::Registry,
 ) -> Result<Builds, Problem> {
     let refused = crate::stage::workspace(
         staged,
         listings,
         book.bytes(Path::new("Cargo.lock")),
         "the reader's copy of every listing",
+        registry,
     )?;
     if refused.len() == listings.len() {
         return Ok((BTreeMap::new(), refused));
@@ -515,6 +526,7 @@ fn stage_and_build(
     let home = staged.with_file_name("cargo-home");
     let cargo = crate::jailed::Cargo {
         dir: staged,
+        registry,
         writable: vec![target_dir],
         readable: Vec::new(),
         home: &home,
@@ -578,6 +590,7 @@ fn stage_and_build(
                             &kept,
                             book.bytes(Path::new("Cargo.lock")),
                             "the reader's copy of every listing",
+                            registry,
                         )?;
                         continue;
                     }

@@ -38,12 +38,15 @@ pub fn check(cx: &Checker) -> Vec<Problem> {
     let storage = typos_cli::policy::ConfigStorage::new();
     let mut problems = Vec::new();
     let mut speller: Option<Result<Speller, Problem>> = None;
+    let (mut reused, mut checked) = (0, 0);
     for file in files {
         let scope = file.display().to_string();
         if let Some(kept) = cx.store.lookup(book, NAME, &scope) {
             problems.extend(kept);
+            reused += 1;
             continue;
         }
+        checked += 1;
         let reader = Reader::new(book);
         let words = reader.bytes(Path::new(WORD_LIST)).unwrap_or_default();
         let speller = speller.get_or_insert_with(|| Speller::new(&storage, book.root(), words));
@@ -54,6 +57,7 @@ pub fn check(cx: &Checker) -> Vec<Problem> {
         cx.store.keep(NAME, &scope, &reader, &found);
         problems.extend(found);
     }
+    cx.store.summary(NAME, reused, checked);
     problems
 }
 

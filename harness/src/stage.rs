@@ -39,6 +39,7 @@ pub fn workspace(
     listings: &[(&Listing, &Files)],
     lock: Option<&[u8]>,
     what: &str,
+    registry: &crate::jailed::Registry,
 ) -> Result<Vec<(usize, Problem)>, Problem> {
     let write = |chosen: &[usize]| -> Result<(), Problem> {
         let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
@@ -105,7 +106,10 @@ pub fn workspace(
         if refused.is_empty() {
             return Err(Problem::machine(
                 "Cargo.toml",
-                format!("cargo could not read {what}:\n{whole}"),
+                format!(
+                    "cargo could not read {what}:\n{}",
+                    whole.replace(&format!("{}/", dir.display()), "")
+                ),
             ));
         }
         let kept: Vec<usize> = all
@@ -118,8 +122,14 @@ pub fn workspace(
             return Ok(refused);
         }
     }
-    let fetched = cargo(dir)
+    let mut fetch = cargo(dir);
+    fetch
         .args(["fetch", "--quiet"])
+        .env("CARGO_HOME", &registry.cargo_home);
+    if registry.offline {
+        fetch.arg("--offline");
+    }
+    let fetched = fetch
         .output()
         .map_err(|e| Problem::machine("Cargo.toml", format!("could not run cargo: {e}")))?;
     if !fetched.status.success() {
@@ -129,7 +139,9 @@ pub fn workspace(
                 "cargo could not fetch the registry crates the listings use, and the checks \
                  build offline. Run `cargo fetch` in the book's directory where the registry \
                  can be reached, then `cargo test` again. cargo said:\n{}",
-                String::from_utf8_lossy(&fetched.stderr).trim_end()
+                String::from_utf8_lossy(&fetched.stderr)
+                    .trim_end()
+                    .replace(&format!("{}/", dir.display()), "")
             ),
         ));
     }

@@ -145,6 +145,8 @@ pub fn steps(text: &str) -> Result<Vec<Step>, (usize, String)> {
 /// directory `target` (which may be shared between books).
 #[derive(Debug, Clone)]
 pub struct Workplace {
+    /// Where the registry crates come from.
+    pub registry: crate::jailed::Registry,
     pub work: PathBuf,
     pub target: PathBuf,
 }
@@ -279,7 +281,7 @@ fn session_jail(project_dir: &Path, place: &Workplace) -> Result<(sandbox::Jail,
         .writable(&place.target_dir())
         .writable(&home)
         .mount_readonly(
-            &toolchain.cargo_home.join("registry"),
+            &place.registry.cargo_home.join("registry"),
             &home.join("registry"),
         )
         .env(

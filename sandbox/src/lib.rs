@@ -37,6 +37,9 @@ pub mod jail;
 pub mod scratch;
 pub mod terminal;
 
+#[cfg(test)]
+mod remembered;
+
 pub use jail::Jail;
 pub use scratch::Scratch;
 pub use terminal::{Limits, Ran, Stopped};

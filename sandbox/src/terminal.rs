@@ -725,81 +725,107 @@ mod tests {
 
     #[test]
     fn typed_lines_are_echoed_where_the_program_reads_them() {
-        let ran = run_sh_with(
-            "echo Guess?; read a; echo got $a; echo Again?; read b; echo got $b >&2",
-            &["6", "50"],
-            true,
-            LIMITS,
-        )
-        .unwrap();
-        assert_eq!(ran.shown, b"Guess?\n6\ngot 6\nAgain?\n50\ngot 50\n");
-        assert!(ran.status.success());
+        crate::remembered::unless_passed(
+            "typed_lines_are_echoed_where_the_program_reads_them",
+            || {
+                let ran = run_sh_with(
+                    "echo Guess?; read a; echo got $a; echo Again?; read b; echo got $b >&2",
+                    &["6", "50"],
+                    true,
+                    LIMITS,
+                )
+                .unwrap();
+                assert_eq!(ran.shown, b"Guess?\n6\ngot 6\nAgain?\n50\ngot 50\n");
+                assert!(ran.status.success());
+            },
+        );
     }
 
     /// A process the program starts reads the input too (as `cargo run`'s
     /// program does).
     #[test]
     fn a_child_of_the_program_is_typed_to_as_well() {
-        let ran = run_sh_with("sh -c 'read a; echo got $a'", &["7"], true, LIMITS).unwrap();
-        assert_eq!(ran.shown, b"7\ngot 7\n");
+        crate::remembered::unless_passed("a_child_of_the_program_is_typed_to_as_well", || {
+            let ran = run_sh_with("sh -c 'read a; echo got $a'", &["7"], true, LIMITS).unwrap();
+            assert_eq!(ran.shown, b"7\ngot 7\n");
+        });
     }
 
     /// Reading descriptor 0 is waiting for the reader only when it is the
     /// run's input: a pipe of the program's own is not typed into.
     #[test]
     fn a_pipe_of_the_programs_own_is_not_the_readers_input() {
-        let ran = run_sh("(sleep 1; echo piped) | (read a; echo got $a)").unwrap();
-        assert_eq!(ran.shown, b"got piped\n");
+        crate::remembered::unless_passed(
+            "a_pipe_of_the_programs_own_is_not_the_readers_input",
+            || {
+                let ran = run_sh("(sleep 1; echo piped) | (read a; echo got $a)").unwrap();
+                assert_eq!(ran.shown, b"got piped\n");
+            },
+        );
     }
 
     /// Stopped at once: by the missing input, not by the (long) time limit.
     #[test]
     fn a_program_waiting_for_input_not_given_fails_at_once() {
-        let stopped = run_sh("echo Guess?; read a").unwrap_err();
-        assert!(
-            matches!(&stopped, Stopped::NeedsInput { shown } if shown == "Guess?\n"),
-            "{stopped:?}"
+        crate::remembered::unless_passed(
+            "a_program_waiting_for_input_not_given_fails_at_once",
+            || {
+                let stopped = run_sh("echo Guess?; read a").unwrap_err();
+                assert!(
+                    matches!(&stopped, Stopped::NeedsInput { shown } if shown == "Guess?\n"),
+                    "{stopped:?}"
+                );
+            },
         );
     }
 
     #[test]
     fn a_program_that_sleeps_forever_is_stopped_by_the_clock() {
-        let limits = Limits {
-            time: Duration::from_millis(300),
-            ..LIMITS
-        };
-        let stopped = run_sh_with("sleep 610", &[], true, limits);
-        assert!(
-            matches!(stopped, Err(Stopped::TimedOut { .. })),
-            "{stopped:?}"
+        crate::remembered::unless_passed(
+            "a_program_that_sleeps_forever_is_stopped_by_the_clock",
+            || {
+                let limits = Limits {
+                    time: Duration::from_millis(300),
+                    ..LIMITS
+                };
+                let stopped = run_sh_with("sleep 610", &[], true, limits);
+                assert!(
+                    matches!(stopped, Err(Stopped::TimedOut { .. })),
+                    "{stopped:?}"
+                );
+                assert!(!sleeping("610"));
+            },
         );
-        assert!(!sleeping("610"));
     }
 
     /// A busy loop is stopped by the processor time it burns, whatever the
     /// clock says: the wall-clock limit here is far away.
     #[test]
     fn a_busy_loop_is_stopped_by_its_processor_time() {
-        let limits = Limits {
-            cpu: Duration::from_secs(1),
-            ..LIMITS
-        };
-        let stopped = run_sh_with("while :; do :; done", &[], true, limits).unwrap_err();
-        assert!(matches!(stopped, Stopped::TooMuchCpu { .. }), "{stopped:?}");
-        assert!(
-            stopped.to_string().contains("1 s of processor time"),
-            "{stopped}"
-        );
+        crate::remembered::unless_passed("a_busy_loop_is_stopped_by_its_processor_time", || {
+            let limits = Limits {
+                cpu: Duration::from_secs(1),
+                ..LIMITS
+            };
+            let stopped = run_sh_with("while :; do :; done", &[], true, limits).unwrap_err();
+            assert!(matches!(stopped, Stopped::TooMuchCpu { .. }), "{stopped:?}");
+            assert!(
+                stopped.to_string().contains("1 s of processor time"),
+                "{stopped}"
+            );
+        });
     }
 
     /// Stopped at once: by the output limit, not by the (long) time limit.
     #[test]
     fn a_program_that_prints_forever_is_stopped() {
-        let stopped = run_sh("yes");
-        assert!(
-            matches!(stopped, Err(Stopped::TooMuchOutput { .. })),
-            "{stopped:?}"
-        );
+        crate::remembered::unless_passed("a_program_that_prints_forever_is_stopped", || {
+            let stopped = run_sh("yes");
+            assert!(
+                matches!(stopped, Err(Stopped::TooMuchOutput { .. })),
+                "{stopped:?}"
+            );
+        });
     }
 
     /// What a pipe's reader keeps stops at its cap, however much comes.
@@ -818,27 +844,33 @@ mod tests {
 
     #[test]
     fn stderr_apart_when_not_merged() {
-        let ran = run_sh_with("echo out; echo err >&2", &[], false, LIMITS).unwrap();
-        assert_eq!(
-            (&ran.shown[..], &ran.stderr[..]),
-            (&b"out\n"[..], &b"err\n"[..])
-        );
+        crate::remembered::unless_passed("stderr_apart_when_not_merged", || {
+            let ran = run_sh_with("echo out; echo err >&2", &[], false, LIMITS).unwrap();
+            assert_eq!(
+                (&ran.shown[..], &ran.stderr[..]),
+                (&b"out\n"[..], &b"err\n"[..])
+            );
+        });
     }
 
     /// Bytes that are not UTF-8 come back as they were printed.
     #[test]
     fn output_is_kept_as_bytes() {
-        let ran = run_sh("printf 'caf\\351\\n'").unwrap();
-        assert_eq!(ran.shown, b"caf\xe9\n");
+        crate::remembered::unless_passed("output_is_kept_as_bytes", || {
+            let ran = run_sh("printf 'caf\\351\\n'").unwrap();
+            assert_eq!(ran.shown, b"caf\xe9\n");
+        });
     }
 
     /// The program's exit status is the program's, not the supervisor's.
     #[test]
     fn the_exit_status_is_the_programs() {
-        let ran = run_sh("exit 3").unwrap();
-        assert_eq!(ran.status.code(), Some(3));
-        let ran = run_sh("kill -9 $$").unwrap();
-        assert_eq!(ran.status.signal(), Some(9));
+        crate::remembered::unless_passed("the_exit_status_is_the_programs", || {
+            let ran = run_sh("exit 3").unwrap();
+            assert_eq!(ran.status.code(), Some(3));
+            let ran = run_sh("kill -9 $$").unwrap();
+            assert_eq!(ran.status.signal(), Some(9));
+        });
     }
 
     /// A background process, in the group or out of it (setsid), or in
@@ -846,26 +878,28 @@ mod tests {
     /// fails naming it; no such process is left on the machine.
     #[test]
     fn a_process_left_running_is_killed_and_named() {
-        let mut scripts = vec!["sleep 600 &", "setsid sleep 601 &"];
-        if crate::jail::support().supervisor {
-            scripts.push("unshare --user setsid sleep 602 &");
-            scripts.push("unshare --user --pid --fork sleep 603 &");
-        }
-        for script in scripts {
-            let stopped = run_sh(script).unwrap_err();
-            assert!(
-                // (On a busy machine, `sh`, `setsid` or `unshare` may not
-                // have become `sleep` yet.)
-                matches!(&stopped, Stopped::LeftRunning { names }
-                    if ["sleep", "setsid", "sh", "unshare"].contains(&names[0].as_str())),
-                "{script}: {stopped:?}"
-            );
-            let arg = script
-                .split_whitespace()
-                .find(|w| w.starts_with("60"))
-                .unwrap();
-            assert!(!sleeping(arg), "{script}: still running");
-        }
+        crate::remembered::unless_passed("a_process_left_running_is_killed_and_named", || {
+            let mut scripts = vec!["sleep 600 &", "setsid sleep 601 &"];
+            if crate::jail::support().supervisor {
+                scripts.push("unshare --user setsid sleep 602 &");
+                scripts.push("unshare --user --pid --fork sleep 603 &");
+            }
+            for script in scripts {
+                let stopped = run_sh(script).unwrap_err();
+                assert!(
+                    // (On a busy machine, `sh`, `setsid` or `unshare` may not
+                    // have become `sleep` yet.)
+                    matches!(&stopped, Stopped::LeftRunning { names }
+                        if ["sleep", "setsid", "sh", "unshare"].contains(&names[0].as_str())),
+                    "{script}: {stopped:?}"
+                );
+                let arg = script
+                    .split_whitespace()
+                    .find(|w| w.starts_with("60"))
+                    .unwrap();
+                assert!(!sleeping(arg), "{script}: still running");
+            }
+        });
     }
 
     /// Whether a `sleep SECS` runs on this machine.
@@ -879,22 +913,24 @@ mod tests {
     /// The environment is the jail's, whatever the parent's.
     #[test]
     fn the_environment_is_fixed() {
-        let scratch = Scratch::new().unwrap();
-        let ran = run(
-            sh_in(&scratch, "env | grep -v '^PATH=' | grep -v '^PWD=' | sort"),
-            &mut std::iter::empty(),
-            true,
-            LIMITS,
-        )
-        .unwrap();
-        let dir = scratch.path().display();
-        assert_eq!(
-            String::from_utf8(ran.shown).unwrap(),
-            format!(
-                "HOME={dir}\nLANG=C.UTF-8\nLC_ALL=C.UTF-8\nRUST_BACKTRACE=0\n\
-                 TERM=dumb\nTMPDIR={dir}\n"
+        crate::remembered::unless_passed("the_environment_is_fixed", || {
+            let scratch = Scratch::new().unwrap();
+            let ran = run(
+                sh_in(&scratch, "env | grep -v '^PATH=' | grep -v '^PWD=' | sort"),
+                &mut std::iter::empty(),
+                true,
+                LIMITS,
             )
-        );
+            .unwrap();
+            let dir = scratch.path().display();
+            assert_eq!(
+                String::from_utf8(ran.shown).unwrap(),
+                format!(
+                    "HOME={dir}\nLANG=C.UTF-8\nLC_ALL=C.UTF-8\nRUST_BACKTRACE=0\n\
+                     TERM=dumb\nTMPDIR={dir}\n"
+                )
+            );
+        });
     }
 
     #[test]

@@ -13,6 +13,10 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use sandbox::terminal::{self, Limits, Ran, Stopped};
+
+#[path = "../src/remembered.rs"]
+mod remembered;
+use remembered::unless_passed;
 use sandbox::{Jail, Scratch};
 
 /// Far above what any test needs, even on a machine whose cores are busy.
@@ -20,48 +24,6 @@ const LIMITS: Limits = Limits {
     time: Duration::from_secs(300),
     ..Limits::DEFAULT
 };
-
-/// These tests prove the sandbox, not a book, and some are heavy (a fork
-/// bomb, 6 GiB of memory, 2 GiB written, cargo builds): each runs again
-/// when the sandbox's code, its tests or the toolchain change, and its pass
-/// is remembered otherwise (in cargo's directory for test files), as the
-/// book's harness remembers the tests of its vendored skeptic. A failure is
-/// never remembered. `CBH_NO_CACHE=1` runs them all.
-fn unless_passed(name: &str, test: impl FnOnce()) {
-    use std::hash::{Hash, Hasher};
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    let mut dirs = vec![here.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let kind = entry.file_type().unwrap();
-            if kind.is_dir() {
-                dirs.push(entry.path());
-            } else if kind.is_file() {
-                files.push(entry.path());
-            }
-        }
-    }
-    files.sort();
-    let mut hasher = std::hash::DefaultHasher::new();
-    name.hash(&mut hasher);
-    let version = Command::new(rustc()).arg("-vV").output().map(|o| o.stdout);
-    version.ok().hash(&mut hasher);
-    for file in &files {
-        file.strip_prefix(here).unwrap_or(file).hash(&mut hasher);
-        std::fs::read(file).ok().hash(&mut hasher);
-    }
-    let marker = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("sandbox-passed")
-        .join(format!("{name}-{:016x}", hasher.finish()));
-    let use_cache = std::env::var_os("CBH_NO_CACHE").is_none_or(|v| v.is_empty() || v == "0");
-    if use_cache && marker.exists() {
-        return;
-    }
-    test();
-    let _ = std::fs::create_dir_all(marker.parent().unwrap());
-    let _ = std::fs::write(marker, "");
-}
 
 fn supervised() -> bool {
     let yes = sandbox::jail::support().supervisor;
