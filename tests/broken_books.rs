@@ -88,6 +88,9 @@ impl Book {
             if there.get(rel) != Some(content) {
                 let path = self.dir.join(rel);
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                if path.is_symlink() {
+                    std::fs::remove_file(&path).unwrap();
+                }
                 std::fs::write(path, content).unwrap();
             }
         }
@@ -197,7 +200,12 @@ fn read_tree(dir: &Path, rel: &Path, into: &mut BTreeMap<PathBuf, Vec<u8>>) {
             continue;
         }
         let rel = rel.join(&name);
-        if entry.path().is_dir() {
+        let kind = entry.file_type().unwrap();
+        if kind.is_symlink() {
+            // A link a test made: never followed (it may point at
+            // /dev/zero); the copy's next use removes it.
+            into.insert(rel, b"a link".to_vec());
+        } else if kind.is_dir() {
             read_tree(&entry.path(), &rel, into);
         } else {
             into.insert(rel, std::fs::read(entry.path()).unwrap());
@@ -1302,8 +1310,16 @@ fn an_edit_after_a_passing_run_fails_in_a_checkout_named_book() {
 fn a_crate_missing_offline_is_the_machines_failure_and_not_remembered() {
     let book = Book::course();
     let empty = tempfile::tempdir().unwrap();
-    let mut offline = book.checker();
-    offline.settings.time_limit = Duration::from_secs(20);
+    // A store of its own, so that the listings are checked, not reused
+    // from another test's copy (their verdicts do not depend on which
+    // machine's cache holds the crates they resolve to).
+    let store = tempfile::tempdir().unwrap();
+    let checker = || {
+        let mut checker = book.checker().with_store(Store::new(store.path()));
+        checker.settings.time_limit = Duration::from_secs(20);
+        checker
+    };
+    let mut offline = checker();
     offline.settings.registry = harness::jailed::Registry {
         cargo_home: empty.path().to_path_buf(),
         offline: true,
@@ -1316,6 +1332,307 @@ fn a_crate_missing_offline_is_the_machines_failure_and_not_remembered() {
         "the machine, not the book: cargo could not fetch the registry crates",
     );
     assert_problem(&problems, "Cargo.lock", "Run `cargo fetch`");
-    let problems = outputs(&book);
+    let problems = checker().run("every_listing_compiles_and_prints_what_the_book_shows");
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+// Contained everywhere: at compile time, in the harness's own reads and
+// writes, in what the book may reach, and in what a page may carry.
+
+/// What the chapter shows is what is built: a `[[bin]] path` elsewhere is
+/// refused at its line, and so is a `[lints]` table.
+#[test]
+fn a_manifest_that_builds_another_file_or_relaxes_lints_fails_at_its_line() {
+    let book = Book::new();
+    book.edit(
+        &format!("{LISTING}/Cargo.toml"),
+        "[dependencies]",
+        "[[bin]]\nname = \"listing-01-01\"\npath = \"src/real.rs\"\n\n[dependencies]",
+    );
+    book.write(
+        &format!("{LISTING}/src/real.rs"),
+        "fn main() {\n    println!(\"a train of 3 cars\");\n}\n",
+    );
+    assert_problem(
+        &book.outputs(Duration::from_secs(10)),
+        &format!("{LISTING}/Cargo.toml:9"),
+        "so that the file the chapter shows is the file cargo builds",
+    );
+    let book = Book::new();
+    book.edit(
+        &format!("{LISTING}/Cargo.toml"),
+        "[dependencies]",
+        "[lints.clippy]\nall = \"allow\"\n\n[dependencies]",
+    );
+    assert_problem(
+        &book.lints(),
+        &format!("{LISTING}/Cargo.toml:7"),
+        "a `[lints]` table relaxes lints with no reason given",
+    );
+}
+
+/// A file the chapter shows that cargo does not compile (a module never
+/// declared) fails at the chapter's line, proven by what rustc read.
+#[test]
+fn a_shown_file_that_is_not_compiled_fails_at_the_chapters_line() {
+    let book = Book::new();
+    book.write(
+        &format!("{LISTING}/src/wagons.rs"),
+        "pub fn wagons() -> u32 {\n    4\n}\n",
+    );
+    book.edit(
+        CHAPTER,
+        "It prints:",
+        "And its wagons:\n\n```rust,noplayground\n{{#include ../listings/ch01-tiny/listing-01-01/src/wagons.rs}}\n```\n\nIt prints:",
+    );
+    assert_problem(
+        &book.outputs(Duration::from_secs(10)),
+        &format!("{CHAPTER}:17"),
+        "the chapter shows listings/ch01-tiny/listing-01-01/src/wagons.rs, but cargo does not compile it",
+    );
+}
+
+/// A build script runs in the sandbox: it reads no file of the machine,
+/// writes nothing outside the build, has no network, and what it leaves
+/// running is killed and named.
+#[test]
+fn a_build_script_is_contained() {
+    let book = Book::new();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "a-secret-of-the-machine").unwrap();
+    let planted = outside.path().join("planted.txt");
+    book.write(
+        &format!("{LISTING}/build.rs"),
+        &format!(
+            "fn main() {{\n    \
+             let read = std::fs::read_to_string({secret:?}).is_ok();\n    \
+             let wrote = std::fs::write({planted:?}, \"x\").is_ok();\n    \
+             let net = std::net::TcpStream::connect(\"1.1.1.1:443\").is_ok();\n    \
+             println!(\"cargo:rustc-env=LEAK=read={{read}} wrote={{wrote}} net={{net}}\");\n}}\n"
+        ),
+    );
+    book.write(
+        &format!("{LISTING}/src/main.rs"),
+        &tiny_listing("    println!(\"a train of 3 cars {}\", env!(\"LEAK\"));\n"),
+    );
+    let problems = book.outputs(Duration::from_secs(10));
+    assert_problem(
+        &problems,
+        &format!("{LISTING}/output.txt"),
+        "a train of 3 cars read=false wrote=false net=false",
+    );
+    assert!(!planted.exists(), "the build script wrote outside");
+}
+
+/// `include_str!` of a file of the machine does not compile: the build
+/// sees only the toolchain, the registry and the listing.
+#[test]
+fn a_listing_that_includes_a_file_of_the_machine_does_not_compile() {
+    let book = Book::new();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "a-secret-of-the-machine").unwrap();
+    book.write(
+        &format!("{LISTING}/src/main.rs"),
+        &tiny_listing(&format!(
+            "    println!(\"a train of 3 cars{{}}\", include_str!({secret:?}));\n"
+        )),
+    );
+    let problems = book.outputs(Duration::from_secs(10));
+    let report = harness::problem::report(problems.clone()).unwrap_err();
+    assert!(report.contains("does not compile"), "{report}");
+    assert!(!report.contains("a-secret-of-the-machine"), "{report}");
+}
+
+/// A `const` whose evaluation never ends is stopped by rustc's processor
+/// time, and the listing it was compiling is named.
+#[test]
+fn an_endless_const_is_stopped_naming_its_listing() {
+    let book = Book::new();
+    book.write(
+        &format!("{LISTING}/src/main.rs"),
+        "#![allow(long_running_const_eval)]\n\nconst CARS: u64 = {\n    let mut i = 0u64;\n    \
+         loop {\n        i = i.wrapping_add(1);\n    }\n};\n\nfn main() {\n    // ANCHOR: here\n    \
+         println!(\"a train of {CARS} cars\");\n    // ANCHOR_END: here\n}\n",
+    );
+    let mut checker = book.checker();
+    checker.settings.build_cpu_per_listing = Duration::ZERO;
+    checker.settings.build_cpu_base = Duration::from_secs(3);
+    let problems = checker.run("every_listing_compiles_and_prints_what_the_book_shows");
+    assert_problem(
+        &problems,
+        &format!("{LISTING}/src/main.rs"),
+        "its build was stopped: rustc was still compiling it after 3 s of processor time",
+    );
+}
+
+/// The files of a listing that are links (to a secret, to /dev/zero, to
+/// git's configuration) are refused, naming them, and bless writes
+/// through none of them.
+#[test]
+fn a_listing_file_that_is_a_link_is_refused_and_never_written_through() {
+    let book = Book::new();
+    let root = book.root().to_path_buf();
+    // git's configuration, which a `core.fsmonitor` line would make the
+    // next `git diff` run.
+    let config = root.join(".git/config");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "[core]\n").unwrap();
+    let output = root.join(LISTING).join("output.txt");
+    std::fs::remove_file(&output).unwrap();
+    std::os::unix::fs::symlink("../../../.git/config", &output).unwrap();
+    let input = root.join(LISTING).join("input.txt");
+    std::os::unix::fs::symlink("/dev/zero", &input).unwrap();
+    // The checks on the copy as it is now (`book.checker()` would mend it).
+    let checker = Checker::with_work(&root, &root.join("target"));
+    let problems = checker.run("every_listing_compiles_and_prints_what_the_book_shows");
+    let bless = harness::outputs::bless(&checker);
+    let files = check::files(&root);
+    std::fs::remove_file(&output).unwrap();
+    std::fs::remove_file(&input).unwrap();
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), "[core]\n");
+    assert_problem(
+        &problems,
+        &format!("{LISTING}/input.txt"),
+        "is a symbolic link (to /dev/zero)",
+    );
+    assert!(
+        bless.iter().any(|p| p.message.contains("symbolic link")),
+        "{bless:#?}"
+    );
+    assert_problem(
+        &files,
+        &format!("{LISTING}/output.txt"),
+        "is a symbolic link",
+    );
+}
+
+/// A SUMMARY.md entry outside the chapters' directory is refused at its
+/// line: mdBook would publish that file and write a page beside it.
+#[test]
+fn a_summary_entry_outside_src_is_refused() {
+    let book = Book::new();
+    book.edit(
+        "src/SUMMARY.md",
+        "- [Other](ch02-other.md)",
+        "- [Other](ch02-other.md)\n- [Outside](../../../../outside.md)",
+    );
+    assert_problem(
+        &check::includes(book.root()),
+        "src/SUMMARY.md:5",
+        "is outside src/",
+    );
+}
+
+/// A chapter that includes itself (mdBook expands that ten levels deep:
+/// exponentially) fails at once, naming the chain.
+#[test]
+fn a_chapter_that_includes_itself_fails_naming_the_chain() {
+    let book = Book::new();
+    book.edit(
+        CHAPTER,
+        "A listing:",
+        "{{#include ch01-tiny.md}}\n{{#include ch01-tiny.md}}\n\nA listing:",
+    );
+    assert_problem(
+        &check::includes(book.root()),
+        &format!("{CHAPTER}:8"),
+        "which includes another file in turn (src/ch01-tiny.md:8",
+    );
+}
+
+/// book.toml may name only the preprocessors and renderers the harness
+/// runs in-process: another is a command of its own.
+#[test]
+fn a_preprocessor_or_renderer_that_runs_a_command_is_refused() {
+    let book = Book::new();
+    book.edit(
+        "book.toml",
+        "[output.html]",
+        "[preprocessor.evil]\ncommand = \"sh -c 'touch /tmp/cbh-evil'\"\n\n[output.html]",
+    );
+    assert_problem(
+        &check::includes(book.root()),
+        "book.toml:18",
+        "the book runs only the preprocessors links, index, listing-labels",
+    );
+    assert!(!Path::new("/tmp/cbh-evil").exists());
+}
+
+/// Raw HTML that could run script, embed a page or send the reader on
+/// fails at its line.
+#[test]
+fn active_content_in_a_chapter_fails_at_its_line() {
+    let book = Book::new();
+    book.edit(
+        CHAPTER,
+        "A listing:",
+        "<script>document.title = 'x'</script>\n\n\
+         <a href=\"javascript:alert(1)\">a link</a>\n\n\
+         <meta http-equiv=\"refresh\" content=\"0;url=https://lwn.net/\">\n\n\
+         <form action=\"http://lwn.net/\"><input name=\"q\"></form>\n\n\
+         <img src=\"train.svg\" alt=\"A train.\" onload=\"alert(1)\">\n\n\
+         <iframe src=\"https://lwn.net/\"></iframe>\n\nA listing:",
+    );
+    let problems = Checker::new(book.root())
+        .run("no_page_carries_a_script_a_frame_or_a_redirect_from_a_chapter");
+    for (line, what) in [
+        (8, "`<script>`"),
+        (10, "javascript:"),
+        (12, "http-equiv=\"refresh\""),
+        (14, "action=\"http://lwn.net/\""),
+        (16, "`onload`"),
+        (18, "`<iframe>`"),
+    ] {
+        assert_problem(&problems, &format!("{CHAPTER}:{line}"), what);
+    }
+}
+
+/// A program that holds more memory than the limit, or writes more than
+/// its limit into its directory, is stopped naming the limit.
+#[test]
+fn a_program_over_its_memory_or_its_writes_is_stopped_naming_it() {
+    let book = Book::new();
+    book.write(
+        &format!("{LISTING}/src/main.rs"),
+        &tiny_listing(
+            "    let mut kept: Vec<Vec<u8>> = Vec::new();\n    for _ in 0..6 * 1024 {\n        \
+             kept.push(vec![1; 1 << 20]);\n    }\n    println!(\"a train of {} cars\", kept.len());\n",
+        ),
+    );
+    assert_problem(
+        &book.outputs(Duration::from_secs(60)),
+        LISTING,
+        "used more than 4 GiB of memory",
+    );
+    // Small files written again and again: 2 GiB in all.
+    let book = Book::new();
+    book.write(
+        &format!("{LISTING}/src/main.rs"),
+        &tiny_listing(
+            "    let chunk = vec![0u8; 1 << 20];\n    for i in 0..2048 {\n        \
+             std::fs::write(format!(\"car-{}.bin\", i % 64), &chunk).unwrap();\n    }\n    \
+             println!(\"a train of 3 cars\");\n",
+        ),
+    );
+    assert_problem(
+        &book.outputs(Duration::from_secs(60)),
+        LISTING,
+        "wrote more than 1 GiB",
+    );
+    // One file that grows without end.
+    let book = Book::new();
+    book.write(
+        &format!("{LISTING}/src/main.rs"),
+        &tiny_listing(
+            "    use std::io::Write;\n    let mut file = std::fs::File::create(\"cars.bin\").unwrap();\n    \
+             let chunk = vec![0u8; 1 << 20];\n    loop {\n        file.write_all(&chunk).unwrap();\n    }\n",
+        ),
+    );
+    assert_problem(
+        &book.outputs(Duration::from_secs(60)),
+        LISTING,
+        "wrote a file larger than 128 MiB",
+    );
 }

@@ -17,7 +17,8 @@ use crate::cache::Store;
 use crate::model::Book;
 use crate::trace::Reader;
 use crate::{
-    Problem, builds, coverage, includes, lints, model, outputs, spelling, theme, web_links,
+    Problem, active_content, builds, coverage, includes, lints, model, outputs, spelling, theme,
+    web_links,
 };
 
 /// A check of the book.
@@ -41,6 +42,10 @@ pub const ALL: &[Check] = &[
     Check {
         proves: "every_link_out_of_the_book_is_a_real_https_address",
         run: |c| c.remembered("web-links", web_links::check),
+    },
+    Check {
+        proves: "no_page_carries_a_script_a_frame_or_a_redirect_from_a_chapter",
+        run: |c| c.remembered("active-content", active_content::check),
     },
     Check {
         proves: "every_listing_is_shown_and_every_output_block_is_checked",
@@ -75,6 +80,11 @@ pub struct Settings {
     pub time_limit: Duration,
     /// Where the listings' registry crates come from.
     pub registry: crate::jailed::Registry,
+    /// The processor time a build may take: this much, and more for each
+    /// listing it builds (a busy machine compiles slowly; a build past it
+    /// never ends, and is stopped naming the crate).
+    pub build_cpu_base: Duration,
+    pub build_cpu_per_listing: Duration,
 }
 
 impl Default for Settings {
@@ -82,6 +92,8 @@ impl Default for Settings {
         Settings {
             time_limit: outputs::TIME_LIMIT,
             registry: crate::jailed::Registry::default(),
+            build_cpu_base: Duration::from_secs(60),
+            build_cpu_per_listing: Duration::from_secs(5),
         }
     }
 }

@@ -20,7 +20,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use sandbox::{Jail, Limits, Scratch};
 
@@ -187,11 +186,12 @@ impl Cargo<'_> {
     }
 }
 
-/// What a build of `listings` listings at once may use: a busy machine is
-/// slow, so the time is generous; a build that passes it never ends.
-pub fn build_limits(listings: usize, cpu_per_listing: Duration) -> Limits {
+/// What a build of `listings` listings at once may use (`settings` says
+/// how much processor time): a busy machine is slow, so the time is
+/// generous; a build that passes it never ends.
+pub fn build_limits(listings: usize, settings: &crate::check::Settings) -> Limits {
     let n = listings.max(1) as u64;
-    let cpu = Duration::from_secs(120) + cpu_per_listing * n as u32;
+    let cpu = settings.build_cpu_base + settings.build_cpu_per_listing * n as u32;
     Limits {
         time: cpu * 4,
         cpu,

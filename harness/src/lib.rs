@@ -3,6 +3,7 @@
 //! `tests/fixtures/`; build.rs uses `snippets` to feed skeptic; `cargo xtask`
 //! (the xtask crate) runs them for authors.
 
+pub mod active_content;
 pub mod builds;
 pub mod cache;
 pub mod chapters;

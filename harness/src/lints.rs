@@ -30,7 +30,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::Problem;
 use crate::check::Checker;
@@ -205,7 +204,7 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
         home: &home,
     };
     if !formatted.is_empty() {
-        match rustfmt(&cargo, &staged, &chosen(&formatted)) {
+        match rustfmt(&cargo, &cx.settings, &staged, &chosen(&formatted)) {
             Ok(problems) => {
                 for problem in problems {
                     if let Some(i) = owner(&problem.file) {
@@ -217,7 +216,7 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
         }
     }
     if !linted.is_empty() {
-        match clippy(&cargo, &chosen(&linted), &target) {
+        match clippy(&cargo, &cx.settings, &chosen(&linted), &target) {
             Ok(problems) => {
                 for problem in problems {
                     if let Some(i) = owner(&problem.file) {
@@ -235,6 +234,7 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
 /// staged workspace, contained (jailed.rs).
 fn cargo_on(
     cargo: &crate::jailed::Cargo,
+    settings: &crate::check::Settings,
     args: &[&str],
     listings: &[&Listing],
     after: &[&str],
@@ -246,17 +246,24 @@ fn cargo_on(
     }
     all.push("--");
     all.extend(after);
-    let limits = crate::jailed::build_limits(listings.len(), Duration::from_secs(5));
+    let limits = crate::jailed::build_limits(listings.len(), settings);
     cargo.run(&all, limits)
 }
 
 /// `cargo fmt --check`, one problem per place rustfmt would change.
 fn rustfmt(
     cargo: &crate::jailed::Cargo,
+    settings: &crate::check::Settings,
     staged: &Path,
     listings: &[&Listing],
 ) -> Result<Vec<Problem>, Problem> {
-    let output = cargo_on(cargo, &["fmt", "--check"], listings, &["--color", "never"])?;
+    let output = cargo_on(
+        cargo,
+        settings,
+        &["fmt", "--check"],
+        listings,
+        &["--color", "never"],
+    )?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let real = staged
         .canonicalize()
@@ -350,12 +357,14 @@ fn parse_rustfmt_diffs(report: &str) -> Vec<(PathBuf, usize, String)> {
 /// the lints each listing allows; and one per allowed lint that did not fire.
 fn clippy(
     cargo: &crate::jailed::Cargo,
+    settings: &crate::check::Settings,
     listings: &[&Listing],
     target_dir: &Path,
 ) -> Result<Vec<Problem>, Problem> {
     let target = target_dir.display().to_string();
     let output = cargo_on(
         cargo,
+        settings,
         &[
             "clippy",
             "--quiet",

@@ -102,9 +102,77 @@ pub fn parse(manifest: &Path, text: Result<&str, String>) -> Result<(String, Dec
         let line = e.span().map(|s| line_of(text, s.start));
         problem(line, format!("{}\n{HELP}", e.message()))
     })?;
+    if let Some((line, message)) = redirects(text) {
+        return Err(problem(line, message));
+    }
     let declared = parsed.package.metadata.listing.unwrap_or_default();
     validate(&declared).map_err(|(key, message)| problem(line_of_key(text, &key), message))?;
     Ok((parsed.package.name, declared))
+}
+
+/// What a listing's manifest may not say, because the chapter would then
+/// show one thing and cargo build another, or lints be relaxed with no
+/// reason given: (line, why). A target's `path` (`[[bin]] path =
+/// "src/real.rs"` builds another file than the `src/main.rs` the chapter
+/// shows), a build script of another name, a `[lints]` table (relax a lint
+/// in `[package.metadata.listing.allow]`, with the reason), and what only a
+/// workspace may say (`[workspace]`, `[patch]`, `[replace]`, `[profile]`:
+/// the checks build the listings as one workspace of their own).
+fn redirects(text: &str) -> Option<(Option<usize>, String)> {
+    let table: toml::Table = text.parse().ok()?;
+    let line = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i + 1);
+    for key in ["workspace", "patch", "replace", "profile", "cargo-features"] {
+        if table.contains_key(key) {
+            return Some((
+                line(key),
+                format!(
+                    "a listing's Cargo.toml may not have `{key}`: the checks build every listing \
+                     as a member of one workspace of their own, as the reader's project is"
+                ),
+            ));
+        }
+    }
+    if table.contains_key("lints") {
+        return Some((
+            line("lints"),
+            "a `[lints]` table relaxes lints with no reason given: allow each lint in \
+             `[package.metadata.listing.allow]`, with why this listing trips it (README, \
+             \"Lints, and opting out\")"
+                .into(),
+        ));
+    }
+    if let Some(build) = table.get("package").and_then(|p| p.get("build"))
+        && build.as_str() != Some("build.rs")
+        && build.as_bool() != Some(false)
+    {
+        return Some((
+            line("build"),
+            format!(
+                "`build = {build}` names a build script elsewhere than `build.rs`: a listing's \
+                 build script, if it has one, is its `build.rs`, where the reader has it"
+            ),
+        ));
+    }
+    for kind in ["lib", "bin", "example", "test", "bench"] {
+        let targets: Vec<&toml::Table> = match table.get(kind) {
+            Some(toml::Value::Table(t)) => vec![t],
+            Some(toml::Value::Array(items)) => items.iter().filter_map(|i| i.as_table()).collect(),
+            _ => Vec::new(),
+        };
+        for target in targets {
+            if let Some(path) = target.get("path") {
+                return Some((
+                    line("path"),
+                    format!(
+                        "`[{kind}] path = {path}`: a listing's targets are where cargo looks by \
+                         default (`src/main.rs`, `src/lib.rs`, `src/bin/`, `tests/`), so that \
+                         the file the chapter shows is the file cargo builds"
+                    ),
+                ));
+            }
+        }
+    }
+    None
 }
 
 const HELP: &str = "The keys a listing can declare under [package.metadata.listing] are: \

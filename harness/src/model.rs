@@ -48,6 +48,16 @@ const LABELS_COMMANDS: [&str; 2] = [
 /// the checks run in-process (linkcheck.rs).
 const RENDERERS: [&str; 2] = ["html", "linkcheck2"];
 
+/// A place a chapter shows a listing's file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Shown {
+    /// The chapter (relative to the root) and the directive's line.
+    pub chapter: PathBuf,
+    pub line: usize,
+    /// The file it shows (under the root).
+    pub file: PathBuf,
+}
+
 /// The book, as read once.
 #[derive(Debug)]
 pub struct Book {
@@ -64,7 +74,7 @@ pub struct Book {
     listings: Vec<Listing>,
     /// Each fact's value, worked out once.
     facts: Mutex<HashMap<Fact, u64>>,
-    shown_in: OnceLock<BTreeMap<PathBuf, Vec<(PathBuf, usize)>>>,
+    shown_in: OnceLock<BTreeMap<PathBuf, Vec<Shown>>>,
     lock: OnceLock<Option<toml::Table>>,
 }
 
@@ -192,17 +202,19 @@ impl Book {
         path.strip_prefix(&self.root).ok()
     }
 
-    /// Where each listing is shown: listing directory → (chapter file,
-    /// line), from every directive of every chapter.
-    pub fn shown_in(&self) -> &BTreeMap<PathBuf, Vec<(PathBuf, usize)>> {
+    /// Where each listing is shown: listing directory → each directive of
+    /// a chapter that includes one of its files.
+    pub fn shown_in(&self) -> &BTreeMap<PathBuf, Vec<Shown>> {
         self.shown_in.get_or_init(|| {
-            let mut map: BTreeMap<PathBuf, Vec<(PathBuf, usize)>> = BTreeMap::new();
+            let mut map: BTreeMap<PathBuf, Vec<Shown>> = BTreeMap::new();
             for chapter in self.chapters().unwrap_or_default() {
                 for d in &chapter.directives {
                     if let Some(dir) = crate::coverage::listing_dir_of(&self.root, &d.path) {
-                        map.entry(dir)
-                            .or_default()
-                            .push((chapter.file.clone(), d.line));
+                        map.entry(dir).or_default().push(Shown {
+                            chapter: chapter.file.clone(),
+                            line: d.line,
+                            file: d.path.clone(),
+                        });
                     }
                 }
             }
@@ -446,17 +458,14 @@ fn parse_config(bytes: &[u8]) -> (Result<Config, Vec<Problem>>, PathBuf) {
             ),
         ));
     }
-    let tables = |key: &str| -> Vec<(String, toml::Table)> {
-        config
-            .get::<toml::Table>(key)
-            .ok()
-            .flatten()
+    let tables = |found: mdbook_driver::errors::Result<BTreeMap<String, toml::Value>>| -> Vec<(String, toml::Table)> {
+        found
             .unwrap_or_default()
             .into_iter()
             .map(|(name, value)| (name, value.as_table().cloned().unwrap_or_default()))
             .collect()
     };
-    for (name, table) in tables("preprocessor") {
+    for (name, table) in tables(config.preprocessors()) {
         if !PREPROCESSORS.contains(&name.as_str()) {
             problems.push(at(
                 &format!("[preprocessor.{name}]"),
@@ -486,7 +495,7 @@ fn parse_config(bytes: &[u8]) -> (Result<Config, Vec<Problem>>, PathBuf) {
             }
         }
     }
-    for (name, table) in tables("output") {
+    for (name, table) in tables(config.outputs()) {
         if !RENDERERS.contains(&name.as_str()) {
             problems.push(at(
                 &format!("[output.{name}]"),

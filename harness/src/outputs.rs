@@ -138,13 +138,7 @@ fn run<'b>(
     let built = if to_build.is_empty() {
         Ok((BTreeMap::new(), Vec::new()))
     } else {
-        stage_and_build(
-            &cx.book,
-            &to_build,
-            &staged_dir,
-            &target_dir,
-            &cx.settings.registry,
-        )
+        stage_and_build(&cx.book, &to_build, &staged_dir, &target_dir, &cx.settings)
     };
     let built = match built {
         Ok((built, refused)) => {
@@ -168,7 +162,7 @@ fn run<'b>(
         }
     };
     let sessions = transcript::Workplace {
-        registry: cx.settings.registry.clone(),
+        settings: cx.settings.clone(),
         work: stage_dir.join("sessions"),
         target: target_dir.join("sessions"),
     };
@@ -218,12 +212,13 @@ impl One<'_, '_> {
         let book = self.book;
         let rel_dir = listing.rel.clone();
         let mut problems = Vec::new();
-        let name = match book.shown_in(&listing.dir).first() {
-            Some((chapter, line)) => format!(
+        let shown = book.shown_in(&listing.dir);
+        let name = match shown.first() {
+            Some(first) => format!(
                 "listing {} (shown in {}:{})",
                 rel_dir.display(),
-                chapter.display(),
-                line
+                first.chapter.display(),
+                first.line
             ),
             None => format!("listing {}", rel_dir.display()),
         };
@@ -272,6 +267,42 @@ impl One<'_, '_> {
             }
             (_, None) => None,
         };
+        // What the chapter shows of its sources is what rustc compiled
+        // (its dep-info says what it read): no `[[bin]] path`, no module
+        // left out, built instead of the shown file.
+        if diagnostics.is_none() && !result.read.is_empty() {
+            for place in shown {
+                let Ok(file) = place.file.strip_prefix(self.root) else {
+                    continue;
+                };
+                let in_src = file.strip_prefix(&rel_dir).is_ok_and(|f| {
+                    f.starts_with("src") && f.extension().is_some_and(|e| e == "rs")
+                });
+                if in_src && !result.read.contains(&self.staged.join(file)) {
+                    let read: Vec<String> = result
+                        .read
+                        .iter()
+                        .filter_map(|r| r.strip_prefix(self.staged.join(&rel_dir)).ok())
+                        .map(|r| r.display().to_string())
+                        .collect();
+                    fail(
+                        place.chapter.clone(),
+                        Some(place.line),
+                        format!(
+                            "{name}: the chapter shows {}, but cargo does not compile it: rustc \
+                             read {}. A listing builds what its chapter shows: put the program \
+                             in the file shown, or show the file that is built",
+                            file.display(),
+                            if read.is_empty() {
+                                "nothing of the listing".to_string()
+                            } else {
+                                read.join(", ")
+                            }
+                        ),
+                    );
+                }
+            }
+        }
         let transcript_path = rel_dir.join(TRANSCRIPT);
         if let Some(text) = book
             .entry(&transcript_path)
@@ -484,6 +515,16 @@ fn exited_with(
     } else {
         ""
     };
+    use std::os::unix::process::ExitStatusExt;
+    // SIGXFSZ: the kernel stopped a write past the largest file a listing
+    // may write.
+    if status.signal() == Some(25) {
+        return format!(
+            "{name} wrote a file larger than {} MiB, the most a listing may write, so it was \
+             stopped. Does it write forever? A listing writes small files.",
+            sandbox::Limits::DEFAULT.file_bytes / 1024 / 1024
+        );
+    }
     format!("{name} exited with {status}; its stderr:\n{said}{hint}")
 }
 
@@ -495,6 +536,9 @@ type Builds = (BTreeMap<String, Built>, Vec<(usize, Problem)>);
 #[derive(Debug, Default)]
 struct Built {
     executable: Option<PathBuf>,
+    /// What rustc read to build its programs and library (their dep-info,
+    /// cargo's `.d` files beside them).
+    read: Vec<PathBuf>,
     /// Some when rustc reported an error.
     errors: Option<()>,
     /// rustc's warnings and errors, rendered, in order.
@@ -511,8 +555,9 @@ fn stage_and_build(
     listings: &[(&Listing, &Files)],
     staged: &Path,
     target_dir: &Path,
-    registry: &crate::jailed::Registry,
+    settings: &crate::check::Settings,
 ) -> Result<Builds, Problem> {
+    let registry = &settings.registry;
     let refused = crate::stage::workspace(
         staged,
         listings,
@@ -531,7 +576,7 @@ fn stage_and_build(
         readable: Vec::new(),
         home: &home,
     };
-    let packages = metadata(&cargo)?;
+    let packages = metadata(&cargo, settings)?;
     let name_of: BTreeMap<String, String> =
         packages.into_iter().map(|p| (p.id.repr, p.name)).collect();
     let mut refused = refused;
@@ -549,7 +594,7 @@ fn stage_and_build(
             "--target-dir",
             &target_dir.display().to_string(),
         ])?;
-        let limits = crate::jailed::build_limits(left.len(), Duration::from_secs(5));
+        let limits = crate::jailed::build_limits(left.len(), settings);
         match sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits) {
             Ok(ran) => break ran,
             Err(stopped) => {
@@ -572,11 +617,18 @@ fn stage_and_build(
                             Problem::new(
                                 listings[i].0.rel.join("src/main.rs"),
                                 None,
-                                format!(
-                                    "its build was stopped: rustc, compiling it, {stopped} (a \
-                                     build script or a proc-macro that never ends, or a `const` \
-                                     whose evaluation never ends)"
-                                ),
+                                match &stopped {
+                                    sandbox::Stopped::TooMuchCpu { limit, .. } => format!(
+                                        "its build was stopped: rustc was still compiling it \
+                                         after {} s of processor time. Does a `const` evaluation \
+                                         never end (or its build script, or a proc-macro)?",
+                                        limit.as_secs()
+                                    ),
+                                    other => format!(
+                                        "its build was stopped: rustc was still compiling it \
+                                         when the build {other}"
+                                    ),
+                                },
                             ),
                         ));
                         left.retain(|&l| l != i);
@@ -612,10 +664,18 @@ fn stage_and_build(
     for message in Message::parse_stream(output.shown.as_slice()).flatten() {
         match message {
             Message::CompilerArtifact(artifact) => {
-                if let (Some(exe), Some(name)) =
-                    (artifact.executable, name_of.get(&artifact.package_id.repr))
-                    && let Some(entry) = built.get_mut(name)
-                {
+                let Some(entry) = name_of
+                    .get(&artifact.package_id.repr)
+                    .and_then(|n| built.get_mut(n))
+                else {
+                    continue;
+                };
+                for file in &artifact.filenames {
+                    entry
+                        .read
+                        .extend(dep_info(file.as_std_path(), &artifact.target.name, staged));
+                }
+                if let Some(exe) = artifact.executable {
                     entry.executable = Some(exe.into_std_path_buf());
                 }
             }
@@ -662,10 +722,11 @@ fn stage_and_build(
 /// contained like the build).
 pub(crate) fn metadata(
     cargo: &crate::jailed::Cargo,
+    settings: &crate::check::Settings,
 ) -> Result<Vec<cargo_metadata::Package>, Problem> {
     let (cmd, _scratch) =
         cargo.command(&["metadata", "--no-deps", "--frozen", "--format-version", "1"])?;
-    let limits = crate::jailed::build_limits(1, Duration::ZERO);
+    let limits = crate::jailed::build_limits(1, settings);
     let ran =
         sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits).map_err(|stopped| {
             Problem::machine(
@@ -685,6 +746,44 @@ pub(crate) fn metadata(
     serde_json::from_slice::<cargo_metadata::Metadata>(&ran.shown)
         .map(|m| m.packages)
         .map_err(|e| Problem::machine("Cargo.toml", format!("cargo's metadata: {e}")))
+}
+
+/// The files rustc read to make a target named `name` (the crate's name)
+/// whose built file is `artifact`: the dep-info rustc wrote beside it in
+/// `deps/` (make's syntax, `OUT: DEP DEP …`, a space in a path escaped as
+/// `\ `; paths relative to the workspace at `staged`), the newest if an
+/// older build left others.
+fn dep_info(artifact: &Path, name: &str, staged: &Path) -> Vec<PathBuf> {
+    let Some(deps) = artifact.parent().map(|d| d.join("deps")) else {
+        return Vec::new();
+    };
+    let prefix = format!("{}-", name.replace('-', "_"));
+    let newest = std::fs::read_dir(&deps)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            file.starts_with(&prefix) && file.ends_with(".d")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.file_name())))
+        .max();
+    let Some((_, file)) = newest else {
+        return Vec::new();
+    };
+    let Ok(Some(bytes)) = crate::files::read(&deps, Path::new(&file)) else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let first = text.split("\n\n").next().unwrap_or("");
+    let Some((_, listed)) = first.split_once(": ") else {
+        return Vec::new();
+    };
+    let listed = listed.replace("\\\n", " ").replace("\\ ", "\u{0}");
+    listed
+        .split_whitespace()
+        .map(|d| staged.join(d.replace('\u{0}', " ")))
+        .collect()
 }
 
 /// How what came differs from what the book holds.

@@ -453,7 +453,7 @@ impl<'b> Reader<'b> {
     }
 
     /// Where the chapters show the listing in `dir` (absolute).
-    pub fn shown_in(&self, dir: &Path) -> &'b [(PathBuf, usize)] {
+    pub fn shown_in(&self, dir: &Path) -> &'b [crate::model::Shown] {
         let rel = self.book.relative(dir).unwrap_or(dir).to_path_buf();
         self.note(Fact::ShownIn(rel));
         self.book

@@ -145,8 +145,8 @@ pub fn steps(text: &str) -> Result<Vec<Step>, (usize, String)> {
 /// directory `target` (which may be shared between books).
 #[derive(Debug, Clone)]
 pub struct Workplace {
-    /// Where the registry crates come from.
-    pub registry: crate::jailed::Registry,
+    /// Where the registry crates come from, and a build's limits.
+    pub settings: crate::check::Settings,
     pub work: PathBuf,
     pub target: PathBuf,
 }
@@ -218,7 +218,7 @@ pub fn record(
     jail.apply(&mut cmd)
         .map_err(|e| format!("a sandbox for cargo: {e}"))?;
     cmd.args(["build", "--all-targets", "--quiet"]);
-    let warm = crate::jailed::build_limits(1, std::time::Duration::from_secs(5));
+    let warm = crate::jailed::build_limits(1, &place.settings);
     if let Err(stopped) = terminal::run(cmd, &mut std::iter::empty(), true, warm) {
         return Err(format!("building the session's project: cargo {stopped}"));
     }
@@ -281,7 +281,7 @@ fn session_jail(project_dir: &Path, place: &Workplace) -> Result<(sandbox::Jail,
         .writable(&place.target_dir())
         .writable(&home)
         .mount_readonly(
-            &place.registry.cargo_home.join("registry"),
+            &place.settings.registry.cargo_home.join("registry"),
             &home.join("registry"),
         )
         .env(

@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// What the harness needs, relative to the book's root. Lesson 1's own
 /// prose-number test is left out: the synthetic course has no lesson 1.
-const HARNESS: [&str; 10] = [
+const HARNESS: [&str; 11] = [
     "Cargo.toml",
     "Cargo.lock",
     "build.rs",
@@ -15,6 +15,7 @@ const HARNESS: [&str; 10] = [
     ".cargo",
     "theme",
     "harness",
+    "sandbox",
     "xtask",
     "vendor",
     "tests",
@@ -30,7 +31,13 @@ pub fn copy_harness(repo: &Path, to: &Path) {
     let manifest = to.join("Cargo.toml");
     let mut table: toml::Table = std::fs::read_to_string(&manifest).unwrap().parse().unwrap();
     let workspace = table["workspace"].as_table_mut().expect("a [workspace]");
-    let members = ["harness", "xtask", "vendor/skeptic", "listings/*/*"];
+    let members = [
+        "harness",
+        "sandbox",
+        "xtask",
+        "vendor/skeptic",
+        "listings/*/*",
+    ];
     workspace.insert("members".into(), members.to_vec().into());
     workspace.insert("default-members".into(), vec!["."].into());
     std::fs::write(manifest, toml::to_string(&table).unwrap()).unwrap();
@@ -220,6 +227,27 @@ pub fn edit_one_listing(root: &Path) {
         chapter_slug(c)
     ));
     counted_edit(&path, "fn main() {\n", "    // edit ", "\n");
+}
+
+/// The common edit: one listing now prints something else, and its
+/// `output.txt` says so. A listing that sums a range (`let n: u64 = N;`)
+/// sums one more number each call, and its output follows; so every edit is
+/// new, as above.
+pub fn edit_one_output(root: &Path) {
+    let c = 10.min(count_chapters(root));
+    let dir = root.join(format!("listings/{}/listing-{c:02}-01", chapter_slug(c)));
+    let source = dir.join("src/main.rs");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let start = text.find("let n: u64 = ").expect("a summing listing") + "let n: u64 = ".len();
+    let end = start + text[start..].find(';').unwrap();
+    let n: u64 = text[start..end].parse().unwrap();
+    let next = n + 1;
+    std::fs::write(&source, format!("{}{next}{}", &text[..start], &text[end..])).unwrap();
+    std::fs::write(
+        dir.join("output.txt"),
+        format!("the sum of 1 to {next} is {}\n", next * (next + 1) / 2),
+    )
+    .unwrap();
 }
 
 /// A one-line edit to one chapter's prose, new each time as above.

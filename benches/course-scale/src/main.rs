@@ -5,7 +5,9 @@
 //!
 //! - a cold `cargo test` (empty target directory, registry warm), once;
 //! - a warm `cargo test`, nothing changed, five times;
-//! - `cargo test` after a one-line edit to one listing, three times;
+//! - `cargo test` after an edit that changes what one listing prints, with
+//!   its `output.txt` (the common edit), three times;
+//! - `cargo test` after a one-line comment added to one listing, three times;
 //! - `cargo test` after a one-line edit to one chapter's prose, three times;
 //! - `mdbook test` on the same book, the anchor (what TRPL relies on),
 //!   three times;
@@ -92,7 +94,10 @@ fn main() {
 
     timed_test("cold `cargo test` (empty target dir)", 1, &|| {});
     timed_test("warm `cargo test`, nothing changed", 5, &|| {});
-    timed_test("after a one-line edit to one listing", 3, &|| {
+    timed_test("after an edit to what one listing prints", 3, &|| {
+        course::edit_one_output(root)
+    });
+    timed_test("after a one-line comment in one listing", 3, &|| {
         course::edit_one_listing(root)
     });
     timed_test("after a one-line edit to one chapter", 3, &|| {
