@@ -51,9 +51,12 @@ pub fn build_into(cx: &Checker, book: &Reader, dest: &Path) -> Vec<Problem> {
     let caption = |listing: &Path| {
         labels::caption_in(book.text(&listing.join("Cargo.toml")).unwrap_or_default())
     };
+    let note = |listing: &Path| {
+        labels::note_in(book.text(&listing.join("Cargo.toml")).unwrap_or_default())
+    };
     let mut problems = fragments::check(&html, chapters);
     problems.extend(figures::check(&html, chapters));
-    problems.extend(labels::check(root, &html, chapters, &caption));
+    problems.extend(labels::check(root, &html, chapters, &caption, &note));
     problems.extend(runnable::check(book, &html, chapters));
     problems
 }

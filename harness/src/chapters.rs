@@ -176,6 +176,8 @@ pub struct Directive {
     pub anchor: Option<String>,
     /// Whether it takes a range of lines (`:3:7`, `:3:`, `::7`).
     pub range: bool,
+    /// Those lines: the first (1-based) and the last (included), if given.
+    pub lines: Option<(usize, Option<usize>)>,
     /// Whether it is inside a fenced code block (set by `Chapter::new`).
     pub in_block: bool,
     /// 1-based line in the chapter.
@@ -203,36 +205,60 @@ pub fn directives(book_root: &Path, chapter: &Chapter) -> Vec<Directive> {
 /// The directives in `text`, a file of the book at `file` (relative to
 /// `book_root`), with paths resolved against its directory as mdBook does.
 pub fn directives_of(book_root: &Path, file: &Path, text: &str) -> Vec<Directive> {
+    DIRECTIVE
+        .captures_iter(text)
+        .filter(|c| c["escape"].is_empty())
+        .map(|c| directive(book_root, file, text, &c))
+        .collect()
+}
+
+/// `text` (the file `file` of the book) with each directive that `with`
+/// gives a replacement for replaced by it.
+pub fn replace_directives(
+    book_root: &Path,
+    file: &Path,
+    text: &str,
+    with: impl Fn(&Directive) -> Option<String>,
+) -> String {
+    DIRECTIVE
+        .replace_all(text, |c: &regex::Captures| {
+            let whole = c.get(0).unwrap().as_str().to_string();
+            if !c["escape"].is_empty() {
+                return whole;
+            }
+            with(&directive(book_root, file, text, c)).unwrap_or(whole)
+        })
+        .into_owned()
+}
+
+fn directive(book_root: &Path, file: &Path, text: &str, c: &regex::Captures) -> Directive {
     let dir = book_root
         .join(file)
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    DIRECTIVE
-        .captures_iter(text)
-        .filter(|c| c["escape"].is_empty())
-        .map(|c| {
-            let whole = c.get(0).unwrap();
-            let anchor = c
-                .name("rest")
-                .map(|r| r.as_str().split(':').next().unwrap_or("").to_string())
-                .filter(|a| !a.is_empty() && !a.chars().all(|ch| ch.is_ascii_digit()));
-            // `:3:7`, `:3:`, `::7`, `:3`: lines, not an anchor.
-            let range = c
-                .name("rest")
-                .is_some_and(|r| !r.as_str().is_empty() && anchor.is_none());
-            Directive {
-                kind: c["kind"].to_string(),
-                written: c["path"].to_string(),
-                path: normalize(&dir.join(&c["path"])),
-                anchor,
-                range,
-                in_block: false,
-                line: line_of(text, whole.start()),
-                text: whole.as_str().to_string(),
-            }
-        })
-        .collect()
+    let whole = c.get(0).unwrap();
+    let rest = c.name("rest").map(|r| r.as_str()).unwrap_or("");
+    let anchor = Some(rest.split(':').next().unwrap_or("").to_string())
+        .filter(|a| !a.is_empty() && !a.chars().all(|ch| ch.is_ascii_digit()));
+    // `:3:7`, `:3:`, `::7`, `:3`: lines, not an anchor (1-based, the end
+    // included, as mdBook reads them).
+    let lines = match (anchor.is_none() && !rest.is_empty()).then(|| rest.split_once(':')) {
+        Some(Some((from, to))) => Some((from.parse().unwrap_or(1), to.parse().ok())),
+        Some(None) => Some((rest.parse().unwrap_or(1), None)),
+        None => None,
+    };
+    Directive {
+        kind: c["kind"].to_string(),
+        written: c["path"].to_string(),
+        path: normalize(&dir.join(&c["path"])),
+        anchor,
+        range: lines.is_some(),
+        lines,
+        in_block: false,
+        line: line_of(text, whole.start()),
+        text: whole.as_str().to_string(),
+    }
 }
 
 /// Removes `.` and `..` from a path without touching the file system.

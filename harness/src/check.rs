@@ -85,6 +85,8 @@ pub struct Settings {
     /// never ends, and is stopped naming the crate).
     pub build_cpu_base: Duration,
     pub build_cpu_per_listing: Duration,
+    /// Whether long work shows its progress (on a terminal).
+    pub progress: bool,
 }
 
 impl Default for Settings {
@@ -94,6 +96,7 @@ impl Default for Settings {
             registry: crate::jailed::Registry::default(),
             build_cpu_base: Duration::from_secs(60),
             build_cpu_per_listing: Duration::from_secs(5),
+            progress: false,
         }
     }
 }

@@ -125,7 +125,9 @@ pub fn check(book: &Reader) -> Vec<Problem> {
 /// The listing directory whose checked output the block is, alone.
 fn single_output_include(root: &Path, block: &CodeBlock) -> Option<PathBuf> {
     let found = block.single_directive()?;
-    let output = found.kind == "include"
+    // `{{#include}}` or `{{#rustdoc_include}}`: of a file that is not Rust,
+    // whole, the two show the same.
+    let output = (found.kind == "include" || found.kind == "rustdoc_include")
         && found
             .path
             .file_name()

@@ -55,13 +55,19 @@ impl Preprocessor for ListingLabels {
                     std::mem::take(&mut ch.content),
                 );
                 let number = ch.number.as_ref().and_then(|n| n.first().copied());
-                let captions = |listing: &Path| {
-                    caption_in(
-                        &std::fs::read_to_string(ctx.root.join(listing).join("Cargo.toml"))
-                            .unwrap_or_default(),
-                    )
+                let manifest = |listing: &Path| {
+                    let rel = listing.join("Cargo.toml");
+                    crate::files::read(&ctx.root, &rel)
+                        .ok()
+                        .flatten()
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                        .unwrap_or_default()
                 };
-                ch.content = numbered_figures(&labelled(&ctx.root, &chapter, &captions), number);
+                let captions = |listing: &Path| caption_in(&manifest(listing));
+                let notes = |listing: &Path| note_in(&manifest(listing));
+                let labelled =
+                    numbered_figures(&labelled(&ctx.root, &chapter, &captions, &notes), number);
+                ch.content = terminals_as_shown(&ctx.root, &chapter.file, &labelled);
             }
         });
         Ok(book)
@@ -169,29 +175,146 @@ pub fn labels(
         .collect()
 }
 
-/// The chapter with a label above each block that shows a listing's file.
-fn labelled(root: &Path, chapter: &Chapter, caption: &dyn Fn(&Path) -> Option<String>) -> String {
+/// The notes under a chapter's code blocks, in order: for a block that
+/// shows a listing's output (`output.txt`, `transcript.txt`), what the
+/// reader should know of how it was recorded (`note`, from the listing's
+/// directory: see `note_in`); `None` for every other block.
+pub fn notes(
+    root: &Path,
+    chapter: &Chapter,
+    note: &dyn Fn(&Path) -> Option<String>,
+) -> Vec<Option<String>> {
+    chapter
+        .blocks
+        .iter()
+        .map(|block| {
+            let directive = block.single_directive()?;
+            let (listing, file) = listing_file(root, &directive.path)?;
+            (file == EXPECTED_OUTPUT || file == TRANSCRIPT)
+                .then(|| note(&listing))
+                .flatten()
+        })
+        .collect()
+}
+
+/// What a page says under a listing's output about how it was recorded,
+/// from the listing's manifest: the rustc lints the recording turned off
+/// (and what to type to see the same), and a fixed seed (the reader's
+/// numbers will differ). `None` when there is nothing to say.
+pub fn note_in(manifest: &str) -> Option<String> {
+    let declared = crate::metadata::parse(Path::new("Cargo.toml"), Ok(manifest))
+        .ok()?
+        .1;
+    let mut said = Vec::new();
+    if let Some(recorded) = &declared.recorded {
+        let lints: Vec<String> = recorded.allow.iter().map(|l| format!("`{l}`")).collect();
+        said.push(format!(
+            "Recorded without rustc's {} warnings ({}). To see the same, type `{}` before the command.",
+            lints.join(" and "),
+            recorded.why.trim().trim_end_matches('.'),
+            recorded.rustflags()
+        ));
+    }
+    if declared.seed.is_some() {
+        said.push(
+            "The program draws random numbers; the book's run drew them from a fixed seed, so \
+             yours will differ."
+                .to_string(),
+        );
+    }
+    (!said.is_empty()).then(|| said.join(" "))
+}
+
+/// The chapter with a label above each block that shows a listing's file,
+/// and a note under each block that shows an output recorded in a way the
+/// reader should know of.
+fn labelled(
+    root: &Path,
+    chapter: &Chapter,
+    caption: &dyn Fn(&Path) -> Option<String>,
+    note: &dyn Fn(&Path) -> Option<String>,
+) -> String {
     let labels = labels(root, chapter, caption);
+    let notes = notes(root, chapter, note);
     let mut at_line: Vec<(usize, Label)> = chapter
         .blocks
         .iter()
         .zip(labels)
         .filter_map(|(block, label)| Some((block.line, label?)))
         .collect();
-    if at_line.is_empty() {
+    let mut after_line: Vec<(usize, String)> = chapter
+        .blocks
+        .iter()
+        .zip(notes)
+        .filter_map(|(block, note)| Some((block.end_line, note?)))
+        .collect();
+    if at_line.is_empty() && after_line.is_empty() {
         return chapter.text.clone();
     }
     at_line.reverse();
+    after_line.reverse();
     let mut out = String::with_capacity(chapter.text.len() + 200 * at_line.len());
+    let mut indent = String::new();
     for (n, line) in chapter.text.split_inclusive('\n').enumerate() {
         if at_line.last().is_some_and(|(at, _)| *at == n + 1) {
             let (_, label) = at_line.pop().unwrap();
-            let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+            indent = line.chars().take_while(|c| *c == ' ').collect();
             out.push_str(&format!("\n{indent}{}\n\n", label.html()));
         }
+        if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
+            indent = line.chars().take_while(|c| *c == ' ').collect();
+        }
         out.push_str(line);
+        if after_line.last().is_some_and(|(at, _)| *at == n + 1) {
+            let (_, note) = after_line.pop().unwrap();
+            if !line.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&format!(
+                "\n{indent}<p class=\"{NOTE_CLASS}\">{}</p>\n\n",
+                code_spans(&escape(&note))
+            ));
+        }
     }
     out
+}
+
+/// `text` with each pair of backticks made a `<code>` element.
+fn code_spans(text: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str(&format!("<code>{part}</code>"));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// The class of a note's paragraph on the page.
+pub const NOTE_CLASS: &str = "cbh-listing-note";
+
+/// The chapter with each include of a listing's transcript made the
+/// transcript as the reader's terminal shows it (`transcript::as_shown`:
+/// no status lines), a line range counted in those lines; what it holds
+/// that looks like a directive is escaped, so mdBook's `links` leaves it as
+/// it is. Other includes are left to mdBook.
+fn terminals_as_shown(root: &Path, file: &Path, text: &str) -> String {
+    crate::chapters::replace_directives(root, file, text, |d| {
+        if d.path.file_name().is_none_or(|n| n != TRANSCRIPT) || d.anchor.is_some() {
+            return None;
+        }
+        let rel = d.path.strip_prefix(root).ok()?;
+        let bytes = crate::files::read(root, rel).ok()??;
+        let shown = crate::transcript::as_shown(std::str::from_utf8(&bytes).ok()?);
+        let lines: Vec<&str> = shown.split_inclusive('\n').collect();
+        let (first, last) = d.lines.unwrap_or((1, None));
+        let from = first.saturating_sub(1).min(lines.len());
+        let to = last.unwrap_or(lines.len()).clamp(from, lines.len());
+        let part: String = lines[from..to].concat();
+        Some(part.trim_end_matches('\n').replace("{{#", "\\{{#"))
+    })
 }
 
 /// The chapter with each figure's caption numbered, "Figure 1-2", in the
@@ -296,6 +419,7 @@ pub fn check(
     html_dir: &Path,
     chapters: &[Chapter],
     caption: &dyn Fn(&Path) -> Option<String>,
+    note: &dyn Fn(&Path) -> Option<String>,
 ) -> Vec<Problem> {
     let blocks = scraper::Selector::parse("main pre").unwrap();
     let mut problems = Vec::new();
@@ -306,7 +430,57 @@ pub fn check(
         let html = scraper::Html::parse_document(&text);
         let fences = &chapter.blocks;
         let expected = labels(root, chapter, caption);
+        let expected_notes = notes(root, chapter, note);
+        for ((pre, fence), expected_note) in html.select(&blocks).zip(fences).zip(&expected_notes) {
+            // An output recorded as the reader should know says how, under
+            // its block.
+            let Some(note) = expected_note else {
+                continue;
+            };
+            let shown = pre
+                .next_siblings()
+                .filter_map(scraper::ElementRef::wrap)
+                .next()
+                .filter(|e| {
+                    e.value()
+                        .has_class(NOTE_CLASS, scraper::CaseSensitivity::CaseSensitive)
+                })
+                .map(|e| e.text().collect::<String>());
+            if shown.as_deref() != Some(&note.replace('`', "")) {
+                problems.push(Problem::new(
+                    &chapter.file,
+                    Some(fence.line),
+                    format!(
+                        "this block shows an output the reader should know more of (\"{}\"), \
+                         but the page says {}: book.toml needs `[preprocessor.{NAME}]`",
+                        note.replace('`', ""),
+                        shown.map_or("nothing".to_string(), |s| format!("\"{s}\""))
+                    ),
+                ));
+            }
+        }
         for ((pre, fence), expected) in html.select(&blocks).zip(fences).zip(&expected) {
+            // A transcript shows as the terminal does: no status line.
+            let shows_transcript = fence
+                .single_directive()
+                .is_some_and(|d| d.path.file_name().is_some_and(|n| n == TRANSCRIPT));
+            let code: String = pre.text().collect();
+            if shows_transcript
+                && let Some(status) = code.lines().find(|l| {
+                    l.strip_prefix("? ")
+                        .is_some_and(|s| s == "failed" || s.parse::<i32>().is_ok())
+                })
+            {
+                problems.push(Problem::new(
+                    &chapter.file,
+                    Some(fence.line),
+                    format!(
+                        "this block shows a transcript's status line `{status}`, which no \
+                         terminal prints: book.toml needs `[preprocessor.{NAME}]` with \
+                         `before = [\"links\"]`, which shows the transcript as the terminal does"
+                    ),
+                ));
+            }
             let shown = pre
                 .prev_siblings()
                 .filter_map(scraper::ElementRef::wrap)
@@ -399,6 +573,26 @@ mod tests {
     }
 
     #[test]
+    fn a_transcript_shows_as_the_terminal_does_and_a_range_counts_its_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let listing = dir.path().join("listings/ch12-x/listing-12-01");
+        std::fs::create_dir_all(&listing).unwrap();
+        std::fs::write(
+            listing.join(TRANSCRIPT),
+            "$ cargo run -- the poem.txt\nThe kettle hums\n$ cargo run -- the\n? 1\nProblem parsing arguments\n$ cargo run -- {{#x}}\n",
+        )
+        .unwrap();
+        let text = "```console\n{{#include ../listings/ch12-x/listing-12-01/transcript.txt}}\n```\n\n\
+                    ```console\n{{#rustdoc_include ../listings/ch12-x/listing-12-01/transcript.txt:3:4}}\n```\n";
+        assert_eq!(
+            terminals_as_shown(dir.path(), Path::new("src/ch12.md"), text),
+            "```console\n$ cargo run -- the poem.txt\nThe kettle hums\n$ cargo run -- the\n\
+             Problem parsing arguments\n$ cargo run -- \\{{#x}}\n```\n\n\
+             ```console\n$ cargo run -- the\nProblem parsing arguments\n```\n"
+        );
+    }
+
+    #[test]
     fn numbers_come_from_the_directory() {
         assert_eq!(
             number(Path::new("listings/ch01-x/listing-01-01")),
@@ -427,7 +621,7 @@ mod tests {
                    ```rust\n{{#include ../listings/ch01-x/listing-01-02/src/lib.rs:part}}\n```\n"
                 .into(),
         );
-        let text = labelled(root, &chapter, &|_| None);
+        let text = labelled(root, &chapter, &|_| None, &|_| None);
         snapbox::assert_data_eq!(
             text,
             snapbox::str![[r#"

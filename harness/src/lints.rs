@@ -73,33 +73,29 @@ fn skips_rustfmt(book: &Reader, listing: &Listing, problems: &mut Vec<Problem>) 
 /// Every listing is rustfmt- and clippy-clean, or says why not. A listing
 /// whose verdict still holds is not linted again.
 pub fn check(cx: &Checker) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut pending = Vec::new();
-    for listing in cx.book.listings() {
-        match cx
-            .store
-            .lookup(&cx.book, NAME, &listing.rel.display().to_string())
-        {
-            Some(kept) => problems.extend(kept),
-            None => pending.push(listing),
+    let listings = cx.book.listings();
+    // Each listing's problems, in the book's order, whether kept or found.
+    let mut each: Vec<Option<Vec<Problem>>> = listings
+        .iter()
+        .map(|l| {
+            cx.store
+                .lookup(&cx.book, NAME, &l.rel.display().to_string())
+        })
+        .collect();
+    let pending: Vec<usize> = (0..listings.len()).filter(|&i| each[i].is_none()).collect();
+    cx.store
+        .summary(NAME, listings.len() - pending.len(), pending.len());
+    if !pending.is_empty() {
+        let chosen: Vec<&Listing> = pending.iter().map(|&i| &listings[i]).collect();
+        let readers: Vec<Reader> = chosen.iter().map(|_| Reader::new(&cx.book)).collect();
+        let found = lint(cx, &chosen, &readers);
+        for ((&i, reader), found) in pending.iter().zip(&readers).zip(found) {
+            cx.store
+                .keep(NAME, &listings[i].rel.display().to_string(), reader, &found);
+            each[i] = Some(found);
         }
     }
-    cx.store.summary(
-        NAME,
-        cx.book.listings().len() - pending.len(),
-        pending.len(),
-    );
-    if pending.is_empty() {
-        return problems;
-    }
-    let readers: Vec<Reader> = pending.iter().map(|_| Reader::new(&cx.book)).collect();
-    let found = lint(cx, &pending, &readers);
-    for ((listing, reader), found) in pending.iter().zip(&readers).zip(found) {
-        cx.store
-            .keep(NAME, &listing.rel.display().to_string(), reader, &found);
-        problems.extend(found);
-    }
-    crate::problem::once_each(problems)
+    crate::problem::once_each(each.into_iter().flatten().flatten().collect())
 }
 
 /// Runs rustfmt and clippy over `listings` (each read through its own
@@ -398,8 +394,13 @@ fn clippy(
             .map(|c| c.code.clone())
             .unwrap_or_default();
         let listing = listings.iter().find(|l| file.starts_with(&l.rel));
+        // Allowed by the listing, with the reason; or turned off in its
+        // recording (which says why, and the page says so).
         if let Some(listing) = listing
-            && allowed(listing).is_some_and(|d| d.allow.contains_key(&lint))
+            && allowed(listing).is_some_and(|d| {
+                d.allow.contains_key(&lint)
+                    || d.recorded.as_ref().is_some_and(|r| r.allow.contains(&lint))
+            })
         {
             fired.insert((listing.rel.clone(), lint));
             continue;

@@ -17,7 +17,16 @@
 //! why = "two threads print at the same time"
 //! any-order = true                   # the program's lines may come in any order
 //! spans = ['\d+ms']                  # regexes: what they match may differ
+//! elided-lines = true                # a `...` line stands for any lines, or none
+//!
+//! [package.metadata.listing.recorded]  # how its output was recorded
+//! why = "the course records sessions without these warnings"
+//! allow = ["unused_variables", "dead_code"]   # rustc lints turned off
 //! ```
+//!
+//! And `seed = 7` (under `[package.metadata.listing]`): the program's
+//! randomness is fixed (the sandbox's seeded runs), so what it prints
+//! depends on its random numbers and still checks exactly.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -44,6 +53,31 @@ pub struct Declared {
     pub varies: Option<Varies>,
     /// The caption the listing's label shows on the page (see labels.rs).
     pub caption: Option<String>,
+    /// How its output is recorded: rustc lints turned off for it.
+    pub recorded: Option<Recorded>,
+    /// The seed of its randomness, in checks and in bless.
+    pub seed: Option<u64>,
+}
+
+/// How a listing's output is recorded (and checked, and blessed): the
+/// rustc lints turned off, and why. The page says so under its output.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Recorded {
+    /// Why the recording leaves them out, in a few words.
+    pub why: String,
+    /// rustc's lints (by name: `unused_variables`, `dead_code`) turned off.
+    #[serde(default)]
+    pub allow: Vec<String>,
+}
+
+impl Recorded {
+    /// What the reader types before a command to see the same:
+    /// `RUSTFLAGS="-A unused_variables -A dead_code"`.
+    pub fn rustflags(&self) -> String {
+        let flags: Vec<String> = self.allow.iter().map(|l| format!("-A {l}")).collect();
+        format!("RUSTFLAGS=\"{}\"", flags.join(" "))
+    }
 }
 
 /// What a listing does when it is built and run.
@@ -68,6 +102,10 @@ pub struct Varies {
     /// Regular expressions; the text they match may differ.
     #[serde(default)]
     pub spans: Vec<String>,
+    /// A line `...` in the recorded output stands for any lines, or none
+    /// (as trycmd's does): lines that may be missing or extra there.
+    #[serde(default)]
+    pub elided_lines: bool,
 }
 
 #[derive(Deserialize)]
@@ -176,8 +214,8 @@ fn redirects(text: &str) -> Option<(Option<usize>, String)> {
 }
 
 const HELP: &str = "The keys a listing can declare under [package.metadata.listing] are: \
-    outcome (\"runs\", \"does-not-compile\", \"panics\"), error, project, allow, varies \
-    (see README, \"Writing the book\").";
+    outcome (\"runs\", \"does-not-compile\", \"panics\"), error, project, caption, seed, \
+    allow, varies, recorded (see README, \"Writing the book\").";
 
 /// Checks what serde cannot: (key to point at, message).
 fn validate(declared: &Declared) -> Result<(), (String, String)> {
@@ -233,10 +271,12 @@ fn validate(declared: &Declared) -> Result<(), (String, String)> {
                     .into(),
             ));
         }
-        if !varies.any_order && varies.spans.is_empty() {
+        if !varies.any_order && varies.spans.is_empty() && !varies.elided_lines {
             return Err((
                 "why".into(),
-                "say how the output varies: `any-order = true`, or `spans = [...]`".into(),
+                "say how the output varies: `any-order = true`, `spans = [...]`, or \
+                 `elided-lines = true`"
+                    .into(),
             ));
         }
         for span in &varies.spans {
@@ -244,6 +284,40 @@ fn validate(declared: &Declared) -> Result<(), (String, String)> {
                 return Err((
                     "spans".into(),
                     format!("`{span}` is not a regular expression: {e}"),
+                ));
+            }
+        }
+    }
+    if let Some(recorded) = &declared.recorded {
+        if recorded.why.trim().is_empty() {
+            return Err((
+                "why".into(),
+                "`[package.metadata.listing.recorded]` needs `why`: the reader is told why \
+                 their terminal shows more"
+                    .into(),
+            ));
+        }
+        if recorded.allow.is_empty() {
+            return Err((
+                "allow".into(),
+                "`[package.metadata.listing.recorded]` says which rustc lints the recording \
+                 turns off: `allow = [\"unused_variables\"]`"
+                    .into(),
+            ));
+        }
+        for lint in &recorded.allow {
+            let a_name = lint.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && lint
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !a_name {
+                return Err((
+                    "allow".into(),
+                    format!(
+                        "`{lint}` is not the name of a rustc lint: the recording may turn off \
+                         rustc's lints (`unused_variables`, `dead_code`), by name, and nothing \
+                         else: no flag, no lint of another tool"
+                    ),
                 ));
             }
         }

@@ -49,37 +49,76 @@ pub fn check(cx: &Checker) -> Vec<Problem> {
 /// changed).
 pub fn check_listings(cx: &Checker, listings: &[&Listing]) -> Vec<Problem> {
     let scope = |l: &Listing| format!("{} {:?}", l.rel.display(), cx.settings.time_limit);
-    let mut problems = Vec::new();
-    let mut pending = Vec::new();
-    for &listing in listings {
-        match cx.store.lookup(&cx.book, NAME, &scope(listing)) {
-            Some(kept) => problems.extend(kept),
-            None => pending.push(listing),
-        }
-    }
+    // Each listing's problems, in the book's order, whether kept or found.
+    let mut each: Vec<Option<Vec<Problem>>> = listings
+        .iter()
+        .map(|l| cx.store.lookup(&cx.book, NAME, &scope(l)))
+        .collect();
+    let pending: Vec<&Listing> = listings
+        .iter()
+        .zip(&each)
+        .filter(|(_, kept)| kept.is_none())
+        .map(|(l, _)| *l)
+        .collect();
     cx.store
         .summary(NAME, listings.len() - pending.len(), pending.len());
-    if pending.is_empty() {
-        return problems;
+    if !pending.is_empty() {
+        let notes = std::sync::Mutex::new(Vec::new());
+        for (listing, reader, found) in run(cx, &pending, Bless::No, &notes) {
+            cx.store.keep(NAME, &scope(listing), &reader, &found);
+            if let Some(at) = listings.iter().position(|l| std::ptr::eq(*l, listing)) {
+                each[at] = Some(found);
+            }
+        }
     }
-    for (listing, reader, found) in run(cx, &pending, false) {
-        cx.store.keep(NAME, &scope(listing), &reader, &found);
-        problems.extend(found);
-    }
-    crate::problem::once_each(problems)
+    crate::problem::once_each(each.into_iter().flatten().flatten().collect())
+}
+
+/// Whether a run records what came, and what of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bless {
+    /// Compare only.
+    No,
+    /// Record what came wherever it differs.
+    All,
+    /// Record what came only where all that changed is the toolchain's
+    /// text (drift.rs): never a change of the program's own output.
+    Drift,
+}
+
+/// What blessing did with one recorded file.
+#[derive(Debug, Clone)]
+pub struct Blessed {
+    /// The file (`output.txt`, `transcript.txt`), in the book.
+    pub file: PathBuf,
+    /// The lines that changed, and whose they are.
+    pub changed: Vec<(crate::drift::Whose, String)>,
+    /// Whether it was written (not, under `Bless::Drift`, when the
+    /// program's own output changed).
+    pub written: bool,
 }
 
 /// Runs every listing and writes what it prints into its `output.txt` or
 /// `transcript.txt` where it differs beyond the tolerances (never through a
-/// link: see files.rs); returns the problems that blessing cannot mend.
-pub fn bless(cx: &Checker) -> Vec<Problem> {
+/// link: see files.rs), and the running toolchain into the book's
+/// `listings/recorded-with.txt`; returns the problems blessing cannot mend,
+/// and what it changed, listing by listing.
+pub fn bless(cx: &Checker, mode: Bless) -> (Vec<Problem>, Vec<Blessed>) {
     let listings: Vec<&Listing> = cx.book.listings().iter().collect();
-    crate::problem::once_each(
-        run(cx, &listings, true)
-            .into_iter()
-            .flat_map(|(_, _, problems)| problems)
-            .collect(),
-    )
+    let notes = std::sync::Mutex::new(Vec::new());
+    let problems: Vec<Problem> = run(cx, &listings, mode, &notes)
+        .into_iter()
+        .flat_map(|(_, _, problems)| problems)
+        .collect();
+    let mut problems = crate::problem::once_each(problems);
+    if let Err(e) = crate::drift::record(cx.book.root()) {
+        problems.push(Problem::new(
+            crate::drift::RECORDED_WITH,
+            None,
+            format!("could not write it: {e}"),
+        ));
+    }
+    (problems, notes.into_inner().unwrap())
 }
 
 /// Builds and runs `listings` now: each one's problems, with what was read
@@ -87,7 +126,8 @@ pub fn bless(cx: &Checker) -> Vec<Problem> {
 fn run<'b>(
     cx: &'b Checker,
     listings: &[&'b Listing],
-    bless: bool,
+    bless: Bless,
+    notes: &std::sync::Mutex<Vec<Blessed>>,
 ) -> Vec<(&'b Listing, Reader<'b>, Vec<Problem>)> {
     let root = cx.book.root();
     let readers: Vec<Reader<'b>> = listings.iter().map(|_| Reader::new(&cx.book)).collect();
@@ -111,7 +151,7 @@ fn run<'b>(
         if !found[i].is_empty() {
             continue;
         }
-        match reader_files(reader, listing) {
+        match reader_files(reader, listing).and_then(|files| with_recorded_lints(listing, files)) {
             Ok(files) => {
                 reader.crates(&listing.package);
                 reader.tool("rustc");
@@ -126,9 +166,11 @@ fn run<'b>(
         output_bytes: OUTPUT_LIMIT,
         ..Limits::default()
     };
-    let stage_dir = cx
-        .work
-        .join(if bless { "listings-bless" } else { "listings" });
+    let stage_dir = cx.work.join(if bless == Bless::No {
+        "listings"
+    } else {
+        "listings-bless"
+    });
     let staged_dir = stage_dir.join("stage");
     let target_dir = cx.work.join("listings/build");
     let to_build: Vec<(&Listing, &Files)> = staged
@@ -166,7 +208,9 @@ fn run<'b>(
         work: stage_dir.join("sessions"),
         target: target_dir.join("sessions"),
     };
+    let progress = crate::progress::Bar::new(cx.settings.progress, staged.len(), "running");
     for (i, files) in &staged {
+        progress.at(&listings[*i].rel.display().to_string());
         let listing = listings[*i];
         let reader = &readers[*i];
         let Some(result) = built.get(&listing.package) else {
@@ -181,9 +225,13 @@ fn run<'b>(
             sessions: &sessions,
             limits,
             bless,
+            notes,
+            executable: result.executable.as_deref(),
         };
         found[*i].extend(one.check(result));
+        progress.done_one();
     }
+    progress.finish();
     listings
         .iter()
         .copied()
@@ -203,7 +251,10 @@ struct One<'a, 'b> {
     staged: &'a Path,
     sessions: &'a transcript::Workplace,
     limits: Limits,
-    bless: bool,
+    bless: Bless,
+    notes: &'a std::sync::Mutex<Vec<Blessed>>,
+    /// Its program, if it builds one.
+    executable: Option<&'a Path>,
 }
 
 impl One<'_, '_> {
@@ -338,39 +389,10 @@ impl One<'_, '_> {
                     );
                     return problems;
                 };
-                let input = book.text(&rel_dir.join(INPUT)).unwrap_or_default();
-                let mut input = input
-                    .lines()
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-                    .into_iter();
-                // In a fresh copy of the listing, beside the data files it
-                // reads, which it alone may write to.
-                let scratch = match Scratch::with_files(self.files) {
-                    Ok(scratch) => scratch,
-                    Err(e) => {
-                        problems.push(machine(&rel_dir, &format!("{name}: a scratch copy"), &e));
-                        return problems;
-                    }
-                };
-                let mut cmd = Command::new(exe);
-                // It sees its own program (read-only), and nothing of the
-                // build beside it.
-                if let Err(e) = Jail::new(scratch.path()).readable(exe).apply(&mut cmd) {
-                    problems.push(machine(&rel_dir, &format!("{name}: a sandbox"), &e));
-                    return problems;
-                }
-                let ran = match terminal::run(cmd, &mut input, false, self.limits) {
+                let ran = match self.run_program(exe, &name) {
                     Ok(ran) => ran,
-                    Err(terminal::Stopped::CouldNotStart(e)) => {
-                        problems.push(Problem::machine(
-                            &rel_dir,
-                            format!("{name} could not be started: {e}"),
-                        ));
-                        return problems;
-                    }
-                    Err(stopped) => {
-                        fail(rel_dir.clone(), None, format!("{name}: {stopped}"));
+                    Err(problem) => {
+                        problems.push(problem);
                         return problems;
                     }
                 };
@@ -413,10 +435,10 @@ impl One<'_, '_> {
             Some(varies) => transcript::apply_varies(&tolerant(text), varies, |_| true),
             None => tolerant(text),
         };
-        match compare(self.root, &expected, wanted, &seen, tolerate, self.bless) {
+        match self.compare(&expected, wanted, &seen, tolerate) {
             Ok(()) => {}
             Err(Differs::Machine(problem)) => problems.push(problem),
-            Err(Differs::Diff(diff)) => {
+            Err(Differs::Diff(diff, drift)) => {
                 let what = match declared.outcome {
                     Outcome::Runs => "printed",
                     Outcome::DoesNotCompile => "got a diagnostic from rustc that is",
@@ -426,20 +448,209 @@ impl One<'_, '_> {
                     Some(v) if v.any_order => {
                         " (compared with its lines sorted: they may come in any order)"
                     }
+                    Some(v) if v.elided_lines => " (compared with each `...` line as any lines)",
                     Some(_) => " (compared with the spans that may differ as [..])",
                     None => "",
                 };
+                // A program that prints something else at each run, and
+                // says neither how nor with which seed, is named as such.
+                let varies_unsaid = declared.outcome != Outcome::DoesNotCompile
+                    && result
+                        .executable
+                        .as_ref()
+                        .is_some_and(|exe| self.varies_unsaid(exe, &name));
+                let varies_note = if varies_unsaid { VARIES_UNSAID } else { "" };
                 fail(
                     expected.clone(),
                     None,
                     format!(
                         "{name} {what} something else than its {EXPECTED_OUTPUT}{how}.\n{diff}\n\
-                         If the new output is right, accept it with `cargo xtask bless`."
+                         If the new output is right, accept it with `cargo xtask bless`.{varies_note}{drift}"
                     ),
                 );
             }
         }
         problems
+    }
+
+    /// Runs the listing's program as the reader does (`cargo run` with its
+    /// `input.txt` typed), in a fresh copy of the listing, contained, with
+    /// its declared seed.
+    fn run_program(&self, exe: &Path, name: &str) -> Result<sandbox::Ran, Problem> {
+        let rel_dir = &self.listing.rel;
+        let seed = self.listing.declared.as_ref().ok().and_then(|d| d.seed);
+        match self.run_once(exe, name, seed)? {
+            Ok(ran) => Ok(ran),
+            Err(terminal::Stopped::CouldNotStart(e)) => Err(Problem::machine(
+                rel_dir,
+                format!("{name} could not be started: {e}"),
+            )),
+            Err(stopped) => Err(Problem::new(rel_dir, None, format!("{name}: {stopped}"))),
+        }
+    }
+
+    /// One run of the listing's program, its randomness from `seed` if
+    /// given: how it ended.
+    fn run_once(
+        &self,
+        exe: &Path,
+        name: &str,
+        seed: Option<u64>,
+    ) -> Result<Result<sandbox::Ran, terminal::Stopped>, Problem> {
+        let rel_dir = &self.listing.rel;
+        let input = self.book.text(&rel_dir.join(INPUT)).unwrap_or_default();
+        let mut input = input
+            .lines()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+            .into_iter();
+        // In a fresh copy of the listing, beside the data files it reads,
+        // which it alone may write to.
+        let scratch = Scratch::with_files(self.files)
+            .map_err(|e| machine(rel_dir, &format!("{name}: a scratch copy"), &e))?;
+        let mut cmd = Command::new(exe);
+        // It sees its own program (read-only), and nothing of the build
+        // beside it.
+        let mut jail = Jail::new(scratch.path()).readable(exe);
+        if let Some(seed) = seed {
+            jail = jail.seeded(seed);
+        }
+        jail.apply(&mut cmd)
+            .map_err(|e| machine(rel_dir, &format!("{name}: a sandbox"), &e))?;
+        Ok(terminal::run(cmd, &mut input, false, self.limits))
+    }
+
+    /// Whether the listing's program prints something else from run to
+    /// run, though it declares neither a seed nor how its output varies:
+    /// runs with three fixed seeds of randomness (so the answer is the same
+    /// every time it is asked) print something else, wherever they stop.
+    fn varies_unsaid(&self, exe: &Path, name: &str) -> bool {
+        let declared = self
+            .listing
+            .declared
+            .as_ref()
+            .expect("kept only the readable");
+        if declared.seed.is_some() || declared.varies.is_some() {
+            return false;
+        }
+        let printed = |seed: u64| -> Option<String> {
+            let text = match self.run_once(exe, name, Some(seed)).ok()? {
+                Ok(ran) => shown::as_text(&ran.shown) + &shown::as_text(&ran.stderr),
+                Err(terminal::Stopped::NeedsInput { shown })
+                | Err(terminal::Stopped::TimedOut { shown, .. }) => shown,
+                Err(_) => return None,
+            };
+            Some(tolerant(&text))
+        };
+        let runs: Vec<Option<String>> = [1, 2, 3].into_iter().map(printed).collect();
+        runs.iter()
+            .flatten()
+            .any(|run| Some(run) != runs[0].as_ref())
+    }
+
+    /// Compares what came with the recorded file `path` of the book (which
+    /// holds `wanted`), both after `tolerate`, a `...` line standing for
+    /// any lines where the listing declares `elided-lines`. On a
+    /// difference: a readable diff of the two, and, when the book was
+    /// recorded with another rustc, which of the lines that changed are the
+    /// toolchain's text (drift.rs); or, when blessing, the file written
+    /// with what came (never through a link), as the bless mode allows. As
+    /// text when both are UTF-8, else byte for byte, with the bytes that
+    /// are not UTF-8 shown as `\xNN` (see `shown::escaped`).
+    fn compare(
+        &self,
+        path: &Path,
+        wanted: &[u8],
+        actual: &[u8],
+        tolerate: impl Fn(&str) -> String,
+    ) -> Result<(), Differs> {
+        let declared = self
+            .listing
+            .declared
+            .as_ref()
+            .expect("kept only the readable");
+        let as_text = std::str::from_utf8(wanted).is_ok() && std::str::from_utf8(actual).is_ok();
+        let text = |bytes: &[u8]| match as_text {
+            true => String::from_utf8_lossy(bytes).into_owned(),
+            false => shown::escaped(bytes),
+        };
+        let (wanted, came) = (tolerate(&text(wanted)), tolerate(&text(actual)));
+        let same = match &declared.varies {
+            Some(v) if v.elided_lines => transcript::matches_elided(&wanted, &came, v.any_order),
+            _ => wanted == came,
+        };
+        if same {
+            return Ok(());
+        }
+        let sources: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(f, _)| f.extension().is_some_and(|e| e == "rs"))
+            .map(|(_, content)| String::from_utf8_lossy(content).into_owned())
+            .collect();
+        let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let changed = crate::drift::changed_lines(&wanted, &came, &sources);
+        let write = match self.bless {
+            Bless::No => false,
+            Bless::All => true,
+            Bless::Drift => changed.iter().all(|(whose, _)| whose.is_the_toolchains()),
+        };
+        if self.bless != Bless::No {
+            self.notes.lock().unwrap().push(Blessed {
+                file: path.to_path_buf(),
+                changed,
+                written: write,
+            });
+            if !write {
+                return Ok(());
+            }
+            return crate::files::write(self.root, path, actual).map_err(|e| {
+                let problem = Problem::new(path, None, format!("could not write it: {e}"));
+                Differs::Machine(Problem {
+                    machine: crate::files::is_the_machines(&e),
+                    ..problem
+                })
+            });
+        }
+        let assert = Assert::new().action(Action::Verify);
+        let bytes_note = match as_text {
+            true => "",
+            false => {
+                "\n(Not all of it is UTF-8, so it is compared byte for byte; a byte that is not \
+                 UTF-8 shows as \\xNN, and a backslash as \\\\.)"
+            }
+        };
+        let diff = match assert.try_eq(
+            Some(&"what came"),
+            Data::text(came).raw(),
+            Data::text(wanted).raw(),
+        ) {
+            Ok(()) => "the texts differ only in their line endings (CRLF against LF)".to_string(),
+            Err(e) => format!("{}{bytes_note}", e.to_string().trim_end()),
+        };
+        Err(Differs::Diff(diff, self.drift_note(&changed)))
+    }
+
+    /// When the book was recorded with another rustc than the one checking
+    /// it: which, and whose the lines that changed are.
+    fn drift_note(&self, changed: &[(crate::drift::Whose, String)]) -> String {
+        let recorded =
+            crate::drift::recorded_rustc(self.book.text(Path::new(crate::drift::RECORDED_WITH)));
+        let running = crate::drift::running_rustc();
+        let Some(recorded) = recorded.filter(|r| *r != running) else {
+            return String::new();
+        };
+        let verdict = if changed.iter().all(|(whose, _)| whose.is_the_toolchains()) {
+            "Only the toolchain's text changed: this is drift. `cargo xtask bless --drift` \
+             records again every listing whose output only drifted, and says what changed."
+        } else {
+            "The program's own output changed, which drift never explains: check the change, \
+             then `cargo xtask bless`."
+        };
+        format!(
+            "\nRecorded with {recorded}, checked with {running}. What changed: {}. {verdict}",
+            crate::drift::summary(changed)
+        )
     }
 
     /// Replays the listing's transcript and compares it: (line, message).
@@ -464,31 +675,55 @@ impl One<'_, '_> {
             lock,
             input,
             project: &project,
+            seed: declared.seed,
         };
-        let shown = transcript::record(&session, &steps, self.sessions, self.limits)
-            .map_err(|m| (None, m))?;
+        let shown =
+            transcript::record(&session, &steps, self.sessions, self.limits).map_err(|m| {
+                // Stopped (waiting for input it lacks, say), by a program that
+                // prints something else at each run, and says neither how nor
+                // with which seed.
+                let varies_unsaid = self
+                    .executable
+                    .is_some_and(|exe| self.varies_unsaid(exe, "the listing"));
+                (
+                    None,
+                    if varies_unsaid {
+                        format!("{m}{VARIES_UNSAID}")
+                    } else {
+                        m
+                    },
+                )
+            })?;
         let tolerate = |text: &str| transcript::tolerant(text, &project, declared.varies.as_ref());
-        match compare(
-            self.root,
-            path,
-            text.as_bytes(),
-            shown.as_bytes(),
-            tolerate,
-            self.bless,
-        ) {
+        match self.compare(path, text.as_bytes(), shown.as_bytes(), tolerate) {
             Ok(()) => Ok(()),
             Err(Differs::Machine(problem)) => Err((None, problem.message)),
-            Err(Differs::Diff(diff)) => Err((
-                None,
-                format!(
-                    "the terminal shows something else than its {TRANSCRIPT} (compared after the \
-                     tolerances of README's \"Terminal sessions\": [TIME], [DIR], [HASH], ...).\n{diff}\n\
-                     If the new session is right, accept it with `cargo xtask bless`."
-                ),
-            )),
+            Err(Differs::Diff(diff, drift)) => {
+                // A session that shows something else at each run, and
+                // says neither how nor with which seed, is named as such.
+                let varies_unsaid = self
+                    .executable
+                    .is_some_and(|exe| self.varies_unsaid(exe, "the listing"));
+                Err((
+                    None,
+                    format!(
+                        "the terminal shows something else than its {TRANSCRIPT} (compared after the \
+                         tolerances of README's \"Terminal sessions\": [TIME], [DIR], [HASH], ...).\n{diff}\n\
+                         If the new session is right, accept it with `cargo xtask bless`.{}{drift}",
+                        if varies_unsaid { VARIES_UNSAID } else { "" }
+                    ),
+                ))
+            }
         }
     }
 }
+
+/// What a failure adds when a second run differed from the first, and the
+/// listing declares neither a seed nor how its output varies.
+const VARIES_UNSAID: &str = "\nIt prints something else from one run to the next (three runs, \
+    each given other random numbers, differed). If it draws random numbers, declare a seed (`seed = 7` under \
+    [package.metadata.listing]), so that its numbers are the same in every check; if it varies \
+    otherwise (threads, time), declare how ([package.metadata.listing.varies]).";
 
 /// A failure of the machine met while checking the listing in `dir`.
 fn machine(dir: &Path, what: &str, error: &std::io::Error) -> Problem {
@@ -583,6 +818,10 @@ fn stage_and_build(
     let mut left: Vec<usize> = (0..listings.len())
         .filter(|i| !refused.iter().any(|(r, _)| r == i))
         .collect();
+    let spinner = crate::progress::Bar::spinner(
+        settings.progress,
+        &format!("building {} listing(s)", left.len()),
+    );
     let output = loop {
         let (cmd, _scratch) = cargo.command(&[
             "build",
@@ -596,7 +835,10 @@ fn stage_and_build(
         ])?;
         let limits = crate::jailed::build_limits(left.len(), settings);
         match sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits) {
-            Ok(ran) => break ran,
+            Ok(ran) => {
+                spinner.finish();
+                break ran;
+            }
             Err(stopped) => {
                 // A build that never ends: the crate rustc was compiling is
                 // named, left out, and the others built again.
@@ -788,63 +1030,45 @@ fn dep_info(artifact: &Path, name: &str, staged: &Path) -> Vec<PathBuf> {
 
 /// How what came differs from what the book holds.
 enum Differs {
-    /// A readable diff.
-    Diff(String),
+    /// A readable diff, and what it says of drift (drift.rs), if anything.
+    Diff(String, String),
     /// Blessing could not write the file.
     Machine(Problem),
 }
 
-/// Compares what came with an expected-output file (`path` in the book,
-/// holding `wanted`), both after `tolerate`; on a difference, a readable
-/// diff of the two (or, when blessing, the file rewritten with what came,
-/// never through a link). As text when both are UTF-8, else byte for byte,
-/// with the bytes that are not UTF-8 shown as `\xNN` (see
-/// `shown::escaped`).
-fn compare(
-    root: &Path,
-    path: &Path,
-    wanted: &[u8],
-    actual: &[u8],
-    tolerate: impl Fn(&str) -> String,
-    bless: bool,
-) -> Result<(), Differs> {
-    let as_text = std::str::from_utf8(wanted).is_ok() && std::str::from_utf8(actual).is_ok();
-    let text = |bytes: &[u8]| match as_text {
-        true => String::from_utf8_lossy(bytes).into_owned(),
-        false => shown::escaped(bytes),
+/// The listing's files with its recording settings applied (metadata.rs,
+/// `[package.metadata.listing.recorded]`): the rustc lints it is recorded
+/// without are allowed in its copy's manifest (`[lints.rust]`), as
+/// `RUSTFLAGS="-A …"` would for the reader; the book's own manifest says
+/// no `[lints]` (metadata.rs refuses one there).
+fn with_recorded_lints(listing: &Listing, mut files: Files) -> Result<Files, Problem> {
+    let Some(recorded) = listing
+        .declared
+        .as_ref()
+        .ok()
+        .and_then(|d| d.recorded.as_ref())
+    else {
+        return Ok(files);
     };
-    let (wanted, came) = (tolerate(&text(wanted)), tolerate(&text(actual)));
-    if wanted == came {
-        return Ok(());
-    }
-    if bless {
-        return crate::files::write(root, path, actual).map_err(|e| {
-            let problem = Problem::new(path, None, format!("could not write it: {e}"));
-            Differs::Machine(Problem {
-                machine: crate::files::is_the_machines(&e),
-                ..problem
-            })
-        });
-    }
-    let assert = Assert::new().action(Action::Verify);
-    let bytes_note = match as_text {
-        true => "",
-        false => {
-            "\n(Not all of it is UTF-8, so it is compared byte for byte; a byte that is not \
-             UTF-8 shows as \\xNN, and a backslash as \\\\.)"
+    for (rel, content) in files.iter_mut() {
+        if rel != Path::new("Cargo.toml") {
+            continue;
         }
-    };
-    match assert.try_eq(
-        Some(&"what came"),
-        Data::text(came).raw(),
-        Data::text(wanted).raw(),
-    ) {
-        Ok(()) => Err(Differs::Diff(
-            "the texts differ only in their line endings (CRLF against LF)".to_string(),
-        )),
-        Err(e) => Err(Differs::Diff(format!(
-            "{}{bytes_note}",
-            e.to_string().trim_end()
-        ))),
+        let manifest = listing.rel.join("Cargo.toml");
+        let mut table: toml::Table = String::from_utf8_lossy(content)
+            .parse()
+            .map_err(|e| Problem::new(&manifest, None, format!("{e}")))?;
+        let rust: toml::Table = recorded
+            .allow
+            .iter()
+            .map(|lint| (lint.clone(), toml::Value::String("allow".into())))
+            .collect();
+        let mut lints = toml::Table::new();
+        lints.insert("rust".into(), rust.into());
+        table.insert("lints".into(), lints.into());
+        *content = toml::to_string(&table)
+            .map_err(|e| Problem::new(&manifest, None, format!("{e}")))?
+            .into_bytes();
     }
+    Ok(files)
 }

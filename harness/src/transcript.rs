@@ -72,6 +72,25 @@ impl Status {
     }
 }
 
+/// A transcript as the reader's terminal shows it: without its status
+/// lines (`? 1`, `? failed`), which say how a command exited and which no
+/// terminal prints. This is what a page shows, and what a line range of it
+/// counts.
+pub fn as_shown(text: &str) -> String {
+    let mut after_command = false;
+    text.split_inclusive('\n')
+        .filter(|line| {
+            let status = after_command
+                && line
+                    .trim_end()
+                    .strip_prefix("? ")
+                    .is_some_and(|s| s == "failed" || s.parse::<i32>().is_ok());
+            after_command = line.starts_with("$ ");
+            !status
+        })
+        .collect()
+}
+
 /// The commands of a transcript, or (line, what is wrong).
 pub fn steps(text: &str) -> Result<Vec<Step>, (usize, String)> {
     let mut steps: Vec<Step> = Vec::new();
@@ -178,6 +197,8 @@ pub struct Session<'a> {
     pub lock: Option<&'a [u8]>,
     pub input: &'a str,
     pub project: &'a str,
+    /// The seed of the program's randomness, if it declares one.
+    pub seed: Option<u64>,
 }
 
 /// Runs a transcript's commands in a fresh reader's copy of the listing and
@@ -214,6 +235,10 @@ pub fn record(
     // compile only the reader's own crate again (its sources are touched
     // below), as on the reader's first run.
     let (jail, cargo) = session_jail(&dir, place)?;
+    let jail = match session.seed {
+        Some(seed) => jail.seeded(seed),
+        None => jail,
+    };
     let mut cmd = Command::new(&cargo);
     jail.apply(&mut cmd)
         .map_err(|e| format!("a sandbox for cargo: {e}"))?;
@@ -381,6 +406,46 @@ pub fn apply_varies(text: &str, varies: &Varies, movable: impl Fn(&str) -> bool)
     lines.join("\n") + "\n"
 }
 
+/// The line that stands for any lines, or none, in a recorded output whose
+/// listing declares `elided-lines` (as in trycmd).
+pub const ELIDED: &str = "...";
+
+/// Whether `actual` matches `expected` (both already tolerant), where each
+/// `...` line of `expected` stands for any lines, or none. With
+/// `any_order`, order is not compared: every other line of `expected` must
+/// be in `actual`, and `actual` may hold more only if `expected` has a
+/// `...`.
+pub fn matches_elided(expected: &str, actual: &str, any_order: bool) -> bool {
+    let wanted: Vec<&str> = expected.lines().collect();
+    let came: Vec<&str> = actual.lines().collect();
+    if any_order {
+        let mut left = came.clone();
+        for line in wanted.iter().filter(|l| l.trim() != ELIDED) {
+            match left.iter().position(|c| c == line) {
+                Some(at) => {
+                    left.remove(at);
+                }
+                None => return false,
+            }
+        }
+        return left.is_empty() || wanted.iter().any(|l| l.trim() == ELIDED);
+    }
+    // matched[i][j]: wanted[..i] matches came[..j].
+    let mut matched = vec![vec![false; came.len() + 1]; wanted.len() + 1];
+    matched[0][0] = true;
+    for i in 1..=wanted.len() {
+        let elided = wanted[i - 1].trim() == ELIDED;
+        for j in 0..=came.len() {
+            matched[i][j] = if elided {
+                matched[i - 1][j] || (j > 0 && matched[i][j - 1])
+            } else {
+                j > 0 && matched[i - 1][j - 1] && wanted[i - 1] == came[j - 1]
+            };
+        }
+    }
+    matched[wanted.len()][came.len()]
+}
+
 /// Sorts each run of consecutive lines that `pick` picks.
 fn sort_runs(lines: &mut [String], pick: impl Fn(&str) -> bool) {
     let mut i = 0;
@@ -437,11 +502,36 @@ mod tests {
     }
 
     #[test]
+    fn an_elided_line_stands_for_any_lines_and_only_there() {
+        let recorded = "main: 1\n...\nmain: done\n";
+        for run in [
+            "main: 1\nmain: done\n",
+            "main: 1\nworker: 1\nworker: 2\nmain: done\n",
+        ] {
+            assert!(matches_elided(recorded, run, false), "{run}");
+        }
+        for run in ["worker: 1\nmain: 1\nmain: done\n", "main: 1\nworker: 1\n"] {
+            assert!(!matches_elided(recorded, run, false), "{run}");
+        }
+        // Any order: the lines that are always there, in any order, and
+        // any others only where a `...` allows them.
+        let recorded = "main: 1\nmain: 2\n...\n";
+        assert!(matches_elided(
+            recorded,
+            "worker: 1\nmain: 2\nmain: 1\n",
+            true
+        ));
+        assert!(!matches_elided(recorded, "worker: 1\nmain: 2\n", true));
+        assert!(!matches_elided("main: 1\n", "main: 1\nworker: 1\n", true));
+    }
+
+    #[test]
     fn declared_variation_is_tolerated() {
         let varies = Varies {
             why: "threads".into(),
             any_order: true,
             spans: vec![r"\d+ms".into()],
+            elided_lines: false,
         };
         let one = "hi 1 from main\nhi 1 from spawned (3ms)\n";
         let other = "hi 1 from spawned (5ms)\nhi 1 from main\n";

@@ -41,6 +41,11 @@ enum Task {
     Bless {
         /// Another book to bless, e.g. tests/fixtures/tiny-book.
         book_dir: Option<PathBuf>,
+        /// Record again only what drifted with a new toolchain (rustc's or
+        /// the standard library's text), never a change of a program's own
+        /// output; say what changed.
+        #[arg(long)]
+        drift: bool,
     },
     /// Add the next listing to listings/CHAPTER/, with the files its kind
     /// needs.
@@ -76,7 +81,9 @@ fn main() -> ExitCode {
             install_tools().and_then(|mdbook| serve::serve(&book, &mdbook, &args))
         }
         Task::Build => build(&root),
-        Task::Bless { book_dir } => bless(&book_dir.map_or(root.clone(), |dir| root.join(dir))),
+        Task::Bless { book_dir, drift } => {
+            bless(&book_dir.map_or(root.clone(), |dir| root.join(dir)), drift)
+        }
         Task::NewListing { chapter, kind } => new_listing(&root, &chapter, kind),
         Task::BuildFixture { fixture, dest } => {
             build_fixture(&root, &root.join(fixture), &root.join(dest))
@@ -223,13 +230,76 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-fn bless(root: &Path) -> Result<(), String> {
-    let checker = Checker::with_work(root, &harness::checkout().join("target"));
-    harness::problem::report(harness::outputs::bless(&checker))?;
+fn bless(root: &Path, drift: bool) -> Result<(), String> {
+    use harness::outputs::Bless;
+    let mut checker = Checker::with_work(root, &harness::checkout().join("target"));
+    checker.settings.progress = true;
+    let mode = if drift { Bless::Drift } else { Bless::All };
+    let (problems, blessed) = harness::outputs::bless(&checker, mode);
+    eprint!(
+        "{}",
+        bless_summary(&blessed, checker.book.listings().len(), mode)
+    );
+    harness::problem::report(problems)?;
     eprintln!(
-        "Every listing's {EXPECTED_OUTPUT} and transcript.txt now hold what it prints. Review with `git diff listings/`."
+        "Every listing's {EXPECTED_OUTPUT} and transcript.txt now hold what it prints{}. Review with `git diff listings/`.",
+        if drift {
+            ", where only the toolchain's text changed"
+        } else {
+            ""
+        }
     );
     Ok(())
+}
+
+/// What bless changed, listing by listing: each file written (and whose
+/// lines changed in it), and under `--drift` each one it left as it was.
+fn bless_summary(
+    blessed: &[harness::outputs::Blessed],
+    listings: usize,
+    mode: harness::outputs::Bless,
+) -> String {
+    let mut text = String::new();
+    let written: Vec<_> = blessed.iter().filter(|b| b.written).collect();
+    let left: Vec<_> = blessed.iter().filter(|b| !b.written).collect();
+    let rustc = harness::drift::running_rustc();
+    if written.is_empty() {
+        text.push_str(&format!(
+            "No output changed ({listings} listings, {rustc}).\n"
+        ));
+    } else {
+        text.push_str(&format!(
+            "{} output(s) recorded again with {rustc}{}:\n",
+            written.len(),
+            if mode == harness::outputs::Bless::Drift {
+                " (drift: only the toolchain's text changed)"
+            } else {
+                ""
+            }
+        ));
+        for b in &written {
+            text.push_str(&format!(
+                "  {}: {}\n",
+                b.file.display(),
+                harness::drift::summary(&b.changed)
+            ));
+        }
+    }
+    if !left.is_empty() {
+        text.push_str(&format!(
+            "{} output(s) not recorded again: their program's own output changed, which drift \
+             never explains (review the change, then `cargo xtask bless`):\n",
+            left.len()
+        ));
+        for b in &left {
+            text.push_str(&format!(
+                "  {}: {}\n",
+                b.file.display(),
+                harness::drift::summary(&b.changed)
+            ));
+        }
+    }
+    text
 }
 
 fn new_listing(root: &Path, chapter: &str, kind: Kind) -> Result<(), String> {
