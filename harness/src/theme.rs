@@ -7,13 +7,18 @@ use std::path::Path;
 use crate::Problem;
 
 /// The files of theme/ that stand in for mdBook's own.
-const STAND_INS: [&str; 6] = [
+const STAND_INS: [&str; 11] = [
     "theme/book.js",
     "theme/highlight.js",
     "theme/clipboard.min.js",
     "theme/css/chrome.css",
     "theme/css/general.css",
     "theme/css/variables.css",
+    "theme/css/print.css",
+    "theme/highlight.css",
+    "theme/tomorrow-night.css",
+    "theme/ayu-highlight.css",
+    "theme/toc.js.hbs",
 ];
 
 pub fn check(root: &Path) -> Vec<Problem> {
@@ -36,4 +41,25 @@ pub fn check(root: &Path) -> Vec<Problem> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_stand_in_is_in_theme_and_names_the_pinned_mdbook() {
+        let root = crate::checkout();
+        for file in super::STAND_INS {
+            assert!(root.join(file).is_file(), "{file} is listed but missing");
+        }
+        let problems = super::check(root);
+        assert!(
+            problems.is_empty(),
+            "{}",
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
 }
