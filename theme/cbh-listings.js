@@ -12,8 +12,11 @@
 // - Each line of every block gets a span that the print styles give a
 //   hanging indent: on paper a long line wraps under its own indentation
 //   instead of running off the page or back to column 0.
+// - A terminal session or TOML is highlighted once its grammar comes.
 (function () {
     'use strict';
+    // Files this script names by {{ resource }} are relative to it.
+    const here = document.currentScript.src;
 
     function textNodes(root) {
         const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -148,4 +151,26 @@
     }
     markOverflow();
     window.addEventListener('resize', markOverflow);
+
+    // A block in a language that theme/highlight.js knows by name only (a
+    // terminal session, TOML: theme/tools/highlight.sh) is highlighted once
+    // its grammar comes, from theme/fonts/ (see theme/README.md), loaded only
+    // by a page that shows such a block.
+    const later = Array.from(document.querySelectorAll('main pre > code')).filter(function (code) {
+        const lang = code.className.match(/language-(\S+)/);
+        const grammar = lang && window.hljs && window.hljs.getLanguage(lang[1]);
+        return !!(grammar && grammar.cbhLater);
+    });
+    if (later.length) {
+        const script = document.createElement('script');
+        script.src = new URL('{{ resource "fonts/cbh-highlight-later.js" }}', here).href;
+        script.onload = function () {
+            for (const code of later) {
+                window.hljs.highlightBlock(code);
+                markLines(code);
+            }
+            markOverflow();
+        };
+        document.head.append(script);
+    }
 })();

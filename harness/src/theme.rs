@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::Problem;
 
 /// The files of theme/ that stand in for mdBook's own.
-const STAND_INS: [&str; 11] = [
+const STAND_INS: [&str; 12] = [
     "theme/book.js",
     "theme/highlight.js",
     "theme/clipboard.min.js",
@@ -19,6 +19,7 @@ const STAND_INS: [&str; 11] = [
     "theme/tomorrow-night.css",
     "theme/ayu-highlight.css",
     "theme/toc.js.hbs",
+    "theme/fonts/cbh-highlight-later.js",
 ];
 
 pub fn check(root: &Path) -> Vec<Problem> {
