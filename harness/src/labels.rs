@@ -54,6 +54,10 @@ impl Preprocessor for ListingLabels {
                     text: std::mem::take(&mut ch.content),
                 };
                 let number = ch.number.as_ref().and_then(|n| n.first().copied());
+                let chapter = Chapter {
+                    text: outputs_marked(&ctx.root, &chapter),
+                    ..chapter
+                };
                 ch.content = numbered_figures(&labelled(&ctx.root, &chapter), number);
             }
         });
@@ -182,6 +186,53 @@ fn labelled(root: &Path, chapter: &Chapter) -> String {
             let (_, label) = at_line.pop().unwrap();
             let indent: String = line.chars().take_while(|c| *c == ' ').collect();
             out.push_str(&format!("\n{indent}{}\n\n", label.html()));
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// The class of the marker just above a block that shows a listing's output.
+pub const OUTPUT_CLASS: &str = "cbh-output-of";
+
+/// The chapter with a hidden marker just above each block that shows a
+/// listing's `output.txt` or `transcript.txt`, naming the listing
+/// (`<div hidden class="cbh-output-of" data-listing="listings/…">`), so the
+/// page knows whose output a block is: the theme's "Type it" compares what
+/// a learner's typed program prints with it (theme/cbh-typeit.js).
+fn outputs_marked(root: &Path, chapter: &Chapter) -> String {
+    let mut at_line: Vec<(usize, String)> = code_blocks(&chapter.text)
+        .into_iter()
+        .filter_map(|block| {
+            let shown = directives_in(root, chapter, &block.body);
+            let [directive] = shown.as_slice() else {
+                return None;
+            };
+            if block.body.trim() != directive.text.trim() {
+                return None;
+            }
+            let (listing, file) = listing_file(root, &directive.path)?;
+            let kind = match file.as_str() {
+                EXPECTED_OUTPUT => "",
+                TRANSCRIPT => " data-kind=\"transcript\"",
+                _ => return None,
+            };
+            Some((
+                block.line,
+                format!(
+                    "<div hidden class=\"{OUTPUT_CLASS}\" data-listing=\"{}\"{kind}></div>",
+                    escape(&listing.to_string_lossy())
+                ),
+            ))
+        })
+        .collect();
+    at_line.reverse();
+    let mut out = String::with_capacity(chapter.text.len() + 120 * at_line.len());
+    for (n, line) in chapter.text.split_inclusive('\n').enumerate() {
+        if at_line.last().is_some_and(|(at, _)| *at == n + 1) {
+            let (_, html) = at_line.pop().unwrap();
+            let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+            out.push_str(&format!("\n{indent}{html}\n\n"));
         }
         out.push_str(line);
     }
@@ -382,6 +433,49 @@ mod tests {
 
   </figcaption>
 </figure>
+
+"#]]
+        );
+    }
+
+    #[test]
+    fn output_blocks_are_marked_with_their_listing() {
+        let root = Path::new("/book");
+        let chapter = Chapter {
+            file: "src/ch01.md".into(),
+            source_path: "ch01.md".into(),
+            text: "```rust\n{{#rustdoc_include ../listings/ch01-x/listing-01-01/src/main.rs:sum}}\n```\n\n\
+                   ```text\n{{#include ../listings/ch01-x/listing-01-01/output.txt}}\n```\n\n\
+                   - A session:\n\n  ```console\n  {{#include ../listings/ch01-x/listing-01-02/transcript.txt}}\n  ```\n\n\
+                   ```text,not-output\nnot a listing's output\n```\n"
+                .into(),
+        };
+        snapbox::assert_data_eq!(
+            outputs_marked(root, &chapter),
+            snapbox::str![[r#"
+```rust
+{{#rustdoc_include ../listings/ch01-x/listing-01-01/src/main.rs:sum}}
+```
+
+
+<div hidden class="cbh-output-of" data-listing="listings/ch01-x/listing-01-01"></div>
+
+```text
+{{#include ../listings/ch01-x/listing-01-01/output.txt}}
+```
+
+- A session:
+
+
+  <div hidden class="cbh-output-of" data-listing="listings/ch01-x/listing-01-02" data-kind="transcript"></div>
+
+  ```console
+  {{#include ../listings/ch01-x/listing-01-02/transcript.txt}}
+  ```
+
+```text,not-output
+not a listing's output
+```
 
 "#]]
         );
