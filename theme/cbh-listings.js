@@ -13,6 +13,8 @@
 //   hanging indent: on paper a long line wraps under its own indentation
 //   instead of running off the page or back to column 0.
 // - A terminal session or TOML is highlighted once its grammar comes.
+// - "Type it" beside Copy and Run, on every block that shows a listing's
+//   file, opens the typing mode (theme/cbh-typeit.js, loaded on first use).
 (function () {
     'use strict';
     // Files this script names by {{ resource }} are relative to it.
@@ -172,5 +174,36 @@
             markOverflow();
         };
         document.head.append(script);
+    }
+
+    // "Type it" on every block that shows a listing's file (its label is
+    // just above it). The typing mode is theme/cbh-typeit.js, minified into
+    // theme/fonts/ (see theme/README.md): mdBook copies that folder into the
+    // book without naming it on any page, and puts the file's hashed name
+    // where the {{ resource }} below says. It is loaded the first time a
+    // learner presses the button, so a page's first load does not grow.
+    let typing;
+    function typeIt(pre, button) {
+        typing = typing || new Promise(function (resolve, reject) {
+            const script = document.createElement('script');
+            script.src = new URL('{{ resource "fonts/cbh-typeit.min.js" }}', here).href;
+            script.onload = function () { resolve(window.cbhTypeit); };
+            script.onerror = function () { typing = null; script.remove(); reject(); };
+            document.head.append(script);
+        });
+        typing.then(function (mode) { mode.toggle(pre, button); },
+            function () { button.title = 'The typing mode could not load; reload the page to try again'; });
+    }
+    for (const pre of document.querySelectorAll('main .cbh-listing-label + pre')) {
+        const buttons = pre.querySelector(':scope > .buttons');
+        if (!buttons || !pre.querySelector(':scope > code')) continue;
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'cbh-typeit-button';
+        button.textContent = 'Type it';
+        button.title = 'Type this listing out here, checked as you go';
+        button.setAttribute('aria-pressed', 'false');
+        button.addEventListener('click', function () { typeIt(pre, button); });
+        buttons.prepend(button);
     }
 })();

@@ -25,13 +25,17 @@ const check = args.includes('--check');
 const themeAt = args.indexOf('--theme');
 const theme = themeAt >= 0 ? args[themeAt + 1] : join(tools, '..');
 
-// source (in theme/) -> what the pages load.
+// source (in theme/) -> what the pages load. cbh-typeit.js carries its
+// stylesheet, cbh-typeit.css, inside it (one request on first use), and goes
+// to fonts/: the one folder of theme/ that mdBook copies into the book
+// without naming it on the pages (see theme/README.md).
 const FILES = [
   { source: 'coding-by-hand.css', out: 'coding-by-hand.min.css' },
   { source: 'cbh-a11y.js', out: 'cbh-a11y.min.js' },
   { source: 'cbh-listings.js', out: 'cbh-listings.min.js' },
   { source: 'cbh-search.js', out: 'cbh-search.min.js' },
   { source: 'clipboard.js', out: 'clipboard.min.js', standsIn: 'clipboard.min.js' },
+  { source: 'cbh-typeit.js', css: 'cbh-typeit.css', out: 'fonts/cbh-typeit.min.js' },
 ];
 
 async function minifyCss(path) {
