@@ -17,8 +17,17 @@
 //   file, opens the typing mode (theme/cbh-typeit.js, loaded on first use).
 (function () {
     'use strict';
-    // Files this script names by {{ resource }} are relative to it.
+    // Loads a script that mdBook names where this one says {{ resource }}
+    // (relative to this script).
     const here = document.currentScript.src;
+    function load(src, done, failed) {
+        const script = document.createElement('script');
+        script.src = new URL(src, here).href;
+        script.onload = done;
+        script.onerror = failed;
+        document.head.append(script);
+        return script;
+    }
 
     function textNodes(root) {
         const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -164,16 +173,13 @@
         return !!(grammar && grammar.cbhLater);
     });
     if (later.length) {
-        const script = document.createElement('script');
-        script.src = new URL('{{ resource "fonts/cbh-highlight-later.js" }}', here).href;
-        script.onload = function () {
+        load('{{ resource "fonts/cbh-highlight-later.js" }}', function () {
             for (const code of later) {
                 window.hljs.highlightBlock(code);
                 markLines(code);
             }
             markOverflow();
-        };
-        document.head.append(script);
+        });
     }
 
     // "Type it" on every block that shows a listing's file (its label is
@@ -185,11 +191,9 @@
     let typing;
     function typeIt(pre, button) {
         typing = typing || new Promise(function (resolve, reject) {
-            const script = document.createElement('script');
-            script.src = new URL('{{ resource "fonts/cbh-typeit.min.js" }}', here).href;
-            script.onload = function () { resolve(window.cbhTypeit); };
-            script.onerror = function () { typing = null; script.remove(); reject(); };
-            document.head.append(script);
+            const script = load('{{ resource "fonts/cbh-typeit.min.js" }}',
+                function () { resolve(window.cbhTypeit); },
+                function () { typing = null; script.remove(); reject(); });
         });
         typing.then(function (mode) { mode.toggle(pre, button); },
             function () { button.title = 'The typing mode could not load; reload the page to try again'; });

@@ -1,4 +1,4 @@
-/* Coding by Hand: the highlight.js that mdBook 0.5.4 bundles, with only rust, plaintext, and bash, shell, ini by name (theme/tools/highlight.sh) */
+/* mdBook 0.5.4's highlight.js: rust, plaintext; bash, shell, ini by name only (theme/tools/highlight.sh) */
 /*
   Highlight.js 10.1.1 (93fd0d73)
   License: BSD-3-Clause

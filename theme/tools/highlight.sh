@@ -40,11 +40,11 @@ const stub = (l) => {
 };
 const v = process.env.MDBOOK_VERSION;
 const out = 'theme/highlight.js';
-fs.writeFileSync(out, `/* Coding by Hand: the highlight.js that mdBook ${v} bundles, with only ${now.split(' ').join(', ')}, ` +
-  `and ${later.split(' ').join(', ')} by name (theme/tools/highlight.sh) */\n` +
+fs.writeFileSync(out, `/* mdBook ${v}'s highlight.js: ${now.split(' ').join(', ')}; ${later.split(' ').join(', ')} by name only ` +
+  `(theme/tools/highlight.sh) */\n` +
   core + now.split(' ').map(grammar).join('') + later.split(' ').map(stub).join(''));
 const rest = 'theme/fonts/cbh-highlight-later.js';
-fs.writeFileSync(rest, `/* Coding by Hand: the grammars of ${later.split(' ').join(', ')} from the highlight.js that mdBook ${v} ` +
-  `bundles, loaded by a page that shows them (theme/tools/highlight.sh) */\n` + later.split(' ').map(grammar).join(''));
+fs.writeFileSync(rest, `/* mdBook ${v}'s highlight.js grammars of ${later.split(' ').join(', ')}, loaded by a page that ` +
+  `shows them (theme/tools/highlight.sh) */\n` + later.split(' ').map(grammar).join(''));
 for (const f of [out, rest]) console.log(`${f}: ${fs.statSync(f).size} bytes`);
 JS

@@ -16,7 +16,7 @@ css=theme/tools/node_modules/.bin/lightningcss
 mkdir -p theme/css
 for f in css/chrome css/general css/variables css/print highlight tomorrow-night ayu-highlight; do
     "$css" --minify "$src/${f#css/}.css" -o "theme/$f.css.tmp"
-    { printf '/* mdBook %s %s.css, minified by theme/tools/mdbook-css.sh (lightningcss-cli 1.33.0) */\n' "$v" "$f"
+    { printf '/* mdBook %s %s.css, minified (theme/tools/mdbook-css.sh) */\n' "$v" "$f"
       cat "theme/$f.css.tmp"; echo; } > "theme/$f.css"
     rm "theme/$f.css.tmp"
     echo "theme/$f.css: $(wc -c < "theme/$f.css") bytes (from $(wc -c < "$src/${f#css/}.css"))"

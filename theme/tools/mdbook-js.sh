@@ -16,7 +16,7 @@ src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/mdbook-html-"$v"/front-
 terser=theme/tools/node_modules/.bin/terser
 [ -x "$terser" ] || npm ci --prefix theme/tools --no-audit --no-fund
 "$terser" "$src/js/book.js" --compress --mangle --output theme/book.js.tmp
-{ printf '/* mdBook %s book.js, minified by theme/tools/mdbook-js.sh (terser 5.44.0) */\n' "$v"
+{ printf '/* mdBook %s book.js, minified (theme/tools/mdbook-js.sh) */\n' "$v"
   cat theme/book.js.tmp; echo; } > theme/book.js
 rm theme/book.js.tmp
 echo "theme/book.js: $(wc -c < theme/book.js) bytes (from $(wc -c < "$src/js/book.js"))"
@@ -29,7 +29,7 @@ const { minify } = require(require('path').resolve('theme/tools/node_modules/ter
 const [from, to, version] = process.argv.slice(2);
 const parts = fs.readFileSync(from, 'utf8').split(/^(\{\{[#/][^}]*\}\})$/m);
 (async () => {
-  let out = `// mdBook ${version} toc.js.hbs, minified by theme/tools/mdbook-js.sh (terser 5.44.0)\n`;
+  let out = `// mdBook ${version} toc.js.hbs, minified (theme/tools/mdbook-js.sh)\n`;
   for (const part of parts) {
     if (/^\{\{[#/]/.test(part)) { out += part + '\n'; continue; }
     if (!part.trim()) continue;

@@ -9,7 +9,8 @@
 //                                          minified file its source would not make
 //
 // `--theme DIR` works on another copy of theme/ (the browser self-test
-// breaks one). Each output starts with a one-line comment naming its source;
+// breaks one). Each output starts with a short comment naming its source
+// (every page loads it: bytes count);
 // clipboard.min.js's names the mdBook it stands in for, as the harness
 // expects of stand-ins (harness/src/theme.rs).
 import { spawnSync } from 'node:child_process';
@@ -25,15 +26,16 @@ const check = args.includes('--check');
 const themeAt = args.indexOf('--theme');
 const theme = themeAt >= 0 ? args[themeAt + 1] : join(tools, '..');
 
-// source (in theme/) -> what the pages load. cbh-typeit.js carries its
-// stylesheet, cbh-typeit.css, inside it (one request on first use), and goes
-// to fonts/: the one folder of theme/ that mdBook copies into the book
-// without naming it on the pages (see theme/README.md).
+// source (in theme/) -> what the pages load. What a page loads only when it
+// is needed goes to fonts/, the one folder of theme/ that mdBook copies into
+// the book without naming it on the pages (see theme/README.md): the search
+// teasers' cleaner, and the typing mode, which carries its stylesheet,
+// cbh-typeit.css, inside it (one request on first use).
 const FILES = [
   { source: 'coding-by-hand.css', out: 'coding-by-hand.min.css' },
   { source: 'cbh-a11y.js', out: 'cbh-a11y.min.js' },
   { source: 'cbh-listings.js', out: 'cbh-listings.min.js' },
-  { source: 'cbh-search.js', out: 'cbh-search.min.js' },
+  { source: 'cbh-search.js', out: 'fonts/cbh-search.min.js' },
   { source: 'clipboard.js', out: 'clipboard.min.js', standsIn: 'clipboard.min.js' },
   { source: 'cbh-typeit.js', css: 'cbh-typeit.css', out: 'fonts/cbh-typeit.min.js' },
 ];
@@ -64,11 +66,11 @@ async function minifyJs(code, path) {
 async function make({ source, css, out, standsIn }) {
   const path = join(theme, source);
   const text = await readFile(path, 'utf8');
-  let header = `/* theme/${source}, minified by theme/tools/minify.mjs */`;
+  let header = `/* theme/${source}, minified */`;
   if (standsIn) {
     const version = text.match(/mdBook (\d+\.\d+\.\d+)/);
     if (!version) throw new Error(`${path} must name the mdBook whose ${standsIn} it stands in for`);
-    header = `/* mdBook ${version[1]} ${standsIn} stand-in: theme/${source}, minified by theme/tools/minify.mjs */`;
+    header = `/* mdBook ${version[1]} ${standsIn} stand-in: theme/${source}, minified */`;
   }
   let body;
   if (source.endsWith('.css')) {
