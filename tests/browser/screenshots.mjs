@@ -98,11 +98,17 @@ for (const theme of typing ? ['light', 'coal'] : []) {
     }
     await check(page, `${typing} typing (${theme}, ${width}px)`);
     for (const [i, name] of [[0, 'done'], [n - 1, 'typing']]) {
-      const clip = await blocks.nth(i).evaluate((pre) => {
+      // From the top down to the block: mdBook brings its menu bar back
+      // when the page scrolls up.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(200);
+      await blocks.nth(i).evaluate((pre) => {
         const label = pre.previousElementSibling ?? pre;
-        const bar = document.getElementById('mdbook-menu-bar')?.getBoundingClientRect().height ?? 0;
-        window.scrollTo(0, label.getBoundingClientRect().top + window.scrollY - bar - 16);
-        const top = label.getBoundingClientRect().top - 16;
+        window.scrollTo(0, label.getBoundingClientRect().top + window.scrollY - 72);
+      });
+      await page.waitForTimeout(400);
+      const clip = await blocks.nth(i).evaluate((pre) => {
+        const top = Math.max(0, (pre.previousElementSibling ?? pre).getBoundingClientRect().top - 16);
         return { x: 0, y: top, width: innerWidth, height: Math.min(innerHeight - top, pre.getBoundingClientRect().bottom - top + 16) };
       });
       await page.screenshot({ path: join(out, `typeit-${name}-${theme}-${width}.png`), clip });
