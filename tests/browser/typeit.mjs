@@ -7,7 +7,8 @@
 //   page's origin);
 // - typing each of the chapter's listings exactly, at 1280 and at 375 px
 //   (touch), finishes with "0 slips", no slip marked, and a best time kept
-//   in localStorage;
+//   in localStorage; so does every listing of the other chapters (BOOK_SRC's
+//   SUMMARY.md), at 1280 px;
 // - a slip is marked at its line and column (over the character it
 //   replaced), the box is aria-invalid and a live region says where, and
 //   Backspace clears all three; indentation typed by hand counts too;
@@ -27,10 +28,17 @@
 //   node tests/browser/typeit.mjs BOOK_HTML_DIR
 import { chromium } from 'playwright-core';
 import { serve, launchArgs } from './serve.mjs';
-import { firstListingPage } from './summary.mjs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chapterPages, firstListingPage } from './summary.mjs';
 
 const [root = 'book/html'] = process.argv.slice(2);
 const chapter = await firstListingPage(root);
+// Every other chapter page with a listing's block: each listing typed too, at 1280 px.
+const others = [];
+for (const p of await chapterPages()) {
+  if (p !== chapter && (await readFile(join(root, p), 'utf8').catch(() => '')).includes('cbh-listing-label')) others.push(p);
+}
 const { server, base } = await serve(root);
 const browser = await chromium.launch(launchArgs);
 let failed = 0;
@@ -41,7 +49,7 @@ const check = (ok, what, detail = '') => {
 
 // printed: what the mocked playground answers "Run what you typed" with
 // (null: the book's own checked output, read from the page).
-async function open({ width = 1280, mobile = false, printed = null } = {}) {
+async function open({ width = 1280, mobile = false, printed = null, pageName = chapter } = {}) {
   const context = await browser.newContext({ viewport: { width, height: 900 }, hasTouch: mobile, isMobile: mobile });
   const log = { offOrigin: [], posts: [], errors: [], local: [] };
   await context.route((url) => !url.href.startsWith(base), async (route) => {
@@ -59,12 +67,8 @@ async function open({ width = 1280, mobile = false, printed = null } = {}) {
   page.on('console', (m) => { if (m.type() === 'error') log.errors.push(m.text()); });
   page.on('pageerror', (e) => log.errors.push(e.message));
   page.on('request', (r) => { if (r.url().startsWith(base)) log.local.push(r.url().slice(base.length)); });
-  await page.goto(base + chapter, { waitUntil: 'load' });
+  await page.goto(base + pageName, { waitUntil: 'load' });
   await page.waitForLoadState('networkidle');
-  log.bookOutput = await page.evaluate(() => {
-    const mark = document.querySelector('main .cbh-output-of:not([data-kind])');
-    return mark?.nextElementSibling?.querySelector('code')?.textContent ?? null;
-  });
   return { context, page, log };
 }
 
@@ -107,9 +111,11 @@ const typingModule = (log) => log.local.filter((u) => /^fonts\/cbh-typeit[^/]*\.
 
 // 1. Every listing's block has Type it; nothing of the typing mode loads
 // before it is pressed; typing each listing exactly finishes with 0 slips.
-for (const [width, mobile] of part('listings') ? [[1280, false], [375, true]] : []) {
+const runs = [[chapter, 1280, false], [chapter, 375, true], ...others.map((p) => [p, 1280, false])];
+for (const [pageName, width, mobile] of part('listings') ? runs : []) {
   try {
-    const { context, page, log } = await open({ width, mobile });
+    const { context, page, log } = await open({ width, mobile, pageName });
+    if (pageName !== chapter) console.log(`     ${pageName}:`);
     const n = await blocks(page);
     const buttons = await page.locator('main .cbh-listing-label + pre > .buttons > .cbh-typeit-button').count();
     check(n > 0 && buttons === n, `${width}px: "Type it" on every block that shows a listing's file`, `${buttons} of ${n}`);
@@ -142,7 +148,7 @@ for (const [width, mobile] of part('listings') ? [[1280, false], [375, true]] : 
     check(/(Best so far: \d+:\d\d|A new best)/.test(again.summary), `${width}px: a second time says the best time so far`, again.summary);
     await context.close();
   } catch (e) {
-    check(false, `${width}px: typing every listing`, e.message.split('\n')[0]);
+    check(false, `${pageName} ${width}px: typing every listing`, e.message.split('\n')[0]);
   }
 }
 
@@ -275,13 +281,24 @@ if (part('keyboard')) try {
 for (const [printed, expect] of part('run') ? [[null, 'same'], ['something else\n', 'differs']] : []) {
   try {
     const { context, page, log } = await open({ printed });
-    const n = await blocks(page);
-    let runnable = -1;
-    for (let i = 0; i < n && runnable < 0; i++) {
-      const pre = page.locator('main .cbh-listing-label + pre').nth(i);
-      if (await pre.locator('.play-button:not([hidden])').count()) runnable = i;
-    }
-    if (runnable < 0) throw new Error('no runnable listing on the page');
+    // The first block with a Run button that the page follows with its
+    // output (the next block is ```text); the mock answers "same" with it.
+    // (Found by its place, not by the marker the typing mode reads, so that
+    // a page without the marker fails.)
+    const found = await page.evaluate(() => {
+      const all = [...document.querySelectorAll('main pre')];
+      const pres = [...document.querySelectorAll('main .cbh-listing-label + pre')];
+      for (const [i, pre] of pres.entries()) {
+        const play = pre.querySelector('.play-button');
+        if (!play || play.hidden) continue;
+        const next = all[all.indexOf(pre) + 1]?.querySelector(':scope > code.language-text');
+        if (next) return { i, output: next.textContent };
+      }
+      return null;
+    });
+    if (!found) throw new Error('no listing on the page has a Run button and its output just after it');
+    const runnable = found.i;
+    log.bookOutput = found.output;
     const pre = page.locator('main .cbh-listing-label + pre').nth(runnable);
     const lines = await shownText(page, runnable);
     await pre.locator('.cbh-typeit-button').click();
@@ -298,7 +315,7 @@ for (const [printed, expect] of part('run') ? [[null, 'same'], ['something else\
       `${log.posts.length} posts, edition ${post.edition}`);
     check(log.offOrigin.every((u) => u === 'POST https://play.rust-lang.org/evaluate.json'), `run (${expect}): nothing else left the origin`,
       log.offOrigin.join(', '));
-    check(expect === 'same' ? /same as the book's checked output/.test(verdict) : /Not the same as the book's checked output/.test(verdict),
+    check(expect === 'same' ? /^✓ The same as the book's checked output/.test(verdict) : /^Not the same as the book's checked output/.test(verdict),
       `run (${expect}): what it printed is compared with the book's checked output`, verdict);
     await context.close();
   } catch (e) {
