@@ -95,7 +95,7 @@ for (const file of FILES) {
     const committed = await readFile(target, 'utf8').catch(() => null);
     if (committed !== made) {
       stale++;
-      console.log(`FAIL theme/${file.out} is not what theme/${file.source}${file.css ? ` and theme/${file.css}` : ''} make: run node theme/tools/minify.mjs`);
+      console.log(`FAIL theme/${file.out} is not what theme/${file.source}${file.css ? ` and theme/${file.css} make` : ' makes'}: run node theme/tools/minify.mjs`);
     } else {
       console.log(`ok   theme/${file.out}`);
     }
