@@ -54,11 +54,9 @@ impl Preprocessor for ListingLabels {
                     text: std::mem::take(&mut ch.content),
                 };
                 let number = ch.number.as_ref().and_then(|n| n.first().copied());
-                let chapter = Chapter {
-                    text: outputs_marked(&ctx.root, &chapter),
-                    ..chapter
-                };
-                ch.content = numbered_figures(&labelled(&ctx.root, &chapter), number);
+                let labelled = labelled(&ctx.root, &chapter);
+                ch.content =
+                    numbered_figures(&outputs_marked(&ctx.root, &chapter, &labelled), number);
             }
         });
         Ok(book)
@@ -195,13 +193,14 @@ fn labelled(root: &Path, chapter: &Chapter) -> String {
 /// The class of the marker just above a block that shows a listing's output.
 pub const OUTPUT_CLASS: &str = "cbh-output-of";
 
-/// The chapter with a hidden marker just above each block that shows a
-/// listing's `output.txt` or `transcript.txt`, naming the listing
-/// (`<div hidden class="cbh-output-of" data-listing="listings/…">`), so the
-/// page knows whose output a block is: the theme's "Type it" compares what
-/// a learner's typed program prints with it (theme/cbh-typeit.js).
-fn outputs_marked(root: &Path, chapter: &Chapter) -> String {
-    let mut at_line: Vec<(usize, String)> = code_blocks(&chapter.text)
+/// `text` (the chapter's, or the chapter labelled) with a hidden marker
+/// just above each block that shows a listing's `output.txt` or
+/// `transcript.txt`, naming the listing (`<div hidden class="cbh-output-of"
+/// data-listing="listings/…">`), so the page knows whose output a block is:
+/// the theme's "Type it" compares what a learner's typed program prints with
+/// it (theme/cbh-typeit.js). `chapter` places the includes.
+fn outputs_marked(root: &Path, chapter: &Chapter, text: &str) -> String {
+    let mut at_line: Vec<(usize, String)> = code_blocks(text)
         .into_iter()
         .filter_map(|block| {
             let shown = directives_in(root, chapter, &block.body);
@@ -227,8 +226,8 @@ fn outputs_marked(root: &Path, chapter: &Chapter) -> String {
         })
         .collect();
     at_line.reverse();
-    let mut out = String::with_capacity(chapter.text.len() + 120 * at_line.len());
-    for (n, line) in chapter.text.split_inclusive('\n').enumerate() {
+    let mut out = String::with_capacity(text.len() + 120 * at_line.len());
+    for (n, line) in text.split_inclusive('\n').enumerate() {
         if at_line.last().is_some_and(|(at, _)| *at == n + 1) {
             let (_, html) = at_line.pop().unwrap();
             let indent: String = line.chars().take_while(|c| *c == ' ').collect();
@@ -451,7 +450,7 @@ mod tests {
                 .into(),
         };
         snapbox::assert_data_eq!(
-            outputs_marked(root, &chapter),
+            outputs_marked(root, &chapter, &chapter.text),
             snapbox::str![[r#"
 ```rust
 {{#rustdoc_include ../listings/ch01-x/listing-01-01/src/main.rs:sum}}
