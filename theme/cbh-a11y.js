@@ -34,6 +34,24 @@
     if (menuBar) menuBar.setAttribute('role', 'banner');
     const searchWrapper = document.getElementById('mdbook-search-wrapper');
     if (searchWrapper) searchWrapper.setAttribute('role', 'search');
+
+    // Search results that read as prose (theme/cbh-search.js, in theme/fonts/:
+    // see theme/README.md) are needed only once search is open: load that
+    // script then, as mdBook loads its search index.
+    if (searchWrapper) {
+        const here = document.currentScript.src;
+        const load = function () {
+            if (searchWrapper.classList.contains('hidden')) return false;
+            const script = document.createElement('script');
+            script.src = new URL('{{ resource "fonts/cbh-search.min.js" }}', here).href;
+            document.head.append(script);
+            return true;
+        };
+        if (!load()) {
+            const opened = new MutationObserver(function () { if (load()) opened.disconnect(); });
+            opened.observe(searchWrapper, { attributes: true, attributeFilter: ['class'] });
+        }
+    }
     const help = document.getElementById('mdbook-help-popup');
     if (help) {
         help.setAttribute('role', 'dialog');

@@ -12,8 +12,22 @@
 // - Each line of every block gets a span that the print styles give a
 //   hanging indent: on paper a long line wraps under its own indentation
 //   instead of running off the page or back to column 0.
+// - A terminal session or TOML is highlighted once its grammar comes.
+// - "Type it" beside Copy and Run, on every block that shows a listing's
+//   file, opens the typing mode (theme/cbh-typeit.js, loaded on first use).
 (function () {
     'use strict';
+    // Loads a script that mdBook names where this one says {{ resource }}
+    // (relative to this script).
+    const here = document.currentScript.src;
+    function load(src, done, failed) {
+        const script = document.createElement('script');
+        script.src = new URL(src, here).href;
+        script.onload = done;
+        script.onerror = failed;
+        document.head.append(script);
+        return script;
+    }
 
     function textNodes(root) {
         const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -148,4 +162,52 @@
     }
     markOverflow();
     window.addEventListener('resize', markOverflow);
+
+    // A block in a language that theme/highlight.js knows by name only (a
+    // terminal session, TOML: theme/tools/highlight.sh) is highlighted once
+    // its grammar comes, from theme/fonts/ (see theme/README.md), loaded only
+    // by a page that shows such a block.
+    const later = Array.from(document.querySelectorAll('main pre > code')).filter(function (code) {
+        const lang = code.className.match(/language-(\S+)/);
+        const grammar = lang && window.hljs && window.hljs.getLanguage(lang[1]);
+        return !!(grammar && grammar.cbhLater);
+    });
+    if (later.length) {
+        load('{{ resource "fonts/cbh-highlight-later.js" }}', function () {
+            for (const code of later) {
+                window.hljs.highlightBlock(code);
+                markLines(code);
+            }
+            markOverflow();
+        });
+    }
+
+    // "Type it" on every block that shows a listing's file (its label is
+    // just above it). The typing mode is theme/cbh-typeit.js, minified into
+    // theme/fonts/ (see theme/README.md): mdBook copies that folder into the
+    // book without naming it on any page, and puts the file's hashed name
+    // where the {{ resource }} below says. It is loaded the first time a
+    // learner presses the button, so a page's first load does not grow.
+    let typing;
+    function typeIt(pre, button) {
+        typing = typing || new Promise(function (resolve, reject) {
+            const script = load('{{ resource "fonts/cbh-typeit.min.js" }}',
+                function () { resolve(window.cbhTypeit); },
+                function () { typing = null; script.remove(); reject(); });
+        });
+        typing.then(function (mode) { mode.toggle(pre, button); },
+            function () { button.title = 'The typing mode could not load; reload the page to try again'; });
+    }
+    for (const pre of document.querySelectorAll('main .cbh-listing-label + pre')) {
+        const buttons = pre.querySelector(':scope > .buttons');
+        if (!buttons || !pre.querySelector(':scope > code')) continue;
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'cbh-typeit-button';
+        button.textContent = 'Type it';
+        button.title = 'Type this listing out here, checked as you go';
+        button.setAttribute('aria-pressed', 'false');
+        button.addEventListener('click', function () { typeIt(pre, button); });
+        buttons.prepend(button);
+    }
 })();

@@ -3,7 +3,8 @@
 // Discord rewrote…", and a chapter's first section reads "Title » Title"
 // (the chapter, then its own heading). As the results appear, drop a
 // marker's number after the punctuation it follows, and a breadcrumb that
-// repeats the one before it. additional-js; the index itself is mdBook's.
+// repeats the one before it. theme/cbh-a11y.js loads it (minified, from
+// theme/fonts/) when search is first opened; the index itself is mdBook's.
 (function () {
     'use strict';
     const results = document.getElementById('mdbook-searchresults');
@@ -26,5 +27,6 @@
             if (kept.length !== parts.length) link.textContent = kept.join(' » ');
         }
     }
+    clean();
     new MutationObserver(clean).observe(results, { childList: true, subtree: true });
 })();

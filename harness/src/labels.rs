@@ -20,7 +20,7 @@ use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use crate::Problem;
-use crate::chapters::Chapter;
+use crate::chapters::{Chapter, code_blocks, directives_in};
 use crate::listings::EXPECTED_OUTPUT;
 use crate::transcript::TRANSCRIPT;
 
@@ -65,9 +65,12 @@ impl Preprocessor for ListingLabels {
                 };
                 let captions = |listing: &Path| caption_in(&manifest(listing));
                 let notes = |listing: &Path| note_in(&manifest(listing));
-                let labelled =
-                    numbered_figures(&labelled(&ctx.root, &chapter, &captions, &notes), number);
-                ch.content = terminals_as_shown(&ctx.root, &chapter.file, &labelled);
+                let labelled = labelled(&ctx.root, &chapter, &captions, &notes);
+                // Outputs are marked while their includes are still there
+                // to find; then a transcript's include becomes its text.
+                let marked =
+                    numbered_figures(&outputs_marked(&ctx.root, &chapter, &labelled), number);
+                ch.content = terminals_as_shown(&ctx.root, &chapter.file, &marked);
             }
         });
         Ok(book)
@@ -288,6 +291,54 @@ fn code_spans(text: &str) -> String {
         } else {
             out.push_str(part);
         }
+    }
+    out
+}
+
+/// The class of the marker just above a block that shows a listing's output.
+pub const OUTPUT_CLASS: &str = "cbh-output-of";
+
+/// `text` (the chapter's, or the chapter labelled) with a hidden marker
+/// just above each block that shows a listing's `output.txt` or
+/// `transcript.txt`, naming the listing (`<div hidden class="cbh-output-of"
+/// data-listing="listings/…">`), so the page knows whose output a block is:
+/// the theme's "Type it" compares what a learner's typed program prints with
+/// it (theme/cbh-typeit.js). `chapter` places the includes.
+fn outputs_marked(root: &Path, chapter: &Chapter, text: &str) -> String {
+    let mut at_line: Vec<(usize, String)> = code_blocks(text)
+        .into_iter()
+        .filter_map(|block| {
+            let shown = directives_in(root, chapter, &block.body);
+            let [directive] = shown.as_slice() else {
+                return None;
+            };
+            if block.body.trim() != directive.text.trim() {
+                return None;
+            }
+            let (listing, file) = listing_file(root, &directive.path)?;
+            let kind = match file.as_str() {
+                EXPECTED_OUTPUT => "",
+                TRANSCRIPT => " data-kind=\"transcript\"",
+                _ => return None,
+            };
+            Some((
+                block.line,
+                format!(
+                    "<div hidden class=\"{OUTPUT_CLASS}\" data-listing=\"{}\"{kind}></div>",
+                    escape(&listing.to_string_lossy())
+                ),
+            ))
+        })
+        .collect();
+    at_line.reverse();
+    let mut out = String::with_capacity(text.len() + 120 * at_line.len());
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        if at_line.last().is_some_and(|(at, _)| *at == n + 1) {
+            let (_, html) = at_line.pop().unwrap();
+            let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+            out.push_str(&format!("\n{indent}{html}\n\n"));
+        }
+        out.push_str(line);
     }
     out
 }
@@ -589,6 +640,50 @@ mod tests {
             "```console\n$ cargo run -- the poem.txt\nThe kettle hums\n$ cargo run -- the\n\
              Problem parsing arguments\n$ cargo run -- \\{{#x}}\n```\n\n\
              ```console\n$ cargo run -- the\nProblem parsing arguments\n```\n"
+        );
+    }
+
+    #[test]
+    fn output_blocks_are_marked_with_their_listing() {
+        let root = Path::new("/book");
+        let chapter = Chapter::new(
+            root,
+            "src/ch01.md".into(),
+            "ch01.md".into(),
+            "```rust\n{{#rustdoc_include ../listings/ch01-x/listing-01-01/src/main.rs:sum}}\n```\n\n\
+                   ```text\n{{#include ../listings/ch01-x/listing-01-01/output.txt}}\n```\n\n\
+                   - A session:\n\n  ```console\n  {{#include ../listings/ch01-x/listing-01-02/transcript.txt}}\n  ```\n\n\
+                   ```text,not-output\nnot a listing's output\n```\n"
+                .into(),
+        );
+        snapbox::assert_data_eq!(
+            outputs_marked(root, &chapter, &chapter.text),
+            snapbox::str![[r#"
+```rust
+{{#rustdoc_include ../listings/ch01-x/listing-01-01/src/main.rs:sum}}
+```
+
+
+<div hidden class="cbh-output-of" data-listing="listings/ch01-x/listing-01-01"></div>
+
+```text
+{{#include ../listings/ch01-x/listing-01-01/output.txt}}
+```
+
+- A session:
+
+
+  <div hidden class="cbh-output-of" data-listing="listings/ch01-x/listing-01-02" data-kind="transcript"></div>
+
+  ```console
+  {{#include ../listings/ch01-x/listing-01-02/transcript.txt}}
+  ```
+
+```text,not-output
+not a listing's output
+```
+
+"#]]
         );
     }
 

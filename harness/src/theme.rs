@@ -8,13 +8,19 @@ use crate::Problem;
 use crate::trace::Reader;
 
 /// The files of theme/ that stand in for mdBook's own.
-const STAND_INS: [&str; 6] = [
+const STAND_INS: [&str; 12] = [
     "theme/book.js",
     "theme/highlight.js",
     "theme/clipboard.min.js",
     "theme/css/chrome.css",
     "theme/css/general.css",
     "theme/css/variables.css",
+    "theme/css/print.css",
+    "theme/highlight.css",
+    "theme/tomorrow-night.css",
+    "theme/ayu-highlight.css",
+    "theme/toc.js.hbs",
+    "theme/fonts/cbh-highlight-later.js",
 ];
 
 pub fn check(book: &Reader) -> Vec<Problem> {
@@ -37,4 +43,26 @@ pub fn check(book: &Reader) -> Vec<Problem> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_stand_in_is_in_theme_and_names_the_pinned_mdbook() {
+        let root = crate::checkout();
+        for file in super::STAND_INS {
+            assert!(root.join(file).is_file(), "{file} is listed but missing");
+        }
+        let book = crate::model::Book::load(root);
+        let problems = super::check(&crate::trace::Reader::new(&book));
+        assert!(
+            problems.is_empty(),
+            "{}",
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
 }

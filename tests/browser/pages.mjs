@@ -3,8 +3,10 @@
 // origin on load, nothing is logged as a console error or thrown, and
 // axe-core finds no violation. Chapter pages are also checked in the states
 // a reader puts them in: search open with results, theme menu open, keyboard
-// help open, sidebar open at phone width, and a listing run (playground
-// mocked) with its hidden lines shown. Prints one line per page and state;
+// help open, sidebar open at phone width, a listing run (playground
+// mocked) with its hidden lines shown, and the typing mode open at 1280 and
+// 375 px (a listing typed to the end, with its summary and "Run what you
+// typed" answered, and another with a slip standing). Prints one line per page and state;
 // exits 1 on any problem.
 //
 //   node tests/browser/pages.mjs BOOK_HTML_DIR
@@ -33,7 +35,7 @@ async function check(pageName, theme, width, state) {
   const offOrigin = [];
   await context.route((url) => !url.href.startsWith(base), (route) => {
     const url = route.request().url();
-    if (state === 'run' && url.startsWith('https://play.rust-lang.org/')) {
+    if ((state === 'run' || state === 'typing') && url.startsWith('https://play.rust-lang.org/')) {
       return route.fulfill({ contentType: 'application/json', headers: { 'access-control-allow-origin': '*' },
         body: JSON.stringify({ result: 'mocked playground output\n', success: true }) });
     }
@@ -71,6 +73,29 @@ async function check(pageName, theme, width, state) {
     const eye = pre.locator('button[title="Show hidden lines"]');
     if (await eye.count()) await eye.click();
     await pre.locator('.play-button').focus(); // shows the listing's buttons
+  } else if (state === 'typing') {
+    const blocks = page.locator('main .cbh-listing-label + pre');
+    const n = await blocks.count();
+    const first = blocks.first();
+    const lines = await first.locator(':scope > code').evaluate((c) => c.innerText.replace(/\s+$/, '').split('\n'));
+    await first.locator('.cbh-typeit-button').click();
+    await first.locator('.cbh-ti-input').waitFor({ timeout: 5000 });
+    for (const [i, line] of lines.entries()) {
+      await page.keyboard.type(line.trim());
+      if (i < lines.length - 1) await page.keyboard.press('Enter');
+    }
+    await first.locator('.cbh-ti-summary:not(:empty)').waitFor({ timeout: 5000 });
+    if (await first.locator('.cbh-ti-run').count()) {
+      await first.locator('.cbh-ti-run').click();
+      await first.locator('.cbh-ti-verdict').waitFor({ timeout: 5000 });
+    }
+    if (n > 1) {
+      const last = blocks.nth(n - 1);
+      await last.locator('.cbh-typeit-button').click();
+      await last.locator('.cbh-ti-input').waitFor({ timeout: 5000 });
+      await page.keyboard.type('le#');
+      await last.locator('.cbh-ti-slip').waitFor({ timeout: 5000 });
+    }
   }
   // toc.html is not a page readers open: it is what the sidebar's
   // <noscript> iframe shows when JavaScript is off, the same list of
@@ -115,6 +140,10 @@ for (const theme of themes) {
   for (const state of ['search', 'themes', 'help']) await check(pageName, theme, 1280, state);
   await check(pageName, theme, 375, 'sidebar');
   for (const p of withListings) await check(p, theme, 1280, 'run');
+  for (const p of withListings) {
+    await check(p, theme, 1280, 'typing');
+    await check(p, theme, 375, 'typing');
+  }
 }
 await browser.close();
 server.close();

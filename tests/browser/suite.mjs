@@ -5,15 +5,21 @@
 //   node tests/browser/suite.mjs BOOK_HTML_DIR [SCREENSHOT_DIR]
 //
 //   pages.mjs        every page x every theme: no off-origin request, no
-//                    console error, no axe-core violation
+//                    console error, no axe-core violation (typing mode open too)
 //   behaviour.mjs    Run (playground mocked), copy, search, hidden lines,
 //                    theme, sidebar, skip link, keyboard, print
-//   contrast.mjs     contrast axe cannot measure (icons, the Output label)
+//   contrast.mjs     contrast axe cannot measure (icons, the Output label,
+//                    the typing mode's colours, which lie under its box)
 //   run-buttons.mjs  Run only where the playground can run the listing
 //   reader.mjs       labels, column 0, buttons shown and clear of the code,
-//                    long lines, figure text sizes, tap targets, title, the
-//                    way on; every theme at 375 and 1280 px, and print
-//   screenshots.mjs  figures load, nothing overflows, PNGs of every theme
+//                    long lines, code that fits 100 columns from 1024 px,
+//                    highlighting, figure text sizes, tap targets, title, the
+//                    way on; every theme at 375, 1024, 1080 and 1280 px, and print
+//   typeit.mjs       "Type it": loaded on first use, every listing typed
+//                    exactly at 1280 and 375 px, slips marked and cleared,
+//                    keyboard alone, Run what you typed, print
+//   screenshots.mjs  figures load, nothing overflows, PNGs of every theme,
+//                    and of the typing mode open (light, coal; 375, 1280 px)
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +32,7 @@ const runs = [
   ['contrast.mjs', root],
   ['run-buttons.mjs', root],
   ['reader.mjs', root],
+  ['typeit.mjs', root],
   ['screenshots.mjs', root, shots],
 ];
 const failed = [];
