@@ -83,6 +83,8 @@ pub struct Tree {
     pub entries: BTreeMap<PathBuf, Entry>,
     pub dirs: BTreeSet<PathBuf>,
     read: u64,
+    /// Paths under the tops that are not read at all (nor refused).
+    except: Vec<PathBuf>,
 }
 
 impl Tree {
@@ -90,12 +92,21 @@ impl Tree {
     /// A top that does not exist is left out; a link on the way to it is
     /// refused.
     pub fn read(root: &Path, tops: &[PathBuf]) -> std::io::Result<Tree> {
+        Tree::read_except(root, tops, &[])
+    }
+
+    /// Reads `tops` as [`Tree::read`] does, but nothing at or under
+    /// `except`.
+    pub fn read_except(root: &Path, tops: &[PathBuf], except: &[PathBuf]) -> std::io::Result<Tree> {
         let root_fd = rustix::fs::open(
             root,
             OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
             Mode::empty(),
         )?;
-        let mut tree = Tree::default();
+        let mut tree = Tree {
+            except: except.to_vec(),
+            ..Tree::default()
+        };
         for top in tops {
             tree.read_top(&root_fd, top);
         }
@@ -129,6 +140,9 @@ impl Tree {
 
     /// Reads `name` in `dir` (a file, or a directory and all under it).
     fn read_at(&mut self, dir: &OwnedFd, name: &str, rel: PathBuf) {
+        if self.except.iter().any(|e| rel.starts_with(e)) {
+            return;
+        }
         let stat = match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
             Ok(stat) => stat,
             Err(rustix::io::Errno::NOENT) => return,
@@ -458,6 +472,36 @@ pub fn is_the_machines(error: &std::io::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_is_excepted_is_not_read_nor_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("theme/tools/node_modules/.bin")).unwrap();
+        std::fs::write(root.join("theme/book.js"), "// js").unwrap();
+        std::fs::write(root.join("theme/tools/minify.mjs"), "// mjs").unwrap();
+        std::os::unix::fs::symlink(
+            "../terser/bin",
+            root.join("theme/tools/node_modules/.bin/terser"),
+        )
+        .unwrap();
+        let tree = Tree::read_except(
+            root,
+            &[PathBuf::from("theme")],
+            &[PathBuf::from("theme/tools")],
+        )
+        .unwrap();
+        assert_eq!(
+            tree.entries.keys().collect::<Vec<_>>(),
+            vec![Path::new("theme/book.js")]
+        );
+        let all = Tree::read(root, &[PathBuf::from("theme")]).unwrap();
+        assert_eq!(
+            all.entries
+                .get(Path::new("theme/tools/node_modules/.bin/terser")),
+            Some(&Entry::Refused(Refusal::Link("../terser/bin".into())))
+        );
+    }
 
     #[test]
     fn links_fifos_and_large_files_are_refused_and_the_rest_read() {

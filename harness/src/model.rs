@@ -36,6 +36,10 @@ use crate::trace::Fact;
 /// The word list, relative to the book's root.
 pub const WORD_LIST: &str = "tests/words.toml";
 
+/// What makes the theme's minified files (the minifiers, and their
+/// `node_modules/` once installed): not part of the book, never read.
+pub const THEME_TOOLS: &str = "theme/tools";
+
 /// The preprocessors `book.toml` may name (README, "What `book.toml` may
 /// say"): mdBook's own two, and the listing labels, which the checks run
 /// in-process and plain `mdbook` runs through one of these commands.
@@ -110,7 +114,8 @@ impl Book {
             shown_in: OnceLock::new(),
             lock: OnceLock::new(),
         };
-        book.tree = Tree::read(root, &book.tops()).unwrap_or_default();
+        book.tree = Tree::read_except(root, &book.tops(), &[PathBuf::from(THEME_TOOLS)])
+            .unwrap_or_default();
         book.chapters = book.load_chapters();
         book.listings = crate::listings::discover(&book);
         book
@@ -135,7 +140,7 @@ impl Book {
     /// Whether `rel` (relative to the root) is where the book's files are:
     /// under one of the directories it reads, or one of its files.
     pub fn holds(&self, rel: &Path) -> bool {
-        self.tops().iter().any(|top| rel.starts_with(top))
+        self.tops().iter().any(|top| rel.starts_with(top)) && !rel.starts_with(THEME_TOOLS)
     }
 
     /// What the book is made of, relative to its root.
