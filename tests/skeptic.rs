@@ -177,14 +177,17 @@ fn a_block_runs_contained() {
         assert_eq!(block_failure("src/ch98-files.md:3", writes_its_file), None);
 
         // The machine's temporary directory (the program has an empty one
-        // of its own), and the checkout (which it cannot see).
+        // of its own), the checkout (which it cannot see: where the
+        // checkout is under /tmp, the write lands in the program's own /tmp,
+        // and goes with it), and the root (read-only), which must fail.
         let escaped = std::env::temp_dir().join("escaped-by-a-block.txt");
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let in_the_checkout = root.join("escaped-by-a-block.txt");
         let writes_outside = format!(
             "fn main() {{\n    let _ = std::fs::write(\"../../../../escaped-by-a-block.txt\", \"out\");\n    \
              let _ = std::fs::write({escaped:?}, \"out\");\n    \
-             std::fs::write({in_the_checkout:?}, \"out\").expect(\"writes outside\");\n}}\n"
+             let _ = std::fs::write({in_the_checkout:?}, \"out\");\n    \
+             std::fs::write(\"/escaped-by-a-block.txt\", \"out\").expect(\"writes outside\");\n}}\n"
         );
         let failure = block_failure("src/ch98-files.md:9", &writes_outside).unwrap();
         assert!(
