@@ -254,6 +254,9 @@ thread_local! {
 
 /// The whole report is the snapshot `tests/snapshots/<test>[-N].txt`, the
 /// N-th distinct report of the test. `SNAPSHOTS=overwrite` rewrites it.
+/// Where a report holds what a varying program printed (threads, random
+/// numbers), its snapshot says `...` on a line of its own for those lines,
+/// or `[..]` within one (snapbox's wildcards).
 #[track_caller]
 fn assert_report(problems: &[Problem]) {
     assert!(!problems.is_empty(), "expected the check to fail");
@@ -1709,7 +1712,7 @@ fn a_missing_line_outside_the_elided_ones_fails() {
     assert_problem(
         &outputs(&book),
         &format!("{CUT_SHORT}/output.txt"),
-        "main: pouring cup 3",
+        "- main: pouring cup 3",
     );
 }
 
