@@ -288,6 +288,12 @@ fn counted_edit(path: &Path, after: &str, marker: &str, end: &str) {
     std::fs::write(path, edited).unwrap();
 }
 
+/// The chapters' directories under `listings/` (beside them, bless writes
+/// `recorded-with.txt`).
 fn count_chapters(root: &Path) -> usize {
-    std::fs::read_dir(root.join("listings")).unwrap().count()
+    std::fs::read_dir(root.join("listings"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .count()
 }
