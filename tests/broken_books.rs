@@ -308,19 +308,25 @@ fn proven(test: impl FnOnce()) {
     if std::env::var_os("SNAPSHOTS").is_some() {
         return test();
     }
+    static INPUTS: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
+        harness::cache::inputs_key(
+            Path::new(env!("CARGO_MANIFEST_DIR")),
+            &[
+                "tests/broken_books.rs",
+                "tests/fixtures",
+                "tests/snapshots",
+                "vendor/skeptic",
+            ],
+        )
+    });
     let name = std::thread::current()
         .name()
         .unwrap_or("main")
         .replace("::", "-");
-    harness::cache::unless_passed(
+    harness::cache::unless_passed_with(
         Path::new(env!("CARGO_MANIFEST_DIR")),
         &format!("broken-books-{name}"),
-        &[
-            "tests/broken_books.rs",
-            "tests/fixtures",
-            "tests/snapshots",
-            "vendor/skeptic",
-        ],
+        *INPUTS,
         test,
     );
 }

@@ -15,7 +15,7 @@ use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 
 use crate::Problem;
-use crate::chapters::line_of;
+use crate::chapters::LineIndex;
 use crate::trace::Reader;
 
 /// Elements that run script, embed another page or document, or send the
@@ -68,8 +68,9 @@ pub fn check(book: &Reader) -> Vec<Problem> {
 /// line.
 fn in_markdown(file: &Path, text: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
+    let lines = LineIndex::new(text);
     for (event, range) in new_cmark_parser(text, &MarkdownOptions::default()).into_offset_iter() {
-        let line = line_of(text, range.start);
+        let line = lines.line(range.start);
         let mut found = Vec::new();
         match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {

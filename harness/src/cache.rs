@@ -241,15 +241,26 @@ fn keep_newest(dir: &Path, n: usize) {
 /// pass is remembered; a failure is not, so it fails again on the next run.
 /// `CBH_NO_CACHE=1` runs it.
 pub fn unless_passed(root: &Path, test_name: &str, inputs: &[&str], test: impl FnOnce()) {
+    unless_passed_with(root, test_name, inputs_key(root, inputs), test)
+}
+
+/// What [`unless_passed`] keys a pass by, for the files under `inputs`
+/// (with the toolchain and the harness): for many tests of one binary,
+/// which share their inputs, found once.
+pub fn inputs_key(root: &Path, inputs: &[&str]) -> u64 {
     let tree =
         crate::files::Tree::read(root, &inputs.iter().map(PathBuf::from).collect::<Vec<_>>())
             .unwrap_or_default();
-    let key = hash_of((
-        test_name,
+    hash_of((
         crate::trace::tool_version("rustc"),
         env!("HARNESS_SOURCE_HASH"),
         tree.entries.iter().collect::<Vec<_>>(),
-    ));
+    ))
+}
+
+/// [`unless_passed`], with the inputs' key found by [`inputs_key`].
+pub fn unless_passed_with(root: &Path, test_name: &str, inputs: u64, test: impl FnOnce()) {
+    let key = hash_of((test_name, inputs));
     let store = Store::new(&root.join("target/verdicts"));
     let dir = store.dir.join("passed");
     let path = dir.join(format!("{test_name}-{key:016x}"));

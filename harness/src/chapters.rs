@@ -115,13 +115,14 @@ impl CodeBlock {
 pub fn code_blocks(text: &str) -> Vec<CodeBlock> {
     let mut blocks = Vec::new();
     let mut current: Option<CodeBlock> = None;
+    let lines = LineIndex::new(text);
     for (event, range) in new_cmark_parser(text, &MarkdownOptions::default()).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 current = Some(CodeBlock {
                     info: info.to_string(),
-                    line: line_of(text, range.start),
-                    end_line: line_of(text, range.end.saturating_sub(1).max(range.start)),
+                    line: lines.line(range.start),
+                    end_line: lines.line(range.end.saturating_sub(1).max(range.start)),
                     body: String::new(),
                     directives: Vec::new(),
                 });
@@ -162,6 +163,28 @@ pub fn shape_hash(text: &str) -> u64 {
 /// 1-based line number of a byte offset.
 pub fn line_of(text: &str, offset: usize) -> usize {
     text[..offset].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+/// The line numbers of one text's byte offsets, for many lookups: counting
+/// from the start for each would make a long chapter's blocks quadratic.
+pub struct LineIndex {
+    /// The offset where each line starts.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        LineIndex {
+            starts: std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        }
+    }
+
+    /// 1-based line number of a byte offset, as [`line_of`] counts it.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
+    }
 }
 
 /// An mdBook `{{#include}}`, `{{#rustdoc_include}}` or `{{#playground}}`.
@@ -205,10 +228,11 @@ pub fn directives(book_root: &Path, chapter: &Chapter) -> Vec<Directive> {
 /// The directives in `text`, a file of the book at `file` (relative to
 /// `book_root`), with paths resolved against its directory as mdBook does.
 pub fn directives_of(book_root: &Path, file: &Path, text: &str) -> Vec<Directive> {
+    let lines = LineIndex::new(text);
     DIRECTIVE
         .captures_iter(text)
         .filter(|c| c["escape"].is_empty())
-        .map(|c| directive(book_root, file, text, &c))
+        .map(|c| directive(book_root, file, &lines, &c))
         .collect()
 }
 
@@ -220,18 +244,19 @@ pub fn replace_directives(
     text: &str,
     with: impl Fn(&Directive) -> Option<String>,
 ) -> String {
+    let lines = LineIndex::new(text);
     DIRECTIVE
         .replace_all(text, |c: &regex::Captures| {
             let whole = c.get(0).unwrap().as_str().to_string();
             if !c["escape"].is_empty() {
                 return whole;
             }
-            with(&directive(book_root, file, text, c)).unwrap_or(whole)
+            with(&directive(book_root, file, &lines, c)).unwrap_or(whole)
         })
         .into_owned()
 }
 
-fn directive(book_root: &Path, file: &Path, text: &str, c: &regex::Captures) -> Directive {
+fn directive(book_root: &Path, file: &Path, index: &LineIndex, c: &regex::Captures) -> Directive {
     let dir = book_root
         .join(file)
         .parent()
@@ -256,7 +281,7 @@ fn directive(book_root: &Path, file: &Path, text: &str, c: &regex::Captures) -> 
         range: lines.is_some(),
         lines,
         in_block: false,
-        line: line_of(text, whole.start()),
+        line: index.line(whole.start()),
         text: whole.as_str().to_string(),
     }
 }
@@ -274,4 +299,18 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_index_counts_as_line_of_does() {
+        let text = "one\n\nthree\nfour";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() {
+            assert_eq!(index.line(offset), line_of(text, offset), "at {offset}");
+        }
+    }
 }

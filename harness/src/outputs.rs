@@ -258,12 +258,24 @@ struct One<'a, 'b> {
 }
 
 impl One<'_, '_> {
+    /// The listing's problems. A problem names where a chapter shows the
+    /// listing, so only a verdict with problems depends on the chapters'
+    /// lines: a listing that passes is not checked again when an edit
+    /// above it in its chapter moves its lines.
     fn check(&self, result: &Built) -> Vec<Problem> {
+        let problems = self.problems(result);
+        if !problems.is_empty() {
+            self.book.shown_in(&self.listing.dir);
+        }
+        problems
+    }
+
+    fn problems(&self, result: &Built) -> Vec<Problem> {
         let listing = self.listing;
         let book = self.book;
         let rel_dir = listing.rel.clone();
         let mut problems = Vec::new();
-        let shown = book.shown_in(&listing.dir);
+        let shown = book.shown_files(&listing.dir);
         let name = match shown.first() {
             Some(first) => format!(
                 "listing {} (shown in {}:{})",

@@ -190,11 +190,23 @@ fn shows_text_of(block: &str, file: &str) -> bool {
     })
 }
 
+/// Writes a block's Markdown for skeptic, dated at the epoch. skeptic tells
+/// cargo to run build.rs again when a file it was given changes, and cargo
+/// takes a file written while build.rs ran as changed since: dated now,
+/// every new block would run build.rs (and compile all the tests) again on
+/// the next `cargo test`, with nothing changed. The file only follows the
+/// chapters, which cargo watches themselves.
 fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
         return Ok(());
     }
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    let failed = |e: std::io::Error| format!("{}: {e}", path.display());
+    std::fs::write(path, text).map_err(failed)?;
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(std::time::SystemTime::UNIX_EPOCH))
+        .map_err(failed)
 }
 
 /// Rewrites skeptic's generated tests so that each one reports where its

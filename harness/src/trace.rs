@@ -42,8 +42,12 @@ pub enum Fact {
     Shape(PathBuf),
     /// The same, with the line numbers (for an include of a line range).
     Lines(PathBuf),
-    /// Where the chapters show a listing (its directory).
+    /// Where the chapters show a listing (its directory): each chapter,
+    /// line and file.
     ShownIn(PathBuf),
+    /// Which of a listing's files the chapters show (not where): what a
+    /// passing verdict can depend on, while a chapter's lines move.
+    ShownFiles(PathBuf),
     /// Which listings have a package name (cargo builds them as one
     /// workspace, where a name is unique).
     Package(String),
@@ -70,6 +74,9 @@ impl Fact {
                 format!("{} changed what a page shows of it", p.display())
             }
             Fact::ShownIn(p) => format!("where the chapters show {} changed", p.display()),
+            Fact::ShownFiles(p) => {
+                format!("which files of {} the chapters show changed", p.display())
+            }
             Fact::Package(name) => format!("another listing took or gave up the name {name}"),
             Fact::Crates(p) => format!("the registry crates {p} resolves to changed"),
             Fact::Tool(t) => format!("{t} changed (another version)"),
@@ -130,6 +137,18 @@ pub fn value_of(book: &Book, fact: &Fact) -> u64 {
         Fact::Shape(rel) => hash_of(Shape::of(book.entry(rel)).in_order()),
         Fact::Lines(rel) => hash_of(Shape::of(book.entry(rel))),
         Fact::ShownIn(dir) => hash_of(book.shown_in().get(&book.root().join(dir))),
+        Fact::ShownFiles(dir) => {
+            let mut files: Vec<&Path> = book
+                .shown_in()
+                .get(&book.root().join(dir))
+                .into_iter()
+                .flatten()
+                .map(|s| s.file.as_path())
+                .collect();
+            files.sort();
+            files.dedup();
+            hash_of(files)
+        }
         Fact::Package(name) => hash_of(
             book.listings()
                 .iter()
@@ -456,6 +475,20 @@ impl<'b> Reader<'b> {
     pub fn shown_in(&self, dir: &Path) -> &'b [crate::model::Shown] {
         let rel = self.book.relative(dir).unwrap_or(dir).to_path_buf();
         self.note(Fact::ShownIn(rel));
+        self.shown(dir)
+    }
+
+    /// The same places, noting only which files they show: for a check
+    /// that names a chapter's line only in a problem, and notes
+    /// [`Reader::shown_in`] when it has one (a passing verdict then stays
+    /// good while an edit above moves the chapter's lines).
+    pub fn shown_files(&self, dir: &Path) -> &'b [crate::model::Shown] {
+        let rel = self.book.relative(dir).unwrap_or(dir).to_path_buf();
+        self.note(Fact::ShownFiles(rel));
+        self.shown(dir)
+    }
+
+    fn shown(&self, dir: &Path) -> &'b [crate::model::Shown] {
         self.book
             .shown_in()
             .get(dir)

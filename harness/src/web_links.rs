@@ -6,7 +6,7 @@ use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 
 use crate::Problem;
-use crate::chapters::line_of;
+use crate::chapters::LineIndex;
 use crate::trace::Reader;
 
 const PLACEHOLDER_HOSTS: &[&str] = &[
@@ -28,6 +28,7 @@ pub fn check(book: &Reader) -> Vec<Problem> {
     let mut problems = Vec::new();
     for chapter in chapters {
         let parser = new_cmark_parser(&chapter.text, &MarkdownOptions::default());
+        let lines = LineIndex::new(&chapter.text);
         for (event, range) in parser.into_offset_iter() {
             // A Markdown link, or the addresses in raw HTML (`<a href>`,
             // `<img src>`, …): the page links to both alike.
@@ -47,7 +48,7 @@ pub fn check(book: &Reader) -> Vec<Problem> {
                 if let Some(wrong) = wrong_with(&url) {
                     problems.push(Problem::new(
                         &chapter.file,
-                        Some(line_of(&chapter.text, range.start)),
+                        Some(lines.line(range.start)),
                         format!("the link `{url}`: {wrong}"),
                     ));
                 }
