@@ -121,33 +121,40 @@ fn edit(rng: &mut Rng, files: &mut Files) -> String {
         9 => {
             // A file of the book goes (a chapter, a listing's data, its
             // output); an undo brings it back.
-            let path = pick(rng, &|p| {
+            let Some(path) = pick(rng, &|p| {
                 !p.ends_with("book.toml") && !p.ends_with("Cargo.toml")
-            })
-            .unwrap();
+            }) else {
+                return "nothing to edit".into();
+            };
             files.remove(&path);
             format!("removed: {}", path.display())
         }
         0 => {
-            let path = pick(rng, &|p| p.ends_with("output.txt")).unwrap();
+            let Some(path) = pick(rng, &|p| p.ends_with("output.txt")) else {
+                return "nothing to edit".into();
+            };
             format!("output: {}", change_a_byte(rng, files, &path))
         }
         1 => {
-            let path = pick(rng, &|p| p.extension().is_some_and(|e| e == "rs")).unwrap();
+            let Some(path) = pick(rng, &|p| p.extension().is_some_and(|e| e == "rs")) else {
+                return "nothing to edit".into();
+            };
             format!("source: {}", change_a_byte(rng, files, &path))
         }
         2 => {
-            let path = pick(rng, &|p| {
+            let Some(path) = pick(rng, &|p| {
                 p.extension().is_some_and(|e| e == "md") && !p.ends_with("SUMMARY.md")
-            })
-            .unwrap();
+            }) else {
+                return "nothing to edit".into();
+            };
             format!("chapter: {}", change_a_byte(rng, files, &path))
         }
         3 => {
-            let path = pick(rng, &|p| {
+            let Some(path) = pick(rng, &|p| {
                 p.starts_with("listings") && p.ends_with("Cargo.toml")
-            })
-            .unwrap();
+            }) else {
+                return "nothing to edit".into();
+            };
             let text = String::from_utf8(files[&path].clone()).unwrap();
             let new = if text.contains("caption") {
                 text.lines()
@@ -166,20 +173,22 @@ fn edit(rng: &mut Rng, files: &mut Files) -> String {
             format!("metadata: {} caption toggled", path.display())
         }
         4 => {
-            let dir = pick(rng, &|p| {
+            let Some(dir) = pick(rng, &|p| {
                 p.starts_with("listings") && p.ends_with("Cargo.toml")
-            })
-            .unwrap();
+            }) else {
+                return "nothing to edit".into();
+            };
             let data = dir.with_file_name("notes.txt");
             let text = format!("note {}\n", rng.below(1000));
             files.insert(data.clone(), text.into_bytes());
             format!("data file: {}", data.display())
         }
         5 => {
-            let from = pick(rng, &|p| {
+            let Some(from) = pick(rng, &|p| {
                 p.starts_with("listings") && p.ends_with("Cargo.toml")
-            })
-            .unwrap();
+            }) else {
+                return "nothing to edit".into();
+            };
             let from_dir = from.parent().unwrap().to_path_buf();
             let n = 10 + rng.below(80);
             let to_dir = from_dir.with_file_name(format!("listing-01-{n:02}"));
@@ -208,28 +217,34 @@ fn edit(rng: &mut Rng, files: &mut Files) -> String {
                 files.insert(p, c);
             }
             let chapter = PathBuf::from("src/ch01-tiny.md");
-            let text = String::from_utf8(files[&chapter].clone()).unwrap();
-            let shown = format!(
-                "\nAnother:\n\n```rust,noplayground\n{{{{#rustdoc_include ../{}/src/main.rs}}}}\n```\n",
-                to_dir.display()
-            );
-            files.insert(chapter, (text + &shown).into_bytes());
+            // The chapter may have been removed by an earlier edit: then
+            // the new listing is shown nowhere (the coverage check's case).
+            if let Some(text) = files.get(&chapter) {
+                let text = String::from_utf8(text.clone()).unwrap();
+                let shown = format!(
+                    "\nAnother:\n\n```rust,noplayground\n{{{{#rustdoc_include ../{}/src/main.rs}}}}\n```\n",
+                    to_dir.display()
+                );
+                files.insert(chapter, (text + &shown).into_bytes());
+            }
             format!("listing added: {}", to_dir.display())
         }
         6 => {
-            let dir = pick(rng, &|p| {
+            let Some(dir) = pick(rng, &|p| {
                 p.starts_with("listings") && p.ends_with("Cargo.toml")
-            })
-            .unwrap();
+            }) else {
+                return "nothing to edit".into();
+            };
             let dir = dir.parent().unwrap().to_path_buf();
             files.retain(|p, _| !p.starts_with(&dir));
             format!("listing removed: {}", dir.display())
         }
         7 => {
-            let dir = pick(rng, &|p| {
+            let Some(dir) = pick(rng, &|p| {
                 p.starts_with("listings") && p.ends_with("Cargo.toml")
-            })
-            .unwrap();
+            }) else {
+                return "nothing to edit".into();
+            };
             let dir = dir.parent().unwrap().to_path_buf();
             let to = dir.with_file_name(format!(
                 "{}-renamed",
@@ -254,10 +269,13 @@ fn edit(rng: &mut Rng, files: &mut Files) -> String {
             let content = files.remove(&chapter).unwrap();
             files.insert(to.clone(), content);
             let summary = PathBuf::from("src/SUMMARY.md");
-            let text = String::from_utf8(files[&summary].clone()).unwrap();
-            let from = chapter.strip_prefix("src").unwrap().display().to_string();
-            let new = to.strip_prefix("src").unwrap().display().to_string();
-            files.insert(summary, text.replace(&from, &new).into_bytes());
+            // SUMMARY.md may have been removed by an earlier edit.
+            if let Some(text) = files.get(&summary) {
+                let text = String::from_utf8(text.clone()).unwrap();
+                let from = chapter.strip_prefix("src").unwrap().display().to_string();
+                let new = to.strip_prefix("src").unwrap().display().to_string();
+                files.insert(summary, text.replace(&from, &new).into_bytes());
+            }
             format!("chapter moved: {} -> {}", chapter.display(), to.display())
         }
     }
