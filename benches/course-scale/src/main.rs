@@ -1,7 +1,8 @@
 //! The course-scale benchmark. It copies the book's harness (Cargo.toml,
-//! build.rs, tests/, harness/, xtask/, vendor/, book.toml, theme/) into a temporary directory,
-//! writes a synthetic course of 20 chapters and 200 listings into it (runs,
-//! does-not-compile and panics, mixed), blesses their outputs, and times:
+//! build.rs, tests/, harness/, sandbox/, xtask/, vendor/, book.toml,
+//! theme/) into a temporary directory, writes a synthetic course of 20
+//! chapters and 200 listings into it (runs, does-not-compile and panics,
+//! mixed), blesses their outputs, and times:
 //!
 //! - a cold `cargo test` (empty target directory, registry warm), once;
 //! - a warm `cargo test`, nothing changed, five times;
