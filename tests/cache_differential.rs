@@ -92,7 +92,8 @@ fn verdicts(root: &Path, store: &Path, cached: bool) -> BTreeMap<&'static str, V
 }
 
 /// One edit a contributor might make, as a change to the book's files.
-fn edit(rng: &mut Rng, files: &mut Files) -> String {
+/// `kind` picks the kind of edit (0 to 9); `None`, a random one.
+fn edit(rng: &mut Rng, files: &mut Files, kind: Option<usize>) -> String {
     let paths: Vec<PathBuf> = files.keys().cloned().collect();
     let pick = |rng: &mut Rng, pred: &dyn Fn(&Path) -> bool| -> Option<PathBuf> {
         let found: Vec<&PathBuf> = paths.iter().filter(|p| pred(p)).collect();
@@ -117,7 +118,7 @@ fn edit(rng: &mut Rng, files: &mut Files) -> String {
             new as char
         )
     };
-    match rng.below(10) {
+    match kind.unwrap_or_else(|| rng.below(10)) {
         9 => {
             // A file of the book goes (a chapter, a listing's data, its
             // output); an undo brings it back.
@@ -282,7 +283,10 @@ fn edit(rng: &mut Rng, files: &mut Files) -> String {
 }
 
 /// `steps` edits from `seed`, on a fresh copy of the tiny book named `book`.
-fn differential(seed: u64, steps: usize) {
+/// With `every_kind`, the edits take each kind in turn (an output, a
+/// source, a chapter, …), so a short run meets every kind; otherwise each
+/// kind is drawn at random.
+fn differential(seed: u64, steps: usize, every_kind: bool) {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-book");
     let work = tempfile::tempdir().unwrap();
     let root = work.path().join("book");
@@ -293,6 +297,7 @@ fn differential(seed: u64, steps: usize) {
     let mut rng = Rng(seed);
     let mut history: Vec<(String, Files)> = Vec::new();
     let mut done: Vec<String> = Vec::new();
+    let mut edits = 0;
     for step in 0..=steps {
         if step > 0 {
             if !history.is_empty() && rng.below(3) == 0 {
@@ -301,7 +306,9 @@ fn differential(seed: u64, steps: usize) {
                 done.push(format!("undo: {what}"));
             } else {
                 let before = files.clone();
-                let what = edit(&mut rng, &mut files);
+                let kind = every_kind.then_some(edits % 10);
+                edits += 1;
+                let what = edit(&mut rng, &mut files, kind);
                 history.push((what.clone(), before));
                 done.push(what);
             }
@@ -332,7 +339,7 @@ fn the_cache_changes_no_verdict() {
             "tests/fixtures/tiny-book",
             "tests/cache_differential.rs",
         ],
-        || differential(1, 12),
+        || differential(1, 15, true),
     );
 }
 
@@ -349,6 +356,6 @@ fn the_cache_changes_no_verdict_over_hundreds_of_edits() {
     };
     let steps = number("CBH_DIFFERENTIAL_STEPS", 40) as usize;
     for seed in 1..=number("CBH_DIFFERENTIAL_SEEDS", 8) {
-        differential(seed, steps);
+        differential(seed, steps, false);
     }
 }
