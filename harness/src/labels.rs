@@ -488,15 +488,7 @@ pub fn check(
             let Some(note) = expected_note else {
                 continue;
             };
-            let shown = pre
-                .next_siblings()
-                .filter_map(scraper::ElementRef::wrap)
-                .next()
-                .filter(|e| {
-                    e.value()
-                        .has_class(NOTE_CLASS, scraper::CaseSensitivity::CaseSensitive)
-                })
-                .map(|e| e.text().collect::<String>());
+            let shown = beside(pre, Side::After, NOTE_CLASS).map(|e| e.text().collect::<String>());
             if shown.as_deref() != Some(&note.replace('`', "")) {
                 problems.push(Problem::new(
                     &chapter.file,
@@ -532,14 +524,7 @@ pub fn check(
                     ),
                 ));
             }
-            let shown = pre
-                .prev_siblings()
-                .filter_map(scraper::ElementRef::wrap)
-                .next()
-                .filter(|e| {
-                    e.value()
-                        .has_class(CLASS, scraper::CaseSensitivity::CaseSensitive)
-                });
+            let shown = beside(pre, Side::Before, CLASS);
             let shown_text = shown.map(|e| e.text().collect::<String>());
             let message = match (expected, shown_text) {
                 (Some(label), Some(text)) if text == label.text() => continue,
@@ -588,6 +573,28 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+enum Side {
+    Before,
+    After,
+}
+
+/// The element just before or after `element`, if it has `class` (a
+/// block's label above it, its note under it).
+fn beside<'a>(
+    element: scraper::ElementRef<'a>,
+    side: Side,
+    class: &str,
+) -> Option<scraper::ElementRef<'a>> {
+    match side {
+        Side::Before => element.prev_siblings().find_map(scraper::ElementRef::wrap),
+        Side::After => element.next_siblings().find_map(scraper::ElementRef::wrap),
+    }
+    .filter(|e| {
+        e.value()
+            .has_class(class, scraper::CaseSensitivity::CaseSensitive)
+    })
 }
 
 #[cfg(test)]
