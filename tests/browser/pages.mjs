@@ -1,7 +1,7 @@
 // Every page of the built book, in each of mdBook's five themes, in headless
 // Chromium with only 127.0.0.1 reachable: no request leaves the page's
-// origin on load, nothing is logged as a console error or thrown, and
-// axe-core finds no violation. Chapter pages are also checked in the states
+// origin on load, nothing is logged as a console error or thrown, the
+// theme's Content-Security-Policy is there, and axe-core finds no violation. Chapter pages are also checked in the states
 // a reader puts them in: search open with results, theme menu open, keyboard
 // help open, sidebar open at phone width, a listing run (playground
 // mocked) with its hidden lines shown, and the typing mode open at 1280 and
@@ -29,6 +29,9 @@ const chapters = pages.filter((p) => !['404.html', 'print.html', 'toc.html'].inc
 const { server, base } = await serve(root);
 const browser = await chromium.launch(launchArgs);
 let problems = 0;
+// What every page's Content-Security-Policy must say, directive by directive.
+const CSP_MUST_SAY = ["default-src 'self'", "object-src 'none'", "frame-src 'none'",
+  "form-action 'none'", "base-uri 'self'", "connect-src 'self' https://play.rust-lang.org"];
 
 async function check(pageName, theme, width, state) {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
@@ -107,7 +110,14 @@ async function check(pageName, theme, width, state) {
     await page.addScriptTag({ path: axePath });
     ({ violations } = await page.evaluate(() => window.axe.run(document)));
   }
+  // The theme's Content-Security-Policy (theme/head.hbs), the second wall
+  // behind the active-content check: present, and saying what it must.
+  const policy = await page.evaluate(() =>
+    document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? null);
+  const missing = policy === null ? ['the whole policy']
+    : CSP_MUST_SAY.filter((d) => !policy.split(';').map((p) => p.trim()).includes(d));
   const found = [
+    ...missing.map((d) => `Content-Security-Policy does not say: ${d}`),
     ...offOrigin.map((r) => `request leaves the origin: ${r}`),
     ...errors,
     ...violations.flatMap((v) => v.nodes.map((n) =>
@@ -147,5 +157,5 @@ for (const theme of themes) {
 }
 await browser.close();
 server.close();
-console.log(problems ? `${problems} problem(s)` : 'every page: no off-origin request, no console error, no axe violation');
+console.log(problems ? `${problems} problem(s)` : 'every page: its Content-Security-Policy, no off-origin request, no console error, no axe violation');
 process.exit(problems ? 1 : 0);

