@@ -7,7 +7,7 @@
 //
 //   node tests/browser/behaviour.mjs BOOK_HTML_DIR
 import { chromium } from 'playwright-core';
-import { serve, launchArgs } from './serve.mjs';
+import { serve, launchArgs, openLogged } from './serve.mjs';
 import { firstListingPage } from './summary.mjs';
 
 const [root = 'book'] = process.argv.slice(2);
@@ -36,12 +36,7 @@ async function open(pageName = chapter, width = 1280) {
     }
     return route.abort('internetdisconnected');
   });
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') log.errors.push(m.text()); });
-  page.on('pageerror', (e) => log.errors.push(e.message));
-  page.on('request', (r) => { if (r.url().startsWith(base)) log.local.push(r.url().slice(base.length)); });
-  await page.goto(base + pageName, { waitUntil: 'load' });
-  await page.waitForLoadState('networkidle');
+  const page = await openLogged(context, base, pageName, log);
   return { context, page, log };
 }
 const focused = (page) => page.evaluate(() => {

@@ -27,3 +27,16 @@ export const launchArgs = {
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync'],
 };
+
+// Opens pageName in context (its routes already set), logging into log.errors
+// what the console and the page report, and into log.local each request to
+// the book's own origin; waits until the network is idle.
+export async function openLogged(context, base, pageName, log) {
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') log.errors.push(m.text()); });
+  page.on('pageerror', (e) => log.errors.push(e.message));
+  page.on('request', (r) => { if (r.url().startsWith(base)) log.local.push(r.url().slice(base.length)); });
+  await page.goto(base + pageName, { waitUntil: 'load' });
+  await page.waitForLoadState('networkidle');
+  return page;
+}

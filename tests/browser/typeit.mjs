@@ -27,7 +27,7 @@
 //
 //   node tests/browser/typeit.mjs BOOK_HTML_DIR
 import { chromium } from 'playwright-core';
-import { serve, launchArgs } from './serve.mjs';
+import { serve, launchArgs, openLogged } from './serve.mjs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chapterPages, firstListingPage } from './summary.mjs';
@@ -63,12 +63,7 @@ async function open({ width = 1280, mobile = false, printed = null, pageName = c
     }
     return route.abort('internetdisconnected');
   });
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') log.errors.push(m.text()); });
-  page.on('pageerror', (e) => log.errors.push(e.message));
-  page.on('request', (r) => { if (r.url().startsWith(base)) log.local.push(r.url().slice(base.length)); });
-  await page.goto(base + pageName, { waitUntil: 'load' });
-  await page.waitForLoadState('networkidle');
+  const page = await openLogged(context, base, pageName, log);
   return { context, page, log };
 }
 
