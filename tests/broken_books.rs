@@ -1633,6 +1633,39 @@ fn an_endless_const_is_stopped_naming_its_listing() {
     });
 }
 
+/// A build script that leaves a process holding cargo's output open keeps
+/// the build waiting: it is stopped at the build's time limit, naming the
+/// listing's build.rs (not the workspace, nor a line of cargo's JSON), and
+/// what it started is gone.
+#[test]
+fn a_build_script_that_leaves_a_process_running_is_stopped_naming_it() {
+    proven(|| {
+        let book = Book::new();
+        book.write(
+            &format!("{LISTING}/build.rs"),
+            "fn main() {\n    // A helper left running, as a careless build script might.\n    \
+             let _ = std::process::Command::new(\"sh\")\n        .args([\"-c\", \"sleep 300 &\"])\n        \
+             .status();\n}\n",
+        );
+        let mut checker = book.checker();
+        checker.settings.build_cpu_per_listing = Duration::ZERO;
+        checker.settings.build_cpu_base = Duration::from_secs(2);
+        for check in [
+            "every_listing_compiles_and_prints_what_the_book_shows",
+            "every_listing_is_rustfmt_and_clippy_clean_or_says_why_not",
+        ] {
+            let problems = checker.run(check);
+            assert_problem(
+                &problems,
+                &format!("{LISTING}/build.rs"),
+                "build script had not finished after 8 s",
+            );
+            let report = harness::problem::report(problems).unwrap_err();
+            assert!(!report.contains("compiler-artifact"), "{report}");
+        }
+    });
+}
+
 /// The files of a listing that are links (to a secret, to /dev/zero, to
 /// git's configuration) are refused, naming them, and bless writes
 /// through none of them.

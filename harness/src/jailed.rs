@@ -174,6 +174,27 @@ impl Cargo<'_> {
                 "Cargo.toml",
                 format!("`cargo {}` could not be started: {e}", args.join(" ")),
             )),
+            Err(sandbox::Stopped::TimedOut { shown, limit, .. })
+                if let Some(manifest) = build_script_that_never_finished(shown.as_bytes()) =>
+            {
+                // The listing's own path, from the staged copy's.
+                let listing: std::path::PathBuf = manifest
+                    .components()
+                    .skip_while(|c| c.as_os_str() != "listings")
+                    .collect();
+                Err(Problem::new(
+                    listing.with_file_name("build.rs"),
+                    None,
+                    format!(
+                        "`cargo {}` was stopped: this build script had not finished after {} s. \
+                         Does it loop, or leave a process running (one that holds cargo's \
+                         output open keeps the build waiting)? A build script waits for what \
+                         it starts",
+                        args.first().unwrap_or(&""),
+                        limit.as_secs()
+                    ),
+                ))
+            }
             Err(stopped) => Err(Problem::new(
                 "Cargo.toml",
                 None,
@@ -184,6 +205,31 @@ impl Cargo<'_> {
             )),
         }
     }
+}
+
+/// The manifest of the package whose build script cargo built but never
+/// reported as run, from cargo's JSON messages: the script still running
+/// when the build was stopped.
+pub fn build_script_that_never_finished(messages: &[u8]) -> Option<std::path::PathBuf> {
+    let mut built = Vec::new();
+    let mut ran = std::collections::BTreeSet::new();
+    for message in cargo_metadata::Message::parse_stream(messages).flatten() {
+        match message {
+            cargo_metadata::Message::CompilerArtifact(a)
+                if a.target.kind.iter().any(|k| k == "custom-build") =>
+            {
+                built.push((a.package_id, a.manifest_path));
+            }
+            cargo_metadata::Message::BuildScriptExecuted(b) => {
+                ran.insert(b.package_id);
+            }
+            _ => {}
+        }
+    }
+    built
+        .into_iter()
+        .find(|(id, _)| !ran.contains(id))
+        .map(|(_, manifest)| manifest.into_std_path_buf())
 }
 
 /// What a build of `listings` listings at once may use (`settings` says

@@ -211,7 +211,7 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
             Err(problem) => everyone(problem, &formatted, &mut found),
         }
     }
-    if !linted.is_empty() {
+    while !linted.is_empty() {
         match clippy(&cargo, &cx.settings, &chosen(&linted), &target) {
             Ok(problems) => {
                 for problem in problems {
@@ -219,8 +219,21 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
                         found[i].push(problem);
                     }
                 }
+                break;
             }
-            Err(problem) => everyone(problem, &linted, &mut found),
+            // A stop that names one listing (its build script never ended)
+            // is that listing's verdict alone: the others are linted again
+            // without it, so no verdict of theirs holds another's failure.
+            Err(problem) => match owner(&problem.file).filter(|i| linted.contains(i)) {
+                Some(i) => {
+                    found[i].push(problem);
+                    linted.retain(|&l| l != i);
+                }
+                None => {
+                    everyone(problem, &linted, &mut found);
+                    break;
+                }
+            },
         }
     }
     found

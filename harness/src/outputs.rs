@@ -864,6 +864,50 @@ fn stage_and_build(
                         listings[i].0.package.replace('-', "_") == name.replace('-', "_")
                     })
                 });
+                // No rustc busy: a build script that never finished (cargo
+                // said it was built, never that it ran), e.g. one that left
+                // a process holding cargo's pipe.
+                let script = match (&stopped, culprit) {
+                    (sandbox::Stopped::TimedOut { shown, .. }, None) => {
+                        crate::jailed::build_script_that_never_finished(shown.as_bytes()).and_then(
+                            |manifest| {
+                                left.iter().copied().find(|&i| {
+                                    manifest.ends_with(listings[i].0.rel.join("Cargo.toml"))
+                                })
+                            },
+                        )
+                    }
+                    _ => None,
+                };
+                if let (Some(i), sandbox::Stopped::TimedOut { limit, .. }) = (script, &stopped) {
+                    refused.push((
+                        i,
+                        Problem::new(
+                            listings[i].0.rel.join("build.rs"),
+                            None,
+                            format!(
+                                "its build was stopped: its build script had not finished after \
+                                 {} s. Does it loop, or leave a process running (one that holds \
+                                 cargo's output open keeps the build waiting)? A build script \
+                                 waits for what it starts",
+                                limit.as_secs()
+                            ),
+                        ),
+                    ));
+                    left.retain(|&l| l != i);
+                    if left.is_empty() {
+                        return Ok((BTreeMap::new(), refused));
+                    }
+                    let kept: Vec<(&Listing, &Files)> = left.iter().map(|&i| listings[i]).collect();
+                    crate::stage::workspace(
+                        staged,
+                        &kept,
+                        book.bytes(Path::new("Cargo.lock")),
+                        "the reader's copy of every listing",
+                        registry,
+                    )?;
+                    continue;
+                }
                 match culprit {
                     Some(i) => {
                         refused.push((
