@@ -17,8 +17,8 @@ fn main() {
 
     // The book, read once; what decides which blocks skeptic gets, and
     // what they say, is what was read of it (below).
-    let checker = harness::check::Checker::with_work(&root, &out_dir.join("work"));
-    let book = harness::trace::Reader::new(&checker.book);
+    let checker = harness::engine::checker::Checker::with_work(&root, &out_dir.join("work"));
+    let book = harness::engine::trace::Reader::new(&checker.book);
     // Markdown files of the harness's own, with blocks that test skeptic itself.
     println!("cargo:rerun-if-changed=tests/skeptic");
     let extra = markdown_in(&root, Path::new("tests/skeptic"));

@@ -1,4 +1,4 @@
-//! Every check of `harness::check::ALL`, run on the book, one test each
+//! Every check of `harness::checks::ALL`, run on the book, one test each
 //! (libtest-mimic), on one model of the book, read once. A failure names
 //! the file, and the line where there is one, and says what was expected
 //! and what came. `CBH_EXPLAIN=1` says, for each check, which verdict it
@@ -6,7 +6,8 @@
 
 use std::sync::Arc;
 
-use harness::check::{ALL, Checker};
+use harness::checks::ALL;
+use harness::engine::checker::Checker;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 fn main() {
@@ -16,11 +17,11 @@ fn main() {
         .map(|check| {
             let checker = Arc::clone(&checker);
             Trial::test(check.proves, move || {
-                harness::problem::report((check.run)(&checker)).map_err(Failed::from)
+                harness::book::problem::report((check.run)(&checker)).map_err(Failed::from)
             })
         })
         .chain([Trial::test("the_time_limit_is_within_30_seconds", || {
-            let secs = harness::outputs::TIME_LIMIT.as_secs();
+            let secs = harness::running::settings::TIME_LIMIT.as_secs();
             if secs <= 30 {
                 Ok(())
             } else {

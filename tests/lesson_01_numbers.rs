@@ -280,7 +280,7 @@ fn asm_of(source: &str) -> String {
 #[test]
 fn rustc_keeps_the_listings_loop_as_the_note_says() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    harness::cache::unless_passed(
+    harness::engine::cache::unless_passed(
         root,
         "rustc_keeps_the_listings_loop_as_the_note_says",
         &[LISTING, CHAPTER, "tests/lesson_01_numbers.rs"],

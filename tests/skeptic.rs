@@ -1,6 +1,8 @@
 //! Every `rust` block of every chapter, compiled and run by skeptic as the
 //! reader sees it (build.rs generates the tests), plus the proof blocks in
-//! tests/skeptic/.
+//! tests/skeptic/. The `proof_` tests prove the vendored skeptic and this
+//! file's wrapper, not the book: `cargo test` lists them as ignored, and
+//! `cargo xtask test` runs them.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -21,7 +23,7 @@ fn snippet(
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     (kind, text).hash(&mut hasher);
-    harness::cache::unless_passed(
+    harness::engine::cache::unless_passed(
         std::path::Path::new(root),
         &format!("snippet-{:016x}", hasher.finish()),
         &["Cargo.toml", "Cargo.lock", "vendor/skeptic/src"],
@@ -67,7 +69,8 @@ include!(concat!(env!("OUT_DIR"), "/skeptic-tests.rs"));
 /// The failure of a block that does not compile names where the block is
 /// and stays short: no rustc command line.
 #[test]
-fn a_broken_block_fails_naming_its_origin() {
+#[ignore = "the harness's own proof: `cargo xtask test` runs it"]
+fn proof_a_broken_block_fails_naming_its_origin() {
     unless_skeptic_changed("a_broken_block_fails_naming_its_origin", || {
         broken_block_fails_naming_its_origin()
     });
@@ -77,7 +80,7 @@ fn a_broken_block_fails_naming_its_origin() {
 /// book: they run again when either (or the toolchain) changes, and not on
 /// every `cargo test` (see harness/src/cache.rs; `CBH_NO_CACHE=1` runs them).
 fn unless_skeptic_changed(name: &str, test: impl FnOnce()) {
-    harness::cache::unless_passed(
+    harness::engine::cache::unless_passed(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
         name,
         &[
@@ -109,7 +112,8 @@ fn broken_block_fails_naming_its_origin() {
 /// instead of hanging `cargo test`. The test runs `endless_block` in a child
 /// process with a 0.3-second limit.
 #[test]
-fn a_block_that_never_ends_is_stopped() {
+#[ignore = "the harness's own proof: `cargo xtask test` runs it"]
+fn proof_a_block_that_never_ends_is_stopped() {
     unless_skeptic_changed("a_block_that_never_ends_is_stopped", || {
         endless_block_is_stopped()
     });
@@ -170,7 +174,8 @@ fn block_failure(origin: &str, text: &str) -> Option<String> {
 /// crate): it writes in a scratch directory of its own and nowhere else,
 /// reads no input, and is stopped when it prints without end.
 #[test]
-fn a_block_runs_contained() {
+#[ignore = "the harness's own proof: `cargo xtask test` runs it"]
+fn proof_a_block_runs_contained() {
     unless_skeptic_changed("a_block_runs_contained", || {
         let writes_its_file = "fn main() {\n    std::fs::write(\"notes.txt\", \"kept\").unwrap();\n    \
              assert_eq!(std::fs::read_to_string(\"notes.txt\").unwrap(), \"kept\");\n}\n";
@@ -218,7 +223,8 @@ fn a_block_runs_contained() {
 /// processor time (the test runs `endless_const_block` in a child process
 /// with a 2-second limit) instead of hanging the run.
 #[test]
-fn a_block_compiles_contained() {
+#[ignore = "the harness's own proof: `cargo xtask test` runs it"]
+fn proof_a_block_compiles_contained() {
     unless_skeptic_changed("a_block_compiles_contained", || {
         let secret = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(secret.path(), "a-secret-of-the-machine").unwrap();
@@ -270,7 +276,8 @@ fn endless_const_block() {
 /// started in: the test runs `block_in_a_fixed_environment` in a child
 /// process with `RUST_BACKTRACE=full` and another locale.
 #[test]
-fn a_block_does_not_inherit_the_environment() {
+#[ignore = "the harness's own proof: `cargo xtask test` runs it"]
+fn proof_a_block_does_not_inherit_the_environment() {
     unless_skeptic_changed("a_block_does_not_inherit_the_environment", || {
         let child = std::process::Command::new(std::env::current_exe().unwrap())
             .args([

@@ -3,55 +3,15 @@
 //! `tests/fixtures/`; build.rs uses `snippets` to feed skeptic; `cargo xtask`
 //! (the xtask crate) runs them for authors.
 
-pub mod active_content;
-pub mod builds;
-pub mod cache;
-pub mod chapters;
-pub mod check;
-pub mod coverage;
-pub mod drift;
-pub mod figures;
-pub mod files;
-pub mod fragments;
-pub mod includes;
-pub mod jailed;
-pub mod labels;
-pub mod linkcheck;
-pub mod lints;
-pub mod listings;
-pub mod metadata;
-pub mod model;
-pub mod normalize;
-pub mod outputs;
-pub mod problem;
-pub mod progress;
-pub mod runnable;
-pub mod shown;
+pub mod book;
+pub mod checks;
+pub mod engine;
+pub mod running;
 pub mod snippets;
-pub mod spelling;
-pub mod stage;
-pub mod theme;
-pub mod tools;
-pub mod trace;
-pub mod transcript;
 pub mod verdicts;
-pub mod web_links;
 
-pub use problem::Problem;
-
-/// The root of the checkout this harness was built in. `.cargo/config.toml`
-/// sets `CBH_CHECKOUT` for every build; reading it here makes it part of
-/// what cargo compares before it reuses a build, so a target directory
-/// shared by two checkouts never runs one checkout's tests on the other
-/// (tests/checkouts.rs). Without the variable (cargo run from outside the
-/// repository), the harness's own directory's parent.
-pub fn checkout() -> &'static std::path::Path {
-    let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    match option_env!("CBH_CHECKOUT") {
-        Some(dir) => std::path::Path::new(dir),
-        None => harness.parent().unwrap_or(harness),
-    }
-}
+pub use book::checkout;
+pub use book::problem::Problem;
 
 #[cfg(test)]
 mod tests {

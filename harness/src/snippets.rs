@@ -22,9 +22,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::chapters::{Chapter, CodeBlock, code_blocks};
-use crate::check::Checker;
-use crate::trace::Reader;
+use crate::book::chapters::{Chapter, CodeBlock, code_blocks};
+use crate::engine::checker::Checker;
+use crate::engine::trace::Reader;
 
 pub struct Snippet {
     /// Where the block comes from, e.g. `src/ch01.md:52 (listings/…/src/main.rs)`.
@@ -51,7 +51,7 @@ pub fn write_for_skeptic(
     let declared_to_fail = |dir: &Path| {
         listings
             .iter()
-            .any(|l| dir.starts_with(&l.dir) && l.outcome() != crate::listings::Outcome::Runs)
+            .any(|l| dir.starts_with(&l.dir) && l.outcome() != crate::book::listings::Outcome::Runs)
     };
     // A listing's Rust file, which the listings check builds.
     let built_by_the_listings_check = |file: &Path| {
@@ -62,8 +62,8 @@ pub fn write_for_skeptic(
                 && file.extension().is_some_and(|e| e == "rs")
         })
     };
-    let mut sources: Vec<(Chapter, String)> =
-        crate::builds::expanded_chapters(cx, book).map_err(|problems| {
+    let mut sources: Vec<(Chapter, String)> = crate::checks::builds::expanded_chapters(cx, book)
+        .map_err(|problems| {
             problems
                 .iter()
                 .map(ToString::to_string)
@@ -133,7 +133,7 @@ pub fn write_for_skeptic(
                     .relative(&found[0].path)
                     .and_then(|rel| book.text(rel))
                     .unwrap_or_default();
-                let as_read = crate::stage::as_the_reader_sees_it(file);
+                let as_read = crate::book::listings::without_anchor_lines(file);
                 if !shows_text_of(&block.body, &as_read) {
                     return Err(format!(
                         "{}:{}: this block should show {} as the reader has it, but mdBook \

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::Problem;
-use crate::chapters::Chapter;
-use crate::listings::{EXPECTED_OUTPUT, Listing};
-use crate::transcript::TRANSCRIPT;
+use crate::book::chapters::Chapter;
+use crate::book::listings::{EXPECTED_OUTPUT, Listing};
+use crate::book::problem::Problem;
+use crate::book::session::TRANSCRIPT;
 
 /// One listing's verdict.
 #[derive(Debug, Clone, Serialize)]
@@ -66,7 +66,9 @@ pub fn verdict(
     Verdict {
         listing: rel.display().to_string(),
         ok: problems.is_empty(),
-        report: crate::problem::report(problems).err().unwrap_or_default(),
+        report: crate::book::problem::report(problems)
+            .err()
+            .unwrap_or_default(),
         blocks: output_blocks(chapters, &listing.dir),
     }
 }

@@ -7,9 +7,9 @@ mod new_listing;
 mod serve;
 
 use clap::{Parser, Subcommand};
-use harness::check::Checker;
-use harness::listings::EXPECTED_OUTPUT;
-use harness::tools::MDBOOK;
+use harness::book::listings::EXPECTED_OUTPUT;
+use harness::engine::checker::Checker;
+use harness::running::tools::MDBOOK;
 use new_listing::Kind;
 
 /// The author's commands for the book. See README.md, "Writing the book".
@@ -61,6 +61,19 @@ enum Task {
     BuildFixture { fixture: PathBuf, dest: PathBuf },
     /// Install the pinned mdbook (what `serve` runs).
     InstallTools,
+    /// The harness's own proof, which `cargo test` (the book's checks)
+    /// does not run: the unit tests of the harness, the sandbox and xtask,
+    /// the broken-book tests, the short cache differential, skeptic's
+    /// proof blocks, and the benchmarks compiled.
+    Test {
+        /// Also what CI runs on top: two clones on one target directory,
+        /// and eight seeded sequences of forty edits for the cache.
+        #[arg(long)]
+        long: bool,
+        /// Passed on to the test binaries, e.g. a test's name.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Build the book and a default mdBook build of the same chapters, and
     /// print what each page downloads (a benchmark; needs node, chromium and
     /// `npm ci --prefix tests/browser`).
@@ -89,8 +102,9 @@ fn main() -> ExitCode {
             build_fixture(&root, &root.join(fixture), &root.join(dest))
         }
         Task::InstallTools => install_tools().map(|_| ()),
+        Task::Test { long, args } => harness_tests(&root, long, &args),
         Task::PageWeight => page_weight(&root),
-        Task::ListingLabels { args } => harness::labels::run_as_command(&args),
+        Task::ListingLabels { args } => harness::checks::labels::run_as_command(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -101,6 +115,53 @@ fn main() -> ExitCode {
     }
 }
 
+/// The packages whose tests prove the harness (not the book).
+const HARNESS_PACKAGES: [&str; 5] = [
+    "harness",
+    "sandbox",
+    "xtask",
+    "course-scale",
+    "lesson-01-bench",
+];
+
+/// `cargo test` of the harness's packages, then skeptic's proof blocks
+/// (tests/skeptic.rs's ignored tests), then with `long` the ignored tests
+/// of the harness (two clones, the long cache differential).
+fn harness_tests(root: &Path, long: bool, args: &[String]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let run = |extra: &[&str], after: &[&str]| -> Result<(), String> {
+        let mut command = Command::new(&cargo);
+        command.current_dir(root).arg("test").args(extra);
+        command.arg("--").args(after).args(args);
+        eprintln!("cargo xtask test: {command:?}");
+        match command.status() {
+            Ok(status) if status.success() => Ok(()),
+            Ok(status) => Err(format!(
+                "cargo xtask test: `cargo test {}` failed ({status})",
+                extra.join(" ")
+            )),
+            Err(e) => Err(format!("cargo xtask test: could not start {cargo}: {e}")),
+        }
+    };
+    let packages: Vec<&str> = HARNESS_PACKAGES.iter().flat_map(|p| ["-p", p]).collect();
+    run(&packages, &[])?;
+    run(&["--test", "skeptic"], &["--ignored", "proof_"])?;
+    if long {
+        run(
+            &[
+                "-p",
+                "harness",
+                "--test",
+                "checkouts",
+                "--test",
+                "cache_differential",
+            ],
+            &["--ignored"],
+        )?;
+    }
+    Ok(())
+}
+
 fn install_tools() -> Result<PathBuf, String> {
     MDBOOK.ensure()
 }
@@ -109,8 +170,8 @@ fn install_tools() -> Result<PathBuf, String> {
 /// included, as `cargo test` does.
 fn build(root: &Path) -> Result<(), String> {
     let checker = Checker::new(root);
-    let reader = harness::trace::Reader::new(&checker.book);
-    harness::problem::report(harness::builds::build_into(
+    let reader = harness::engine::trace::Reader::new(&checker.book);
+    harness::book::problem::report(harness::checks::builds::build_into(
         &checker,
         &reader,
         &root.join("book"),
@@ -157,7 +218,7 @@ fn build_fixture(root: &Path, fixture: &Path, dest: &Path) -> Result<(), String>
         toml::to_string(&theirs).map_err(|e| e.to_string())?,
     )
     .map_err(|e| e.to_string())?;
-    harness::builds::build_default(&work, dest).map_err(|p| p.to_string())?;
+    harness::checks::builds::build_default(&work, dest).map_err(|p| p.to_string())?;
     eprintln!(
         "Built {} with the book's theme into {}.",
         fixture.display(),
@@ -190,7 +251,7 @@ fn page_weight(root: &Path) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     let html = work.join("default-html");
-    harness::builds::build_default(&plain, &html).map_err(|p| p.to_string())?;
+    harness::checks::builds::build_default(&plain, &html).map_err(|p| p.to_string())?;
     if !root.join("tests/browser/node_modules").exists() {
         run(Command::new("npm")
             .args(["ci", "--prefix", "tests/browser", "--no-audit", "--no-fund"])
@@ -231,16 +292,16 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 fn bless(root: &Path, drift: bool) -> Result<(), String> {
-    use harness::outputs::Bless;
+    use harness::checks::outputs::Bless;
     let mut checker = Checker::with_work(root, &harness::checkout().join("target"));
     checker.settings.progress = true;
     let mode = if drift { Bless::Drift } else { Bless::All };
-    let (problems, blessed) = harness::outputs::bless(&checker, mode);
+    let (problems, blessed) = harness::checks::outputs::bless(&checker, mode);
     eprint!(
         "{}",
         bless_summary(&blessed, checker.book.listings().len(), mode)
     );
-    harness::problem::report(problems)?;
+    harness::book::problem::report(problems)?;
     eprintln!(
         "Every listing's {EXPECTED_OUTPUT} and transcript.txt now hold what it prints{}. Review with `git diff listings/`.",
         if drift {
@@ -255,14 +316,14 @@ fn bless(root: &Path, drift: bool) -> Result<(), String> {
 /// What bless changed, listing by listing: each file written (and whose
 /// lines changed in it), and under `--drift` each one it left as it was.
 fn bless_summary(
-    blessed: &[harness::outputs::Blessed],
+    blessed: &[harness::checks::outputs::Blessed],
     listings: usize,
-    mode: harness::outputs::Bless,
+    mode: harness::checks::outputs::Bless,
 ) -> String {
     let mut text = String::new();
     let written: Vec<_> = blessed.iter().filter(|b| b.written).collect();
     let left: Vec<_> = blessed.iter().filter(|b| !b.written).collect();
-    let rustc = harness::drift::running_rustc();
+    let rustc = harness::running::drift::running_rustc();
     if written.is_empty() {
         text.push_str(&format!(
             "No output changed ({listings} listings, {rustc}).\n"
@@ -271,7 +332,7 @@ fn bless_summary(
         text.push_str(&format!(
             "{} output(s) recorded again with {rustc}{}:\n",
             written.len(),
-            if mode == harness::outputs::Bless::Drift {
+            if mode == harness::checks::outputs::Bless::Drift {
                 " (drift: only the toolchain's text changed)"
             } else {
                 ""
@@ -281,7 +342,7 @@ fn bless_summary(
             text.push_str(&format!(
                 "  {}: {}\n",
                 b.file.display(),
-                harness::drift::summary(&b.changed)
+                harness::running::drift::summary(&b.changed)
             ));
         }
     }
@@ -295,7 +356,7 @@ fn bless_summary(
             text.push_str(&format!(
                 "  {}: {}\n",
                 b.file.display(),
-                harness::drift::summary(&b.changed)
+                harness::running::drift::summary(&b.changed)
             ));
         }
     }

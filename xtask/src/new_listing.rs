@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use harness::listings::EXPECTED_OUTPUT;
-use harness::transcript::{INPUT, TRANSCRIPT};
+use harness::book::listings::EXPECTED_OUTPUT;
+use harness::book::session::{INPUT, TRANSCRIPT};
 
 /// The kinds of listing a course shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -327,11 +327,12 @@ mod tests {
                 std::fs::write(path, content).unwrap();
                 if file == TRANSCRIPT {
                     let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
-                    assert!(harness::transcript::steps(&text).is_ok(), "{kind:?}");
+                    assert!(harness::book::session::steps(&text).is_ok(), "{kind:?}");
                 }
             }
             let manifest = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
-            let read = harness::metadata::parse(std::path::Path::new("Cargo.toml"), Ok(&manifest));
+            let read =
+                harness::book::metadata::parse(std::path::Path::new("Cargo.toml"), Ok(&manifest));
             assert!(read.is_ok(), "{kind:?}: {read:?}");
             let shown = chapter_lines(*kind, "listings/ch02-x/listing-02-01");
             assert!(shown.contains("listing-02-01/src/"), "{kind:?}");

@@ -16,8 +16,8 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use harness::check::Checker;
-use harness::listings::Listing;
+use harness::book::listings::Listing;
+use harness::engine::checker::Checker;
 use harness::verdicts::{self, Verdict};
 
 type Verdicts = Arc<Mutex<BTreeMap<String, Verdict>>>;
@@ -124,7 +124,7 @@ fn check(checker: &Checker, dirs: &BTreeSet<PathBuf>, verdicts: &Verdicts) {
         .filter(|l| dirs.contains(&l.dir))
     {
         let started = Instant::now();
-        let problems = harness::outputs::check_listings(checker, &[listing]);
+        let problems = harness::checks::outputs::check_listings(checker, &[listing]);
         let verdict = verdicts::verdict(root, chapters, listing, problems);
         print(listing, &verdict, started.elapsed());
         verdicts

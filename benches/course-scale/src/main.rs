@@ -66,7 +66,7 @@ fn main() {
     eprintln!(
         "Installing mdbook if missing (for `mdbook test`), and blessing the outputs (not timed)..."
     );
-    let mdbook = harness::tools::MDBOOK
+    let mdbook = harness::running::tools::MDBOOK
         .ensure()
         .unwrap_or_else(|e| panic!("{e}"));
     must(cargo(root, &["xtask", "bless"]), root, "cargo xtask bless");

@@ -1,0 +1,66 @@
+//! Figures: every image in a chapter exists, has alt text that says what it
+//! shows, and sits in a `<figure>` with a caption. Checked on the built
+//! HTML, where Markdown images and raw `<img>` tags look the same (and where
+//! mdbook-linkcheck2 does not look inside raw HTML).
+
+use std::path::Path;
+
+use scraper::{ElementRef, Html, Selector};
+
+use crate::book::chapters::Chapter;
+use crate::book::problem::Problem;
+
+pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
+    let images = Selector::parse("main img").unwrap();
+    let caption = Selector::parse("figcaption").unwrap();
+    let mut problems = Vec::new();
+    for chapter in chapters {
+        let page = chapter.page();
+        let Ok(text) = std::fs::read_to_string(html_dir.join(&page)) else {
+            continue;
+        };
+        let html = Html::parse_document(&text);
+        for img in html.select(&images) {
+            let src = img.value().attr("src").unwrap_or("");
+            let line = chapter
+                .text
+                .lines()
+                .position(|l| !src.is_empty() && l.contains(src))
+                .map(|i| i + 1);
+            let mut say =
+                |message: String| problems.push(Problem::new(&chapter.file, line, message));
+            let dir = page.parent().unwrap_or(Path::new(""));
+            if !src.contains("://")
+                && !html_dir
+                    .join(dir)
+                    .join(src.split(['#', '?']).next().unwrap_or(""))
+                    .is_file()
+            {
+                say(format!("the image `{src}` does not exist"));
+            }
+            if img
+                .value()
+                .attr("alt")
+                .is_none_or(|alt| alt.trim().is_empty())
+            {
+                say(format!(
+                    "the image `{src}` has no alt text: say what the picture shows"
+                ));
+            }
+            let figure = img
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|e| e.value().name() == "figure");
+            let captioned = figure.is_some_and(|f| {
+                f.select(&caption)
+                    .any(|c| !c.text().collect::<String>().trim().is_empty())
+            });
+            if !captioned {
+                say(format!(
+                    "the image `{src}` needs a <figure> with a <figcaption>"
+                ));
+            }
+        }
+    }
+    problems
+}

@@ -1,0 +1,1135 @@
+//! Every listing compiles, and every one with an expected output or a
+//! transcript prints it. Each listing is built from the reader's copy
+//! (`stage.rs`: no anchor lines); each with an `output.txt` is run, with a
+//! time limit, and what it prints must match that file; each with a
+//! `transcript.txt` has its terminal session replayed (`transcript.rs`).
+//! Each listing's verdict is kept with what it read (its files, where it
+//! is shown, the crates it resolves to, the toolchain), so after an edit
+//! only the listings that changed are built and run again.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cargo_metadata::Message;
+use cargo_metadata::diagnostic::DiagnosticLevel;
+use sandbox::terminal::{self, Limits};
+use sandbox::{Jail, Scratch};
+use snapbox::assert::Action;
+use snapbox::{Assert, Data};
+
+use crate::book::listings::{EXPECTED_OUTPUT, Files, Listing, Outcome};
+use crate::book::metadata::Declared;
+use crate::book::printed;
+use crate::book::problem::Problem;
+use crate::book::session::{self, INPUT, TRANSCRIPT};
+use crate::engine::checker::Checker;
+use crate::engine::trace::Reader;
+use crate::engine::trace::reader_files;
+use crate::running::normalize::{reader_paths, tolerant};
+use crate::running::transcript;
+
+pub use crate::running::settings::TIME_LIMIT;
+
+/// How much a listing may print before it is stopped and fails.
+pub const OUTPUT_LIMIT: usize = 1024 * 1024;
+
+/// The check's name in the verdict store.
+const NAME: &str = "outputs";
+
+/// Every listing compiles; every one with an expected output or a
+/// transcript prints it. A listing whose verdict still holds is not built
+/// or run again.
+pub fn check(cx: &Checker) -> Vec<Problem> {
+    let listings: Vec<&Listing> = cx.book.listings().iter().collect();
+    check_listings(cx, &listings)
+}
+
+/// The check, on `listings` only (`cargo xtask serve` checks the one that
+/// changed).
+pub fn check_listings(cx: &Checker, listings: &[&Listing]) -> Vec<Problem> {
+    let scope = |l: &Listing| format!("{} {:?}", l.rel.display(), cx.settings.time_limit);
+    // Each listing's problems, in the book's order, whether kept or found.
+    let mut each: Vec<Option<Vec<Problem>>> = listings
+        .iter()
+        .map(|l| cx.store.lookup(&cx.book, NAME, &scope(l)))
+        .collect();
+    let pending: Vec<&Listing> = listings
+        .iter()
+        .zip(&each)
+        .filter(|(_, kept)| kept.is_none())
+        .map(|(l, _)| *l)
+        .collect();
+    cx.store
+        .summary(NAME, listings.len() - pending.len(), pending.len());
+    if !pending.is_empty() {
+        let notes = std::sync::Mutex::new(Vec::new());
+        for (listing, reader, found) in run(cx, &pending, Bless::No, &notes) {
+            cx.store.keep(NAME, &scope(listing), &reader, &found);
+            if let Some(at) = listings.iter().position(|l| std::ptr::eq(*l, listing)) {
+                each[at] = Some(found);
+            }
+        }
+    }
+    crate::book::problem::once_each(each.into_iter().flatten().flatten().collect())
+}
+
+/// Whether a run records what came, and what of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bless {
+    /// Compare only.
+    No,
+    /// Record what came wherever it differs.
+    All,
+    /// Record what came only where all that changed is the toolchain's
+    /// text (drift.rs): never a change of the program's own output.
+    Drift,
+}
+
+/// What blessing did with one recorded file.
+#[derive(Debug, Clone)]
+pub struct Blessed {
+    /// The file (`output.txt`, `transcript.txt`), in the book.
+    pub file: PathBuf,
+    /// The lines that changed, and whose they are.
+    pub changed: Vec<(crate::running::drift::Whose, String)>,
+    /// Whether it was written (not, under `Bless::Drift`, when the
+    /// program's own output changed).
+    pub written: bool,
+}
+
+/// Runs every listing and writes what it prints into its `output.txt` or
+/// `transcript.txt` where it differs beyond the tolerances (never through a
+/// link: see files.rs), and the running toolchain into the book's
+/// `listings/recorded-with.txt`; returns the problems blessing cannot mend,
+/// and what it changed, listing by listing.
+pub fn bless(cx: &Checker, mode: Bless) -> (Vec<Problem>, Vec<Blessed>) {
+    let listings: Vec<&Listing> = cx.book.listings().iter().collect();
+    let notes = std::sync::Mutex::new(Vec::new());
+    let problems: Vec<Problem> = run(cx, &listings, mode, &notes)
+        .into_iter()
+        .flat_map(|(_, _, problems)| problems)
+        .collect();
+    let mut problems = crate::book::problem::once_each(problems);
+    if let Err(e) = crate::running::drift::record(cx.book.root()) {
+        problems.push(Problem::new(
+            crate::running::drift::RECORDED_WITH,
+            None,
+            format!("could not write it: {e}"),
+        ));
+    }
+    (problems, notes.into_inner().unwrap())
+}
+
+/// Builds and runs `listings` now: each one's problems, with what was read
+/// to find them.
+fn run<'b>(
+    cx: &'b Checker,
+    listings: &[&'b Listing],
+    bless: Bless,
+    notes: &std::sync::Mutex<Vec<Blessed>>,
+) -> Vec<(&'b Listing, Reader<'b>, Vec<Problem>)> {
+    let root = cx.book.root();
+    let readers: Vec<Reader<'b>> = listings.iter().map(|_| Reader::new(&cx.book)).collect();
+    let mut found: Vec<Vec<Problem>> = listings
+        .iter()
+        .zip(&readers)
+        .map(|(l, r)| {
+            let shared_name = r.listing(l);
+            l.declared
+                .as_ref()
+                .err()
+                .cloned()
+                .into_iter()
+                .chain(shared_name)
+                .collect()
+        })
+        .collect();
+    // The reader's copy of every listing whose declaration could be read.
+    let mut staged: Vec<(usize, Files)> = Vec::new();
+    for (i, (listing, reader)) in listings.iter().zip(&readers).enumerate() {
+        if !found[i].is_empty() {
+            continue;
+        }
+        match reader_files(reader, listing).and_then(|files| with_recorded_lints(listing, files)) {
+            Ok(files) => {
+                reader.crates(&listing.package);
+                reader.tool("rustc");
+                reader.tool("cargo");
+                staged.push((i, files));
+            }
+            Err(problem) => found[i].push(problem),
+        }
+    }
+    let limits = Limits {
+        time: cx.settings.time_limit,
+        output_bytes: OUTPUT_LIMIT,
+        ..Limits::default()
+    };
+    let stage_dir = cx.work.join(if bless == Bless::No {
+        "listings"
+    } else {
+        "listings-bless"
+    });
+    let staged_dir = stage_dir.join("stage");
+    let target_dir = cx.work.join("listings/build");
+    let to_build: Vec<(&Listing, &Files)> = staged
+        .iter()
+        .map(|(i, files)| (listings[*i], files))
+        .collect();
+    let built = if to_build.is_empty() {
+        Ok((BTreeMap::new(), Vec::new()))
+    } else {
+        stage_and_build(&cx.book, &to_build, &staged_dir, &target_dir, &cx.settings)
+    };
+    let built = match built {
+        Ok((built, refused)) => {
+            for (j, problem) in refused {
+                let i = staged[j].0;
+                found[i].push(problem);
+            }
+            built
+        }
+        Err(problem) => {
+            for (i, _) in &staged {
+                found[*i].push(problem.clone());
+            }
+            return listings
+                .iter()
+                .copied()
+                .zip(readers)
+                .zip(found)
+                .map(|((l, r), p)| (l, r, p))
+                .collect();
+        }
+    };
+    let sessions = transcript::Workplace {
+        settings: cx.settings.clone(),
+        work: stage_dir.join("sessions"),
+        target: target_dir.join("sessions"),
+    };
+    let progress =
+        crate::running::progress::Bar::new(cx.settings.progress, staged.len(), "running");
+    for (i, files) in &staged {
+        progress.at(&listings[*i].rel.display().to_string());
+        let listing = listings[*i];
+        let reader = &readers[*i];
+        let Some(result) = built.get(&listing.package) else {
+            continue;
+        };
+        let one = One {
+            root,
+            listing,
+            book: reader,
+            files,
+            staged: &staged_dir,
+            sessions: &sessions,
+            limits,
+            bless,
+            notes,
+            executable: result.executable.as_deref(),
+        };
+        found[*i].extend(one.check(result));
+        progress.done_one();
+    }
+    progress.finish();
+    listings
+        .iter()
+        .copied()
+        .zip(readers)
+        .zip(found)
+        .map(|((l, r), p)| (l, r, p))
+        .collect()
+}
+
+/// One listing, built, to be run and compared.
+struct One<'a, 'b> {
+    root: &'a Path,
+    listing: &'a Listing,
+    book: &'a Reader<'b>,
+    /// Its files, as the reader has them.
+    files: &'a [(PathBuf, Vec<u8>)],
+    staged: &'a Path,
+    sessions: &'a transcript::Workplace,
+    limits: Limits,
+    bless: Bless,
+    notes: &'a std::sync::Mutex<Vec<Blessed>>,
+    /// Its program, if it builds one.
+    executable: Option<&'a Path>,
+}
+
+impl One<'_, '_> {
+    /// The listing's problems. A problem names where a chapter shows the
+    /// listing, so only a verdict with problems depends on the chapters'
+    /// lines: a listing that passes is not checked again when an edit
+    /// above it in its chapter moves its lines.
+    fn check(&self, result: &Built) -> Vec<Problem> {
+        let problems = self.problems(result);
+        if !problems.is_empty() {
+            self.book.shown_in(&self.listing.dir);
+        }
+        problems
+    }
+
+    fn problems(&self, result: &Built) -> Vec<Problem> {
+        let listing = self.listing;
+        let book = self.book;
+        let rel_dir = listing.rel.clone();
+        let mut problems = Vec::new();
+        let shown = book.shown_files(&listing.dir);
+        let name = match shown.first() {
+            Some(first) => format!(
+                "listing {} (shown in {}:{})",
+                rel_dir.display(),
+                first.chapter.display(),
+                first.line
+            ),
+            None => format!("listing {}", rel_dir.display()),
+        };
+        let mut fail = |file: PathBuf, line: Option<usize>, message: String| {
+            problems.push(Problem::new(file, line, message))
+        };
+        let declared = listing.declared.as_ref().expect("kept only the readable");
+        let manifest = rel_dir.join("Cargo.toml");
+        // The declared outcome against what rustc said.
+        let diagnostics = match (declared.outcome, &result.errors) {
+            (Outcome::DoesNotCompile, None) => {
+                let code = declared
+                    .error
+                    .as_ref()
+                    .map(|c| format!(" (error {c})"))
+                    .unwrap_or_default();
+                fail(
+                    manifest,
+                    None,
+                    format!("{name} is declared not to compile{code}, but it compiles"),
+                );
+                return problems;
+            }
+            (Outcome::DoesNotCompile, Some(_)) => {
+                let said = reader_paths(&result.diagnostics, self.staged, &rel_dir);
+                if let Some(code) = &declared.error
+                    && !said.contains(&format!("error[{code}]"))
+                {
+                    fail(
+                        manifest,
+                        None,
+                        format!("{name} is declared to fail with {code}, but rustc said:\n{said}"),
+                    );
+                    return problems;
+                }
+                Some(said)
+            }
+            (_, Some(_)) => {
+                let said = reader_paths(&result.diagnostics, self.staged, &rel_dir);
+                fail(
+                    rel_dir.join("src/main.rs"),
+                    None,
+                    format!("{name} does not compile:\n{said}"),
+                );
+                return problems;
+            }
+            (_, None) => None,
+        };
+        // What the chapter shows of its sources is what rustc compiled
+        // (its dep-info says what it read): no `[[bin]] path`, no module
+        // left out, built instead of the shown file.
+        if diagnostics.is_none() && !result.read.is_empty() {
+            for place in shown {
+                let Ok(file) = place.file.strip_prefix(self.root) else {
+                    continue;
+                };
+                let in_src = file.strip_prefix(&rel_dir).is_ok_and(|f| {
+                    f.starts_with("src") && f.extension().is_some_and(|e| e == "rs")
+                });
+                if in_src && !result.read.contains(&self.staged.join(file)) {
+                    let read: Vec<String> = result
+                        .read
+                        .iter()
+                        .filter_map(|r| r.strip_prefix(self.staged.join(&rel_dir)).ok())
+                        .map(|r| r.display().to_string())
+                        .collect();
+                    fail(
+                        place.chapter.clone(),
+                        Some(place.line),
+                        format!(
+                            "{name}: the chapter shows {}, but cargo does not compile it: rustc \
+                             read {}. A listing builds what its chapter shows: put the program \
+                             in the file shown, or show the file that is built",
+                            file.display(),
+                            if read.is_empty() {
+                                "nothing of the listing".to_string()
+                            } else {
+                                read.join(", ")
+                            }
+                        ),
+                    );
+                }
+            }
+        }
+        let transcript_path = rel_dir.join(TRANSCRIPT);
+        if let Some(text) = book
+            .entry(&transcript_path)
+            .map(|_| book.text(&transcript_path))
+            && let Err((line, message)) = self.check_transcript(declared, &transcript_path, text)
+        {
+            fail(transcript_path.clone(), line, format!("{name}: {message}"));
+        }
+        let expected = rel_dir.join(EXPECTED_OUTPUT);
+        let Some(wanted) = book.bytes(&expected) else {
+            if declared.outcome != Outcome::Runs && book.entry(&transcript_path).is_none() {
+                fail(
+                    rel_dir.clone(),
+                    None,
+                    format!(
+                        "{name} fails on purpose, so it needs an {EXPECTED_OUTPUT} or a {TRANSCRIPT} that shows how"
+                    ),
+                );
+            }
+            return problems;
+        };
+        let seen = match diagnostics {
+            Some(said) => said.into_bytes(),
+            None => {
+                let Some(exe) = &result.executable else {
+                    fail(
+                        rel_dir.clone(),
+                        None,
+                        format!(
+                            "{name} has {EXPECTED_OUTPUT} but builds no program; a library shows \
+                             its output in a {TRANSCRIPT} (`$ cargo test`)"
+                        ),
+                    );
+                    return problems;
+                };
+                let ran = match self.run_program(exe, &name) {
+                    Ok(ran) => ran,
+                    Err(problem) => {
+                        problems.push(problem);
+                        return problems;
+                    }
+                };
+                let panicked = ran.status.code() == Some(101);
+                match (declared.outcome, ran.status.success()) {
+                    (Outcome::Runs, true) => ran.shown,
+                    (Outcome::Runs, false) => {
+                        fail(
+                            rel_dir.clone(),
+                            None,
+                            exited_with(&name, ran.status, &ran.stderr, self.staged, &rel_dir),
+                        );
+                        return problems;
+                    }
+                    (_, true) => {
+                        fail(
+                            manifest,
+                            None,
+                            format!("{name} is declared to panic, but it exited cleanly"),
+                        );
+                        return problems;
+                    }
+                    (_, false) if !panicked => {
+                        fail(
+                            rel_dir.clone(),
+                            None,
+                            format!(
+                                "{name} is declared to panic, but it exited with {}",
+                                ran.status
+                            ),
+                        );
+                        return problems;
+                    }
+                    (_, false) => {
+                        reader_paths(&printed::as_text(&ran.stderr), self.staged, &rel_dir)
+                            .into_bytes()
+                    }
+                }
+            }
+        };
+        let tolerate = |text: &str| match &declared.varies {
+            Some(varies) => transcript::apply_varies(&tolerant(text), varies, |_| true),
+            None => tolerant(text),
+        };
+        match self.compare(&expected, wanted, &seen, tolerate) {
+            Ok(()) => {}
+            Err(Differs::Machine(problem)) => problems.push(problem),
+            Err(Differs::Diff(diff, drift)) => {
+                let what = match declared.outcome {
+                    Outcome::Runs => "printed",
+                    Outcome::DoesNotCompile => "got a diagnostic from rustc that is",
+                    Outcome::Panics => "panicked with a message that is",
+                };
+                let how = match &declared.varies {
+                    Some(v) if v.any_order => {
+                        " (compared with its lines sorted: they may come in any order)"
+                    }
+                    Some(v) if v.elided_lines => " (compared with each `...` line as any lines)",
+                    Some(_) => " (compared with the spans that may differ as [..])",
+                    None => "",
+                };
+                // A program that prints something else at each run, and
+                // says neither how nor with which seed, is named as such.
+                let varies_unsaid = declared.outcome != Outcome::DoesNotCompile
+                    && result
+                        .executable
+                        .as_ref()
+                        .is_some_and(|exe| self.varies_unsaid(exe, &name));
+                let varies_note = if varies_unsaid { VARIES_UNSAID } else { "" };
+                fail(
+                    expected.clone(),
+                    None,
+                    format!(
+                        "{name} {what} something else than its {EXPECTED_OUTPUT}{how}.\n{diff}\n\
+                         If the new output is right, accept it with `cargo xtask bless`.{varies_note}{drift}"
+                    ),
+                );
+            }
+        }
+        problems
+    }
+
+    /// Runs the listing's program as the reader does (`cargo run` with its
+    /// `input.txt` typed), in a fresh copy of the listing, contained, with
+    /// its declared seed.
+    fn run_program(&self, exe: &Path, name: &str) -> Result<sandbox::Ran, Problem> {
+        let rel_dir = &self.listing.rel;
+        let seed = self.listing.declared.as_ref().ok().and_then(|d| d.seed);
+        match self.run_once(exe, name, seed)? {
+            Ok(ran) => Ok(ran),
+            Err(terminal::Stopped::CouldNotStart(e)) => Err(Problem::machine(
+                rel_dir,
+                format!("{name} could not be started: {e}"),
+            )),
+            Err(stopped) => Err(Problem::new(rel_dir, None, format!("{name}: {stopped}"))),
+        }
+    }
+
+    /// One run of the listing's program, its randomness from `seed` if
+    /// given: how it ended.
+    fn run_once(
+        &self,
+        exe: &Path,
+        name: &str,
+        seed: Option<u64>,
+    ) -> Result<Result<sandbox::Ran, terminal::Stopped>, Problem> {
+        let rel_dir = &self.listing.rel;
+        let input = self.book.text(&rel_dir.join(INPUT)).unwrap_or_default();
+        let mut input = input
+            .lines()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+            .into_iter();
+        // In a fresh copy of the listing, beside the data files it reads,
+        // which it alone may write to.
+        let scratch = Scratch::with_files(self.files)
+            .map_err(|e| machine(rel_dir, &format!("{name}: a scratch copy"), &e))?;
+        let mut cmd = Command::new(exe);
+        // It sees its own program (read-only), and nothing of the build
+        // beside it.
+        let mut jail = Jail::new(scratch.path()).readable(exe);
+        if let Some(seed) = seed {
+            jail = jail.seeded(seed);
+        }
+        jail.apply(&mut cmd)
+            .map_err(|e| machine(rel_dir, &format!("{name}: a sandbox"), &e))?;
+        Ok(terminal::run(cmd, &mut input, false, self.limits))
+    }
+
+    /// Whether the listing's program prints something else from run to
+    /// run, though it declares neither a seed nor how its output varies:
+    /// runs with three fixed seeds of randomness (so the answer is the same
+    /// every time it is asked) print something else, wherever they stop.
+    fn varies_unsaid(&self, exe: &Path, name: &str) -> bool {
+        let declared = self
+            .listing
+            .declared
+            .as_ref()
+            .expect("kept only the readable");
+        if declared.seed.is_some() || declared.varies.is_some() {
+            return false;
+        }
+        let printed = |seed: u64| -> Option<String> {
+            let text = match self.run_once(exe, name, Some(seed)).ok()? {
+                Ok(ran) => printed::as_text(&ran.shown) + &printed::as_text(&ran.stderr),
+                Err(terminal::Stopped::NeedsInput { shown })
+                | Err(terminal::Stopped::TimedOut { shown, .. }) => shown,
+                Err(_) => return None,
+            };
+            Some(tolerant(&text))
+        };
+        let runs: Vec<Option<String>> = [1, 2, 3].into_iter().map(printed).collect();
+        runs.iter()
+            .flatten()
+            .any(|run| Some(run) != runs[0].as_ref())
+    }
+
+    /// Compares what came with the recorded file `path` of the book (which
+    /// holds `wanted`), both after `tolerate`, a `...` line standing for
+    /// any lines where the listing declares `elided-lines`. On a
+    /// difference: a readable diff of the two, and, when the book was
+    /// recorded with another rustc, which of the lines that changed are the
+    /// toolchain's text (drift.rs); or, when blessing, the file written
+    /// with what came (never through a link), as the bless mode allows. As
+    /// text when both are UTF-8, else byte for byte, with the bytes that
+    /// are not UTF-8 shown as `\xNN` (see `printed::escaped`).
+    fn compare(
+        &self,
+        path: &Path,
+        wanted: &[u8],
+        actual: &[u8],
+        tolerate: impl Fn(&str) -> String,
+    ) -> Result<(), Differs> {
+        let declared = self
+            .listing
+            .declared
+            .as_ref()
+            .expect("kept only the readable");
+        let as_text = std::str::from_utf8(wanted).is_ok() && std::str::from_utf8(actual).is_ok();
+        let text = |bytes: &[u8]| match as_text {
+            true => String::from_utf8_lossy(bytes).into_owned(),
+            false => printed::escaped(bytes),
+        };
+        let (wanted, came) = (tolerate(&text(wanted)), tolerate(&text(actual)));
+        let same = match &declared.varies {
+            Some(v) if v.elided_lines => transcript::matches_elided(&wanted, &came, v.any_order),
+            _ => wanted == came,
+        };
+        if same {
+            return Ok(());
+        }
+        let sources: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(f, _)| f.extension().is_some_and(|e| e == "rs"))
+            .map(|(_, content)| String::from_utf8_lossy(content).into_owned())
+            .collect();
+        let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let changed = crate::running::drift::changed_lines(&wanted, &came, &sources);
+        let write = match self.bless {
+            Bless::No => false,
+            Bless::All => true,
+            Bless::Drift => changed.iter().all(|(whose, _)| whose.is_the_toolchains()),
+        };
+        if self.bless != Bless::No {
+            self.notes.lock().unwrap().push(Blessed {
+                file: path.to_path_buf(),
+                changed,
+                written: write,
+            });
+            if !write {
+                return Ok(());
+            }
+            return crate::book::files::write(self.root, path, actual).map_err(|e| {
+                let problem = Problem::new(path, None, format!("could not write it: {e}"));
+                Differs::Machine(Problem {
+                    machine: crate::book::files::is_the_machines(&e),
+                    ..problem
+                })
+            });
+        }
+        let assert = Assert::new().action(Action::Verify);
+        let bytes_note = match as_text {
+            true => "",
+            false => {
+                "\n(Not all of it is UTF-8, so it is compared byte for byte; a byte that is not \
+                 UTF-8 shows as \\xNN, and a backslash as \\\\.)"
+            }
+        };
+        let diff = match assert.try_eq(
+            Some(&"what came"),
+            Data::text(came).raw(),
+            Data::text(wanted).raw(),
+        ) {
+            Ok(()) => "the texts differ only in their line endings (CRLF against LF)".to_string(),
+            Err(e) => format!("{}{bytes_note}", e.to_string().trim_end()),
+        };
+        Err(Differs::Diff(diff, self.drift_note(&changed)))
+    }
+
+    /// When the book was recorded with another rustc than the one checking
+    /// it: which, and whose the lines that changed are.
+    fn drift_note(&self, changed: &[(crate::running::drift::Whose, String)]) -> String {
+        let recorded = crate::running::drift::recorded_rustc(
+            self.book
+                .text(Path::new(crate::running::drift::RECORDED_WITH)),
+        );
+        let running = crate::running::drift::running_rustc();
+        let Some(recorded) = recorded.filter(|r| *r != running) else {
+            return String::new();
+        };
+        let verdict = if changed.iter().all(|(whose, _)| whose.is_the_toolchains()) {
+            "Only the toolchain's text changed: this is drift. `cargo xtask bless --drift` \
+             records again every listing whose output only drifted, and says what changed."
+        } else {
+            "The program's own output changed, which drift never explains: check the change, \
+             then `cargo xtask bless`."
+        };
+        format!(
+            "\nRecorded with {recorded}, checked with {running}. What changed: {}. {verdict}",
+            crate::running::drift::summary(changed)
+        )
+    }
+
+    /// Replays the listing's transcript and compares it: (line, message).
+    fn check_transcript(
+        &self,
+        declared: &Declared,
+        path: &Path,
+        text: Option<&str>,
+    ) -> Result<(), (Option<usize>, String)> {
+        let Some(text) = text else {
+            return Err((None, format!("{TRANSCRIPT} must be UTF-8 text")));
+        };
+        let steps = session::steps(text).map_err(|(line, m)| (Some(line), m))?;
+        let project = self.listing.project();
+        let input = self
+            .book
+            .text(&self.listing.rel.join(INPUT))
+            .unwrap_or_default();
+        let lock = self.book.bytes(Path::new("Cargo.lock"));
+        let session = transcript::Session {
+            files: self.files,
+            lock,
+            input,
+            project: &project,
+            seed: declared.seed,
+        };
+        let shown =
+            transcript::record(&session, &steps, self.sessions, self.limits).map_err(|m| {
+                // Stopped (waiting for input it lacks, say), by a program that
+                // prints something else at each run, and says neither how nor
+                // with which seed.
+                let varies_unsaid = self
+                    .executable
+                    .is_some_and(|exe| self.varies_unsaid(exe, "the listing"));
+                (
+                    None,
+                    if varies_unsaid {
+                        format!("{m}{VARIES_UNSAID}")
+                    } else {
+                        m
+                    },
+                )
+            })?;
+        let tolerate = |text: &str| transcript::tolerant(text, &project, declared.varies.as_ref());
+        match self.compare(path, text.as_bytes(), shown.as_bytes(), tolerate) {
+            Ok(()) => Ok(()),
+            Err(Differs::Machine(problem)) => Err((None, problem.message)),
+            Err(Differs::Diff(diff, drift)) => {
+                // A session that shows something else at each run, and
+                // says neither how nor with which seed, is named as such.
+                let varies_unsaid = self
+                    .executable
+                    .is_some_and(|exe| self.varies_unsaid(exe, "the listing"));
+                Err((
+                    None,
+                    format!(
+                        "the terminal shows something else than its {TRANSCRIPT} (compared after the \
+                         tolerances of README's \"Terminal sessions\": [TIME], [DIR], [HASH], ...).\n{diff}\n\
+                         If the new session is right, accept it with `cargo xtask bless`.{}{drift}",
+                        if varies_unsaid { VARIES_UNSAID } else { "" }
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+/// What a failure adds when a second run differed from the first, and the
+/// listing declares neither a seed nor how its output varies.
+const VARIES_UNSAID: &str = "\nIt prints something else from one run to the next (three runs, \
+    each given other random numbers, differed). If it draws random numbers, declare a seed (`seed = 7` under \
+    [package.metadata.listing]), so that its numbers are the same in every check; if it varies \
+    otherwise (threads, time), declare how ([package.metadata.listing.varies]).";
+
+/// A failure of the machine met while checking the listing in `dir`.
+fn machine(dir: &Path, what: &str, error: &std::io::Error) -> Problem {
+    Problem::machine(dir, format!("{what}: {error}"))
+}
+
+/// A listing that should have run cleanly exited with `status`: what its
+/// stderr said (paths as the reader's, thread ids as `tolerant` writes
+/// them), and, when it was refused a write, where it may write.
+fn exited_with(
+    name: &str,
+    status: std::process::ExitStatus,
+    stderr: &[u8],
+    staged: &Path,
+    rel_dir: &Path,
+) -> String {
+    let said = tolerant(&reader_paths(&printed::as_text(stderr), staged, rel_dir));
+    let refused_a_write = ["Permission denied", "Read-only file system"]
+        .iter()
+        .any(|e| said.contains(e));
+    let hint = if refused_a_write {
+        "\nA listing runs in a fresh copy of its directory, and may write there and nowhere \
+         else (README, \"What a listing may do\")."
+    } else {
+        ""
+    };
+    use std::os::unix::process::ExitStatusExt;
+    // SIGXFSZ: the kernel stopped a write past the largest file a listing
+    // may write.
+    if status.signal() == Some(25) {
+        return format!(
+            "{name} wrote a file larger than {} MiB, the most a listing may write, so it was \
+             stopped. Does it write forever? A listing writes small files.",
+            sandbox::Limits::DEFAULT.file_bytes / 1024 / 1024
+        );
+    }
+    format!("{name} exited with {status}; its stderr:\n{said}{hint}")
+}
+
+/// What building the listings gave: each one's build, by package, and
+/// the listings cargo refused to load, with why.
+type Builds = (BTreeMap<String, Built>, Vec<(usize, Problem)>);
+
+/// What building one listing gave.
+#[derive(Debug, Default)]
+struct Built {
+    executable: Option<PathBuf>,
+    /// What rustc read to build its programs and library (their dep-info,
+    /// cargo's `.d` files beside them).
+    read: Vec<PathBuf>,
+    /// Some when rustc reported an error.
+    errors: Option<()>,
+    /// rustc's warnings and errors, rendered, in order.
+    diagnostics: String,
+}
+
+/// Writes the reader's copy of every listing into a workspace of its own at
+/// `staged`, builds it with one `cargo build`, keeping going past a listing
+/// that fails, and sorts cargo's messages out by listing. A failure that
+/// is no listing's (cargo could not run, or failed with no diagnostic for
+/// any listing: a crate missing offline, a full disk) is the machine's.
+fn stage_and_build(
+    book: &crate::book::model::Book,
+    listings: &[(&Listing, &Files)],
+    staged: &Path,
+    target_dir: &Path,
+    settings: &crate::engine::checker::Settings,
+) -> Result<Builds, Problem> {
+    let registry = &settings.registry;
+    let refused = crate::running::stage::workspace(
+        staged,
+        listings,
+        book.bytes(Path::new("Cargo.lock")),
+        "the reader's copy of every listing",
+        registry,
+    )?;
+    if refused.len() == listings.len() {
+        return Ok((BTreeMap::new(), refused));
+    }
+    let home = staged.with_file_name("cargo-home");
+    let cargo = crate::running::jailed::Cargo {
+        dir: staged,
+        registry,
+        writable: vec![target_dir],
+        readable: Vec::new(),
+        home: &home,
+    };
+    let packages = metadata(&cargo, settings)?;
+    let name_of: BTreeMap<String, String> =
+        packages.into_iter().map(|p| (p.id.repr, p.name)).collect();
+    let mut refused = refused;
+    let mut left: Vec<usize> = (0..listings.len())
+        .filter(|i| !refused.iter().any(|(r, _)| r == i))
+        .collect();
+    let spinner = crate::running::progress::Bar::spinner(
+        settings.progress,
+        &format!("building {} listing(s)", left.len()),
+    );
+    let output = loop {
+        let (cmd, _scratch) = cargo.command(&[
+            "build",
+            "--quiet",
+            "--frozen",
+            "--keep-going",
+            "--message-format=json",
+            "--workspace",
+            "--target-dir",
+            &target_dir.display().to_string(),
+        ])?;
+        let limits = crate::running::jailed::build_limits(left.len(), settings);
+        match sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits) {
+            Ok(ran) => {
+                spinner.finish();
+                break ran;
+            }
+            Err(stopped) => {
+                // A build that never ends: the crate rustc was compiling is
+                // named, left out, and the others built again.
+                let busiest = match &stopped {
+                    sandbox::Stopped::TooMuchCpu { busiest, .. }
+                    | sandbox::Stopped::TimedOut { busiest, .. } => busiest.as_deref(),
+                    _ => None,
+                };
+                let culprit =
+                    crate::running::jailed::crate_being_compiled(busiest).and_then(|name| {
+                        left.iter().copied().find(|&i| {
+                            listings[i].0.package.replace('-', "_") == name.replace('-', "_")
+                        })
+                    });
+                // No rustc busy: a build script that never finished (cargo
+                // said it was built, never that it ran), e.g. one that left
+                // a process holding cargo's pipe.
+                let script = match (&stopped, culprit) {
+                    (sandbox::Stopped::TimedOut { shown, .. }, None) => {
+                        crate::running::jailed::build_script_that_never_finished(shown.as_bytes())
+                            .and_then(|manifest| {
+                                left.iter().copied().find(|&i| {
+                                    manifest.ends_with(listings[i].0.rel.join("Cargo.toml"))
+                                })
+                            })
+                    }
+                    _ => None,
+                };
+                if let (Some(i), sandbox::Stopped::TimedOut { limit, .. }) = (script, &stopped) {
+                    refused.push((
+                        i,
+                        Problem::new(
+                            listings[i].0.rel.join("build.rs"),
+                            None,
+                            format!(
+                                "its build was stopped: its build script had not finished after \
+                                 {} s. Does it loop, or leave a process running (one that holds \
+                                 cargo's output open keeps the build waiting)? A build script \
+                                 waits for what it starts",
+                                limit.as_secs()
+                            ),
+                        ),
+                    ));
+                    left.retain(|&l| l != i);
+                    if left.is_empty() {
+                        return Ok((BTreeMap::new(), refused));
+                    }
+                    let kept: Vec<(&Listing, &Files)> = left.iter().map(|&i| listings[i]).collect();
+                    crate::running::stage::workspace(
+                        staged,
+                        &kept,
+                        book.bytes(Path::new("Cargo.lock")),
+                        "the reader's copy of every listing",
+                        registry,
+                    )?;
+                    continue;
+                }
+                match culprit {
+                    Some(i) => {
+                        refused.push((
+                            i,
+                            Problem::new(
+                                listings[i].0.rel.join("src/main.rs"),
+                                None,
+                                match &stopped {
+                                    sandbox::Stopped::TooMuchCpu { limit, .. } => format!(
+                                        "its build was stopped: rustc was still compiling it \
+                                         after {} s of processor time. Does a `const` evaluation \
+                                         never end (or its build script, or a proc-macro)?",
+                                        limit.as_secs()
+                                    ),
+                                    other => format!(
+                                        "its build was stopped: rustc was still compiling it \
+                                         when the build {other}"
+                                    ),
+                                },
+                            ),
+                        ));
+                        left.retain(|&l| l != i);
+                        if left.is_empty() {
+                            return Ok((BTreeMap::new(), refused));
+                        }
+                        let kept: Vec<(&Listing, &Files)> =
+                            left.iter().map(|&i| listings[i]).collect();
+                        crate::running::stage::workspace(
+                            staged,
+                            &kept,
+                            book.bytes(Path::new("Cargo.lock")),
+                            "the reader's copy of every listing",
+                            registry,
+                        )?;
+                        continue;
+                    }
+                    None => {
+                        return Err(Problem::new(
+                            "Cargo.toml",
+                            None,
+                            format!("the build of the listings was stopped: cargo {stopped}"),
+                        ));
+                    }
+                }
+            }
+        }
+    };
+    let mut built: BTreeMap<String, Built> = left
+        .iter()
+        .map(|&i| (listings[i].0.package.clone(), Built::default()))
+        .collect();
+    for message in Message::parse_stream(output.shown.as_slice()).flatten() {
+        match message {
+            Message::CompilerArtifact(artifact) => {
+                let Some(entry) = name_of
+                    .get(&artifact.package_id.repr)
+                    .and_then(|n| built.get_mut(n))
+                else {
+                    continue;
+                };
+                for file in &artifact.filenames {
+                    entry
+                        .read
+                        .extend(dep_info(file.as_std_path(), &artifact.target.name, staged));
+                }
+                if let Some(exe) = artifact.executable {
+                    entry.executable = Some(exe.into_std_path_buf());
+                }
+            }
+            Message::CompilerMessage(msg) => {
+                let Some(entry) = name_of
+                    .get(&msg.package_id.repr)
+                    .and_then(|n| built.get_mut(n))
+                else {
+                    continue;
+                };
+                let diagnostic = msg.message;
+                let counted = matches!(
+                    diagnostic.level,
+                    DiagnosticLevel::Error | DiagnosticLevel::Warning
+                );
+                if !counted || diagnostic.spans.is_empty() {
+                    // "aborting due to …", "N warnings emitted": cargo's summary.
+                    continue;
+                }
+                if diagnostic.level == DiagnosticLevel::Error {
+                    entry.errors = Some(());
+                }
+                entry
+                    .diagnostics
+                    .push_str(diagnostic.rendered.as_deref().unwrap_or_default());
+            }
+            _ => {}
+        }
+    }
+    if !output.status.success() && built.values().all(|b| b.errors.is_none()) {
+        return Err(Problem::machine(
+            "Cargo.toml",
+            format!(
+                "cargo could not build the listings, and rustc reported nothing about any of \
+                 them:\n{}",
+                String::from_utf8_lossy(&output.stderr).trim_end()
+            ),
+        ));
+    }
+    Ok((built, refused))
+}
+
+/// The packages of the workspace `cargo` builds (`cargo metadata`,
+/// contained like the build).
+pub(crate) fn metadata(
+    cargo: &crate::running::jailed::Cargo,
+    settings: &crate::engine::checker::Settings,
+) -> Result<Vec<cargo_metadata::Package>, Problem> {
+    let (cmd, _scratch) =
+        cargo.command(&["metadata", "--no-deps", "--frozen", "--format-version", "1"])?;
+    let limits = crate::running::jailed::build_limits(1, settings);
+    let ran =
+        sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits).map_err(|stopped| {
+            Problem::machine(
+                "Cargo.toml",
+                format!("cargo could not read the listings: it {stopped}"),
+            )
+        })?;
+    if !ran.status.success() {
+        return Err(Problem::machine(
+            "Cargo.toml",
+            format!(
+                "cargo could not read the listings:\n{}",
+                String::from_utf8_lossy(&ran.stderr).trim_end()
+            ),
+        ));
+    }
+    serde_json::from_slice::<cargo_metadata::Metadata>(&ran.shown)
+        .map(|m| m.packages)
+        .map_err(|e| Problem::machine("Cargo.toml", format!("cargo's metadata: {e}")))
+}
+
+/// The files rustc read to make a target named `name` (the crate's name)
+/// whose built file is `artifact`: the dep-info rustc wrote beside it in
+/// `deps/` (make's syntax, `OUT: DEP DEP …`, a space in a path escaped as
+/// `\ `; paths relative to the workspace at `staged`), the newest if an
+/// older build left others.
+fn dep_info(artifact: &Path, name: &str, staged: &Path) -> Vec<PathBuf> {
+    let Some(deps) = artifact.parent().map(|d| d.join("deps")) else {
+        return Vec::new();
+    };
+    let prefix = format!("{}-", name.replace('-', "_"));
+    let newest = std::fs::read_dir(&deps)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            file.starts_with(&prefix) && file.ends_with(".d")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.file_name())))
+        .max();
+    let Some((_, file)) = newest else {
+        return Vec::new();
+    };
+    let Ok(Some(bytes)) = crate::book::files::read(&deps, Path::new(&file)) else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let first = text.split("\n\n").next().unwrap_or("");
+    let Some((_, listed)) = first.split_once(": ") else {
+        return Vec::new();
+    };
+    let listed = listed.replace("\\\n", " ").replace("\\ ", "\u{0}");
+    listed
+        .split_whitespace()
+        .map(|d| staged.join(d.replace('\u{0}', " ")))
+        .collect()
+}
+
+/// How what came differs from what the book holds.
+enum Differs {
+    /// A readable diff, and what it says of drift (drift.rs), if anything.
+    Diff(String, String),
+    /// Blessing could not write the file.
+    Machine(Problem),
+}
+
+/// The listing's files with its recording settings applied (metadata.rs,
+/// `[package.metadata.listing.recorded]`): the rustc lints it is recorded
+/// without are allowed in its copy's manifest (`[lints.rust]`), as
+/// `RUSTFLAGS="-A …"` would for the reader; the book's own manifest says
+/// no `[lints]` (metadata.rs refuses one there).
+fn with_recorded_lints(listing: &Listing, mut files: Files) -> Result<Files, Problem> {
+    let Some(recorded) = listing
+        .declared
+        .as_ref()
+        .ok()
+        .and_then(|d| d.recorded.as_ref())
+    else {
+        return Ok(files);
+    };
+    for (rel, content) in files.iter_mut() {
+        if rel != Path::new("Cargo.toml") {
+            continue;
+        }
+        let manifest = listing.rel.join("Cargo.toml");
+        let mut table: toml::Table = String::from_utf8_lossy(content)
+            .parse()
+            .map_err(|e| Problem::new(&manifest, None, format!("{e}")))?;
+        let rust: toml::Table = recorded
+            .allow
+            .iter()
+            .map(|lint| (lint.clone(), toml::Value::String("allow".into())))
+            .collect();
+        let mut lints = toml::Table::new();
+        lints.insert("rust".into(), rust.into());
+        table.insert("lints".into(), lints.into());
+        *content = toml::to_string(&table)
+            .map_err(|e| Problem::new(&manifest, None, format!("{e}")))?
+            .into_bytes();
+    }
+    Ok(files)
+}

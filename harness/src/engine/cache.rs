@@ -1,0 +1,350 @@
+//! Verdicts remembered with what they read. A check's verdict (its
+//! problems, pass or fail) is kept in the store with its trace: every fact
+//! the check read, with its value then (trace.rs). It is reused only while
+//! every one of those facts has the same value now; any change runs the
+//! check again. So a verdict depends on exactly what the check read, as it
+//! read it, and on nothing else: not on where the checkout is or what it
+//! is called, not on a list of what each check "probably" reads.
+//!
+//! A verdict that holds a failure of the machine rather than of the book
+//! (a crate missing offline, a full disk, a sandbox that cannot start, a
+//! tool that is missing: `Problem::machine`) is never kept, so the next run
+//! tries again instead of repeating it.
+//!
+//! `CBH_NO_CACHE=1` turns the store off; `CBH_EXPLAIN=1` says, for each
+//! check, which verdict it reused or why it ran again.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::book::model::Book;
+use crate::book::problem::Problem;
+use crate::engine::trace::{Fact, Reader};
+
+/// How many verdicts are kept per check and scope: an author who undoes an
+/// edit, or a test that checks a book before and after breaking it, finds
+/// the earlier one still there.
+const KEPT: usize = 16;
+
+/// A kept verdict.
+#[derive(Debug, Serialize, Deserialize)]
+struct Kept {
+    check: String,
+    scope: String,
+    trace: Vec<(Fact, u64)>,
+    problems: Vec<Problem>,
+}
+
+/// Where verdicts are kept, and whether to use them.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+    used: bool,
+    explain: bool,
+}
+
+impl Store {
+    /// The store in `dir`, used unless `CBH_NO_CACHE` is set, explaining
+    /// itself when `CBH_EXPLAIN` is.
+    pub fn new(dir: &Path) -> Store {
+        Store {
+            dir: dir.to_path_buf(),
+            used: std::env::var_os("CBH_NO_CACHE").is_none_or(|v| v.is_empty() || v == "0"),
+            explain: std::env::var_os("CBH_EXPLAIN").is_some_and(|v| !v.is_empty() && v != "0"),
+        }
+    }
+
+    /// A store that remembers nothing (as with `CBH_NO_CACHE=1`).
+    pub fn off(dir: &Path) -> Store {
+        Store {
+            used: false,
+            ..Store::new(dir)
+        }
+    }
+
+    pub fn is_used(&self) -> bool {
+        self.used
+    }
+
+    /// The verdict of `check` on `scope` (a part of the book, or "" for
+    /// all of it, with any setting the verdict depends on), reused if one
+    /// kept with it still holds, else found by `run` and kept.
+    pub fn verdict(
+        &self,
+        book: &Book,
+        check: &str,
+        scope: &str,
+        run: impl FnOnce(&Reader) -> Vec<Problem>,
+    ) -> Vec<Problem> {
+        if let Some(problems) = self.lookup(book, check, scope) {
+            return problems;
+        }
+        let reader = Reader::new(book);
+        let problems = run(&reader);
+        self.keep(check, scope, &reader, &problems);
+        problems
+    }
+
+    /// A kept verdict of `check` on `scope` whose every fact still holds.
+    pub fn lookup(&self, book: &Book, check: &str, scope: &str) -> Option<Vec<Problem>> {
+        if !self.used {
+            return None;
+        }
+        let dir = self.scope_dir(check, scope);
+        let mut kept: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .collect();
+        kept.sort_by_key(|k| std::cmp::Reverse(k.0));
+        let mut changed: Option<&'static str> = None;
+        let mut why = String::new();
+        for (_, path) in kept {
+            let rel = path.strip_prefix(&self.dir).unwrap_or(&path);
+            let Some(verdict) = crate::book::files::read(&self.dir, rel)
+                .ok()
+                .flatten()
+                .and_then(|bytes| serde_json::from_slice::<Kept>(&bytes).ok())
+            else {
+                continue;
+            };
+            if verdict.check != check || verdict.scope != scope {
+                continue;
+            }
+            match verdict
+                .trace
+                .iter()
+                .find(|(fact, value)| crate::engine::trace::fact_value(book, fact) != *value)
+            {
+                None => {
+                    // A verdict per listing or file is counted, not said
+                    // (`summary`), but for the book as a whole.
+                    if self.explain && scope.is_empty() {
+                        eprintln!(
+                            "[verdicts] {check}: reused ({} facts unchanged)",
+                            verdict.trace.len()
+                        );
+                    }
+                    return Some(verdict.problems);
+                }
+                Some((fact, _)) if changed.is_none() => {
+                    changed = Some("changed");
+                    why = fact.said();
+                }
+                Some(_) => {}
+            }
+        }
+        if self.explain {
+            match changed {
+                Some(_) => eprintln!(
+                    "[verdicts] {check}{}: checked again: {why}",
+                    shown_scope(scope)
+                ),
+                None => eprintln!(
+                    "[verdicts] {check}{}: checked: no verdict kept yet",
+                    shown_scope(scope)
+                ),
+            }
+        }
+        None
+    }
+
+    /// For a check kept per listing or file, how many verdicts it reused
+    /// and how many it found again (each of which `lookup` explained).
+    pub fn summary(&self, check: &str, reused: usize, checked: usize) {
+        if self.explain {
+            eprintln!("[verdicts] {check}: {reused} reused, {checked} checked again");
+        }
+    }
+
+    /// Keeps `problems` as the verdict of `check` on `scope`, with what
+    /// `reader` read; not when a problem is the machine's.
+    pub fn keep(&self, check: &str, scope: &str, reader: &Reader, problems: &[Problem]) {
+        if !self.used {
+            return;
+        }
+        if let Some(machine) = problems.iter().find(|p| p.machine) {
+            if self.explain {
+                eprintln!(
+                    "[verdicts] {check}{}: not kept, the machine failed: {}",
+                    shown_scope(scope),
+                    machine.message.lines().next().unwrap_or_default()
+                );
+            }
+            return;
+        }
+        let verdict = Kept {
+            check: check.to_string(),
+            scope: scope.to_string(),
+            trace: reader.trace(),
+            problems: problems.to_vec(),
+        };
+        let Ok(json) = serde_json::to_vec(&verdict) else {
+            return;
+        };
+        let dir = self.scope_dir(check, scope);
+        let name = format!("{:016x}.json", hash_of(&verdict.trace));
+        // Written whole under another name, then renamed (files.rs): a run
+        // that reads it at the same time sees the old verdict or the new,
+        // never half; and never through a link.
+        let _ = std::fs::create_dir_all(&self.dir);
+        let rel = dir.strip_prefix(&self.dir).unwrap_or(&dir).join(&name);
+        if crate::book::files::write(&self.dir, &rel, &json).is_ok() {
+            keep_newest(&dir, KEPT);
+        }
+    }
+
+    fn scope_dir(&self, check: &str, scope: &str) -> PathBuf {
+        self.dir
+            .join(check)
+            .join(format!("{:016x}", hash_of((check, scope))))
+    }
+}
+
+fn shown_scope(scope: &str) -> String {
+    if scope.is_empty() {
+        String::new()
+    } else {
+        format!(" [{scope}]")
+    }
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Removes all but the `n` newest verdicts in `dir`.
+fn keep_newest(dir: &Path, n: usize) {
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
+    for (_, old) in files.into_iter().skip(n) {
+        let _ = std::fs::remove_file(old);
+    }
+}
+
+/// Runs `test` (which panics when it fails) unless it passed before with
+/// the same files under `inputs` (relative to `root`: files or
+/// directories, read as the book's are, nothing left out by name), the same
+/// toolchain and the same harness. For tests whose inputs are not the book:
+/// the tests of the vendored skeptic, the cache's own differential test. A
+/// pass is remembered; a failure is not, so it fails again on the next run.
+/// `CBH_NO_CACHE=1` runs it.
+pub fn unless_passed(root: &Path, test_name: &str, inputs: &[&str], test: impl FnOnce()) {
+    unless_passed_with(root, test_name, inputs_key(root, inputs), test)
+}
+
+/// What [`unless_passed`] keys a pass by, for the files under `inputs`
+/// (with the toolchain and the harness): for many tests of one binary,
+/// which share their inputs, found once.
+pub fn inputs_key(root: &Path, inputs: &[&str]) -> u64 {
+    let tree =
+        crate::book::files::Tree::read(root, &inputs.iter().map(PathBuf::from).collect::<Vec<_>>())
+            .unwrap_or_default();
+    hash_of((
+        crate::running::tools::tool_version("rustc"),
+        env!("HARNESS_SOURCE_HASH"),
+        tree.entries.iter().collect::<Vec<_>>(),
+    ))
+}
+
+/// [`unless_passed`], with the inputs' key found by [`inputs_key`].
+pub fn unless_passed_with(root: &Path, test_name: &str, inputs: u64, test: impl FnOnce()) {
+    let key = hash_of((test_name, inputs));
+    let store = Store::new(&root.join("target/verdicts"));
+    let dir = store.dir.join("passed");
+    let path = dir.join(format!("{test_name}-{key:016x}"));
+    if store.used && path.exists() {
+        return;
+    }
+    test();
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(&path, "");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book_with(dir: &Path, chapter: &str) -> Book {
+        std::fs::create_dir_all(dir.join("src/target")).unwrap();
+        std::fs::write(
+            dir.join("book.toml"),
+            "[book]\ntitle = \"T\"\n[build]\ncreate-missing = false\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("src/SUMMARY.md"),
+            "# Summary\n\n- [One](target/ch01.md)\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("src/target/ch01.md"), chapter).unwrap();
+        Book::load(dir)
+    }
+
+    /// A check that reads the chapters: its verdict is reused until a
+    /// chapter changes (even one under a folder named `target`, in a
+    /// checkout named `book`), and found again when the edit is undone.
+    #[test]
+    fn a_verdict_is_reused_until_a_file_it_read_changes() {
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("book");
+        let store = Store {
+            dir: work.path().join("verdicts"),
+            used: true,
+            explain: false,
+        };
+        let runs = std::cell::Cell::new(0);
+        let check = |book: &Book| {
+            store.verdict(book, "example", "", |reader| {
+                runs.set(runs.get() + 1);
+                let chapters = reader.chapters().unwrap();
+                vec![Problem::new(&chapters[0].file, Some(1), "found")]
+            })
+        };
+        assert_eq!(check(&book_with(&dir, "# One\n")).len(), 1);
+        assert_eq!(check(&book_with(&dir, "# One\n")).len(), 1);
+        assert_eq!(runs.get(), 1, "the second verdict comes from the store");
+        check(&book_with(&dir, "# One, changed\n"));
+        assert_eq!(runs.get(), 2, "a changed chapter runs the check again");
+        check(&book_with(&dir, "# One\n"));
+        assert_eq!(runs.get(), 2, "the verdict before the edit is kept");
+        // A file the check did not read changes nothing.
+        std::fs::write(dir.join("src/target/unread.txt"), "x").unwrap();
+        check(&Book::load(&dir));
+        assert_eq!(runs.get(), 2);
+    }
+
+    /// A failure of the machine is reported, and never kept.
+    #[test]
+    fn a_failure_of_the_machine_is_not_kept() {
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("book");
+        let store = Store {
+            dir: work.path().join("verdicts"),
+            used: true,
+            explain: false,
+        };
+        let book = book_with(&dir, "# One\n");
+        let runs = std::cell::Cell::new(0);
+        for _ in 0..2 {
+            let problems = store.verdict(&book, "example", "", |_| {
+                runs.set(runs.get() + 1);
+                vec![Problem::machine("Cargo.toml", "the disk is full")]
+            });
+            assert_eq!(problems.len(), 1);
+        }
+        assert_eq!(runs.get(), 2, "the machine's failure was not remembered");
+    }
+}

@@ -1,0 +1,200 @@
+//! The reader's copy of a listing. mdBook strips the `// ANCHOR:` marker
+//! lines from what the reader sees, but rustc, compiling the file as it is,
+//! counts them: every line number in a diagnostic would be off. So the
+//! listings are built and run from a copy of their directories in which the
+//! marker lines are gone, exactly as the reader has the program
+//! (`listings::reader_files`). Files are written only when their text
+//! changes (`files::mirror`), so cargo rebuilds only what did.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::book::listings::{Files, Listing};
+use crate::book::problem::Problem;
+
+/// Writes `listings` (each with its files, relative to its directory) as
+/// one Cargo workspace at `dir`, with the book's Cargo.lock, and fetches
+/// the registry crates they use (the builds run offline). Returns the
+/// listings cargo cannot load (a manifest it refuses, a package with no
+/// target), each with cargo's reason: they are left out of the workspace,
+/// so one broken listing does not stop the others. A failure that is no
+/// listing's (cargo missing, the registry out of reach, a full disk) is
+/// the machine's.
+pub fn workspace(
+    dir: &Path,
+    listings: &[(&Listing, &Files)],
+    lock: Option<&[u8]>,
+    what: &str,
+    registry: &crate::running::settings::Registry,
+) -> Result<Vec<(usize, Problem)>, Problem> {
+    let write = |chosen: &[usize]| -> Result<(), Problem> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        let mut members = Vec::new();
+        for &i in chosen {
+            let (listing, listing_files) = listings[i];
+            for (file, content) in listing_files {
+                files.push((listing.rel.join(file), content.clone()));
+            }
+            members.push(format!("{:?}", listing.rel.display().to_string()));
+        }
+        files.push((
+            "Cargo.toml".into(),
+            format!(
+                "# {what} (see harness/src/stage.rs).\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+                members.join(", ")
+            )
+            .into_bytes(),
+        ));
+        if let Some(lock) = lock {
+            files.push(("Cargo.lock".into(), lock.to_vec()));
+        }
+        crate::book::files::mirror(dir, &files, &[]).map_err(|e| {
+            Problem::machine(
+                "Cargo.toml",
+                format!("could not write {what} in {}: {e}", dir.display()),
+            )
+        })
+    };
+    let all: Vec<usize> = (0..listings.len()).collect();
+    write(&all)?;
+    let mut refused = Vec::new();
+    if let Err(whole) = loads(dir) {
+        // Which listings cargo refuses, each tried alone.
+        let alone = dir.with_extension("alone");
+        for (i, (listing, files)) in listings.iter().enumerate() {
+            let mut files = files.to_vec();
+            for (rel, content) in files.iter_mut() {
+                if rel == Path::new("Cargo.toml") {
+                    let text = String::from_utf8_lossy(content).into_owned();
+                    if let Ok(own) = renamed(&text, &listing.package) {
+                        *content = own.into_bytes();
+                    }
+                }
+            }
+            if crate::book::files::mirror(&alone, &files, &[]).is_ok()
+                && let Err(said) = loads(&alone)
+            {
+                let said = said.replace(
+                    &format!("{}/", alone.display()),
+                    &format!("{}/", listing.rel.display()),
+                );
+                refused.push((
+                    i,
+                    Problem::new(
+                        listing.rel.join("Cargo.toml"),
+                        None,
+                        format!("cargo cannot load this listing:\n{said}"),
+                    ),
+                ));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&alone);
+        if refused.is_empty() {
+            return Err(Problem::machine(
+                "Cargo.toml",
+                format!(
+                    "cargo could not read {what}:\n{}",
+                    whole.replace(&format!("{}/", dir.display()), "")
+                ),
+            ));
+        }
+        let kept: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|i| !refused.iter().any(|(r, _)| r == i))
+            .collect();
+        write(&kept)?;
+        if kept.is_empty() {
+            return Ok(refused);
+        }
+    }
+    let mut fetch = cargo(dir);
+    fetch
+        .args(["fetch", "--quiet"])
+        .env("CARGO_HOME", &registry.cargo_home);
+    if registry.offline {
+        fetch.arg("--offline");
+    }
+    let fetched = fetch
+        .output()
+        .map_err(|e| Problem::machine("Cargo.toml", format!("could not run cargo: {e}")))?;
+    if !fetched.status.success() {
+        return Err(Problem::machine(
+            "Cargo.lock",
+            format!(
+                "cargo could not fetch the registry crates the listings use, and the checks \
+                 build offline. Run `cargo fetch` in the book's directory where the registry \
+                 can be reached, then `cargo test` again. cargo said:\n{}",
+                String::from_utf8_lossy(&fetched.stderr)
+                    .trim_end()
+                    .replace(&format!("{}/", dir.display()), "")
+            ),
+        ));
+    }
+    Ok(refused)
+}
+
+/// `cargo` in `dir`, its messages without colour.
+pub fn cargo(dir: &Path) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(dir).env("CARGO_TERM_COLOR", "never");
+    cmd
+}
+
+/// Whether cargo can load the workspace at `dir` (offline, its own
+/// packages only), or what it said.
+fn loads(dir: &Path) -> Result<(), String> {
+    let out = cargo(dir)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--offline",
+            "--format-version",
+            "1",
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim_end().to_string())
+    }
+}
+
+/// A manifest with a new `[package] name`: the name the reader gave their
+/// project, which cargo prints in its `Compiling` line. It is made its own
+/// workspace, as `cargo new` makes it.
+pub fn renamed(manifest: &str, new_name: &str) -> Result<String, String> {
+    let mut table: toml::Table = manifest.parse().map_err(|e| format!("{e}"))?;
+    let package = table
+        .get_mut("package")
+        .and_then(|p| p.as_table_mut())
+        .ok_or("no [package] table")?;
+    package.insert("name".into(), toml::Value::String(new_name.into()));
+    table.insert("workspace".into(), toml::Value::Table(toml::Table::new()));
+    toml::to_string(&table).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchor_lines_are_gone_and_nothing_else() {
+        let text = "fn main() {\n    // ANCHOR: here\n    let x = 1; // ANCHORED\n    // ANCHOR_END: here\n}\n";
+        assert_eq!(
+            crate::book::listings::without_anchor_lines(text),
+            "fn main() {\n    let x = 1; // ANCHORED\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_package_is_renamed_and_only_the_package() {
+        let manifest = "[package]\nname = \"listing-02-01\"\nversion = \"0.1.0\"\n\n[dependencies]\nrand = \"0.8\"\n";
+        let renamed: toml::Table = renamed(manifest, "guessing_game").unwrap().parse().unwrap();
+        assert_eq!(renamed["package"]["name"].as_str(), Some("guessing_game"));
+        assert_eq!(renamed["package"]["version"].as_str(), Some("0.1.0"));
+        assert_eq!(renamed["dependencies"]["rand"].as_str(), Some("0.8"));
+        assert!(renamed["workspace"].is_table());
+    }
+}
