@@ -8,7 +8,6 @@ pub mod checks;
 pub mod engine;
 pub mod running;
 pub mod snippets;
-pub mod verdicts;
 
 pub use book::checkout;
 pub use book::problem::Problem;

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod live;
 mod new_listing;
 mod serve;
 
@@ -144,6 +145,8 @@ fn harness_tests(root: &Path, long: bool, args: &[String]) -> Result<(), String>
         }
     };
     let packages: Vec<&str> = HARNESS_PACKAGES.iter().flat_map(|p| ["-p", p]).collect();
+    let mut packages = packages;
+    packages.push("--no-fail-fast");
     run(&packages, &[])?;
     run(&["--test", "skeptic"], &["--ignored", "proof_"])?;
     if long {

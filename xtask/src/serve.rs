@@ -16,9 +16,9 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::live::{self, Verdict};
 use harness::book::listings::Listing;
 use harness::engine::checker::Checker;
-use harness::verdicts::{self, Verdict};
 
 type Verdicts = Arc<Mutex<BTreeMap<String, Verdict>>>;
 
@@ -125,7 +125,7 @@ fn check(checker: &Checker, dirs: &BTreeSet<PathBuf>, verdicts: &Verdicts) {
     {
         let started = Instant::now();
         let problems = harness::checks::outputs::check_listings(checker, &[listing]);
-        let verdict = verdicts::verdict(root, chapters, listing, problems);
+        let verdict = live::verdict(root, chapters, listing, problems);
         print(listing, &verdict, started.elapsed());
         verdicts
             .lock()

@@ -1,4 +1,4 @@
-//! Verdicts for `cargo xtask serve`: whether each listing still prints what
+//! Live verdicts for `cargo xtask serve`: whether each listing still prints what
 //! the book shows, and where on the served pages its output blocks are, so
 //! the page can mark a block whose output no longer matches.
 
@@ -6,10 +6,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::book::chapters::Chapter;
-use crate::book::listings::{EXPECTED_OUTPUT, Listing};
-use crate::book::problem::Problem;
-use crate::book::session::TRANSCRIPT;
+use harness::book::chapters::Chapter;
+use harness::book::listings::{EXPECTED_OUTPUT, Listing};
+use harness::book::problem::Problem;
+use harness::book::session::TRANSCRIPT;
 
 /// One listing's verdict.
 #[derive(Debug, Clone, Serialize)]
@@ -66,7 +66,7 @@ pub fn verdict(
     Verdict {
         listing: rel.display().to_string(),
         ok: problems.is_empty(),
-        report: crate::book::problem::report(problems)
+        report: harness::book::problem::report(problems)
             .err()
             .unwrap_or_default(),
         blocks: output_blocks(chapters, &listing.dir),
