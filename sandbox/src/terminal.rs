@@ -241,185 +241,388 @@ pub fn run(
     merge: bool,
     limits: Limits,
 ) -> Result<Ran, Stopped> {
-    let start_err = |e: std::io::Error| Stopped::CouldNotStart(e.to_string());
     // The supervisor's report, and the directory it mounts the run's root
     // on, are in a directory of the run's own, removed at the end.
-    let supervised = jail::is_supervised(&cmd);
     let own = tempfile::Builder::new()
         .prefix("cbh-run-")
         .tempdir()
-        .map_err(start_err)?;
+        .map_err(could_not_start)?;
     let report = own.path().join("report");
-    let mut cmd = if supervised {
-        with_limits(&cmd, &limits, own.path(), &report)
-    } else {
-        cmd
-    };
-    let (out_read, out_write) = std::io::pipe().map_err(start_err)?;
-    let (err_read, err_write) = std::io::pipe().map_err(start_err)?;
-    let (in_read, mut in_write) = std::io::pipe().map_err(start_err)?;
-    let in_probe = in_read.try_clone().map_err(start_err)?;
-    let out_probe = out_read.try_clone().map_err(start_err)?;
-    let stdin_pipe = rustix::fs::fstat(&in_probe)
-        .map_err(|e| start_err(e.into()))?
-        .st_ino;
-    if merge {
-        cmd.stderr(out_write.try_clone().map_err(start_err)?);
-        drop(err_write);
-    } else {
-        cmd.stderr(err_write);
-    }
-    cmd.stdout(out_write).stdin(in_read).process_group(0);
-    let mut child = cmd.spawn().map_err(start_err)?;
-    // Our copies of the pipes' ends go with the command.
-    drop(cmd);
-    let pid = child.id();
-    let members = Jail::members(pid);
-    let kill_all = || {
-        if supervised {
-            // PID 1 of the run's namespace: the kernel kills the rest.
-            for p in tree(pid).iter().filter(|p| p.ppid == pid) {
-                kill(p.pid);
-            }
-        }
-        if let Some(group) = rustix::process::Pid::from_raw(pid as i32) {
-            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
-        }
-        members.kill_all()
-    };
-
+    let (mut running, out_read, err_read) =
+        Running::spawn(cmd, merge, &limits, own.path(), &report)?;
     // Each pipe keeps at most one byte more than the limit: enough to know
     // that the limit was passed.
-    let cap = limits.output_bytes + 1;
-    let shown = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let out_reader = spawn_reader(out_read, Arc::clone(&shown), cap);
-    let stderr = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let err_reader = (!merge).then(|| spawn_reader(err_read, Arc::clone(&stderr), cap));
-    let text =
-        |buf: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
-
-    let started = Instant::now();
-    let mut looked: Option<Instant> = None;
-    let mut procs: Vec<Proc> = Vec::new();
-    let mut waiting_since: Option<usize> = None;
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(start_err)? {
-            break status;
-        }
-        let mut stop = |why: Stopped| {
-            kill_all();
-            let _ = child.wait();
-            Err(why)
-        };
-        if started.elapsed() > limits.time {
-            return stop(Stopped::TimedOut {
-                shown: text(&shown),
-                limit: limits.time,
-                busiest: busiest(&tree(pid), pid, supervised),
-            });
-        }
-        let printed = shown.lock().unwrap().len() + stderr.lock().unwrap().len();
-        if printed > limits.output_bytes {
-            return stop(Stopped::TooMuchOutput {
-                limit: limits.output_bytes,
-            });
-        }
-        if looked.is_none_or(|at| at.elapsed() >= LOOK_EVERY) {
-            looked = Some(Instant::now());
-            procs = tree(pid);
-            if let Some(why) = over(&usage(&procs), &limits) {
-                let why = match why {
-                    Stopped::TooMuchCpu { limit, .. } => Stopped::TooMuchCpu {
-                        limit,
-                        busiest: busiest(&procs, pid, supervised),
-                    },
-                    other => other,
-                };
-                return stop(why);
-            }
-        }
-        // Waiting on stdin, with everything it printed read, twice in a row
-        // with nothing new in between: time to type the next line. The
-        // supervisor (the run's first process and its child) never reads.
-        let settled = procs
-            .iter()
-            .filter(|p| !supervised || (p.pid != pid && p.ppid != pid))
-            .any(|p| waits_on(p.pid, stdin_pipe))
-            && rustix::io::ioctl_fionread(&in_probe).is_ok_and(|n| n == 0)
-            && rustix::io::ioctl_fionread(&out_probe).is_ok_and(|n| n == 0);
-        match (settled, waiting_since) {
-            (true, Some(seen)) if seen == printed => {
-                waiting_since = None;
-                match input.next() {
-                    Some(line) => {
-                        // The terminal echoes what the reader types.
-                        shown
-                            .lock()
-                            .unwrap()
-                            .extend_from_slice(format!("{line}\n").as_bytes());
-                        let _ = in_write.write_all(format!("{line}\n").as_bytes());
-                    }
-                    None => {
-                        return stop(Stopped::NeedsInput {
-                            shown: text(&shown),
-                        });
-                    }
-                }
-            }
-            (true, _) => waiting_since = Some(printed),
-            (false, _) => waiting_since = None,
-        }
-        std::thread::sleep(Duration::from_millis(3));
-    };
-    // Under the fallback, whatever it left behind goes too, so the pipes
-    // close. A child it forked a moment ago gets a moment to become the
-    // program it runs, so that the failure names that program (`sleep`,
-    // not `sh`). (The supervisor did all this before it exited, and its
-    // pid, reaped, may already be another process's.)
-    let mut left = Vec::new();
-    if !supervised {
-        if !members.alive().is_empty() {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        left = kill_all();
-    }
-    for reader in std::iter::once(out_reader).chain(err_reader) {
-        let until = Instant::now() + Duration::from_secs(1);
-        while !reader.is_finished() && Instant::now() < until {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-    let mut status = status;
-    if supervised {
-        let report = Report::read(&report, status);
-        if let Some(e) = report.error {
-            return Err(Stopped::CouldNotStart(e));
-        }
-        status = report.status;
-        if let Some(why) = over(&report.usage, &limits) {
-            return Err(why);
-        }
-        left = report.left;
-    }
-    if !left.is_empty() {
-        return Err(Stopped::LeftRunning { names: left });
-    }
-    let printed = shown.lock().unwrap().len() + stderr.lock().unwrap().len();
-    if printed > limits.output_bytes {
-        return Err(Stopped::TooMuchOutput {
-            limit: limits.output_bytes,
-        });
-    }
-    let take = |buf: Arc<Mutex<Vec<u8>>>| std::mem::take(&mut *buf.lock().unwrap());
-    Ok(Ran {
-        shown: take(shown),
-        stderr: take(stderr),
-        status,
-    })
+    let output = Output::start_reading(out_read, err_read, limits.output_bytes + 1);
+    let status = Watch::new().until_exit(&mut running, &output, input, &limits)?;
+    finish(&running, output, status, &report, &limits)
 }
 
 /// How often the run's processes are looked at for the limits.
 const LOOK_EVERY: Duration = Duration::from_millis(50);
+
+/// Why a run could not be started, from the error that stopped it.
+fn could_not_start(e: std::io::Error) -> Stopped {
+    Stopped::CouldNotStart(e.to_string())
+}
+
+/// The run's first process (the supervisor, or the program itself under
+/// the fallback), and the ends of its pipes that the watch uses.
+struct Running {
+    child: std::process::Child,
+    pid: u32,
+    /// Whether `child` is the supervisor.
+    supervised: bool,
+    /// Under the fallback, the processes of the run.
+    members: jail::Members,
+    /// Where the reader's lines are typed.
+    in_write: std::io::PipeWriter,
+    /// The input and output pipes, to see whether they hold unread bytes.
+    in_probe: std::io::PipeReader,
+    out_probe: std::io::PipeReader,
+    /// The inode of the input pipe.
+    stdin_pipe: u64,
+}
+
+impl Running {
+    /// Starts `cmd` (with the run's limits and report added when it is the
+    /// supervisor) in a process group of its own, its standard input a pipe
+    /// of ours, its standard output (and, with `merge`, its standard error)
+    /// another. Returns it with the read ends of its output and, without
+    /// `merge`, of its standard error.
+    fn spawn(
+        cmd: Command,
+        merge: bool,
+        limits: &Limits,
+        own: &Path,
+        report: &Path,
+    ) -> Result<(Running, std::io::PipeReader, Option<std::io::PipeReader>), Stopped> {
+        let supervised = jail::is_supervised(&cmd);
+        let mut cmd = if supervised {
+            with_limits(&cmd, limits, own, report)
+        } else {
+            cmd
+        };
+        let (out_read, out_write) = std::io::pipe().map_err(could_not_start)?;
+        let (err_read, err_write) = std::io::pipe().map_err(could_not_start)?;
+        let (in_read, in_write) = std::io::pipe().map_err(could_not_start)?;
+        let in_probe = in_read.try_clone().map_err(could_not_start)?;
+        let out_probe = out_read.try_clone().map_err(could_not_start)?;
+        let stdin_pipe = rustix::fs::fstat(&in_probe)
+            .map_err(|e| could_not_start(e.into()))?
+            .st_ino;
+        if merge {
+            cmd.stderr(out_write.try_clone().map_err(could_not_start)?);
+            drop(err_write);
+        } else {
+            cmd.stderr(err_write);
+        }
+        cmd.stdout(out_write).stdin(in_read).process_group(0);
+        let child = cmd.spawn().map_err(could_not_start)?;
+        // Our copies of the pipes' ends go with the command.
+        drop(cmd);
+        let pid = child.id();
+        let running = Running {
+            child,
+            pid,
+            supervised,
+            members: Jail::members(pid),
+            in_write,
+            in_probe,
+            out_probe,
+            stdin_pipe,
+        };
+        Ok((running, out_read, (!merge).then_some(err_read)))
+    }
+
+    /// Kills every process of the run; returns the names of those the
+    /// fallback found left in the run's namespace.
+    fn kill_all(&self) -> Vec<String> {
+        if self.supervised {
+            // PID 1 of the run's namespace: the kernel kills the rest.
+            for p in tree(self.pid).iter().filter(|p| p.ppid == self.pid) {
+                kill(p.pid);
+            }
+        }
+        if let Some(group) = rustix::process::Pid::from_raw(self.pid as i32) {
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+        }
+        self.members.kill_all()
+    }
+
+    /// Stops the run for `why`: kills it, reaps it, and fails with `why`.
+    fn stop(&mut self, why: Stopped) -> Result<ExitStatus, Stopped> {
+        self.kill_all();
+        let _ = self.child.wait();
+        Err(why)
+    }
+
+    /// Whether one of `procs` (the supervisor and its first child aside)
+    /// is blocked reading the run's input, with nothing unread in the input
+    /// pipe nor in the output pipe.
+    fn settled(&self, procs: &[Proc]) -> bool {
+        procs
+            .iter()
+            .filter(|p| !self.supervised || (p.pid != self.pid && p.ppid != self.pid))
+            .any(|p| waits_on(p.pid, self.stdin_pipe))
+            && rustix::io::ioctl_fionread(&self.in_probe).is_ok_and(|n| n == 0)
+            && rustix::io::ioctl_fionread(&self.out_probe).is_ok_and(|n| n == 0)
+    }
+
+    /// Under the fallback, whatever the run left behind goes too, so the
+    /// pipes close; returns their names (none when supervised).
+    fn kill_what_it_left(&self) -> Vec<String> {
+        // A child it forked a moment ago gets a moment to become the
+        // program it runs, so that the failure names that program (`sleep`,
+        // not `sh`). (The supervisor did all this before it exited, and its
+        // pid, reaped, may already be another process's.)
+        if self.supervised {
+            return Vec::new();
+        }
+        if !self.members.alive().is_empty() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.kill_all()
+    }
+}
+
+/// What the run prints, as the threads that read its pipes keep it.
+struct Output {
+    /// Standard output (and error, when merged) and the echoed input.
+    shown: Arc<Mutex<Vec<u8>>>,
+    /// Standard error on its own (empty when merged).
+    stderr: Arc<Mutex<Vec<u8>>>,
+    /// The threads reading standard output, then standard error.
+    readers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Output {
+    /// Starts reading `out_read` and, if given, `err_read`, each keeping at
+    /// most `cap` bytes.
+    fn start_reading(
+        out_read: std::io::PipeReader,
+        err_read: Option<std::io::PipeReader>,
+        cap: usize,
+    ) -> Output {
+        let shown = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let out_reader = spawn_reader(out_read, Arc::clone(&shown), cap);
+        let stderr = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let err_reader = err_read.map(|pipe| spawn_reader(pipe, Arc::clone(&stderr), cap));
+        Output {
+            shown,
+            stderr,
+            readers: std::iter::once(out_reader).chain(err_reader).collect(),
+        }
+    }
+
+    /// How many bytes have been kept, standard output and error together.
+    fn printed(&self) -> usize {
+        self.shown.lock().unwrap().len() + self.stderr.lock().unwrap().len()
+    }
+
+    /// What the terminal shows so far, as text.
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.shown.lock().unwrap()).into_owned()
+    }
+
+    /// Shows `line` and its newline, as the terminal echoes what the
+    /// reader types.
+    fn echo(&self, line: &str) {
+        self.shown
+            .lock()
+            .unwrap()
+            .extend_from_slice(format!("{line}\n").as_bytes());
+    }
+
+    /// Gives each reader up to a second to read its pipe to the end.
+    fn wait_for_readers(&self) {
+        for reader in &self.readers {
+            let until = Instant::now() + Duration::from_secs(1);
+            while !reader.is_finished() && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+    }
+
+    /// What was shown and what went to standard error, taken out.
+    fn take(self) -> (Vec<u8>, Vec<u8>) {
+        let take = |buf: Arc<Mutex<Vec<u8>>>| std::mem::take(&mut *buf.lock().unwrap());
+        (take(self.shown), take(self.stderr))
+    }
+}
+
+/// What the watch over a run carries from one look to the next.
+struct Watch {
+    started: Instant,
+    /// When the run's processes were last read from `/proc`.
+    looked: Option<Instant>,
+    /// The run's processes, as last read.
+    procs: Vec<Proc>,
+    /// What had been printed when the run was last seen waiting on its
+    /// input, with nothing unread.
+    waiting_since: Option<usize>,
+}
+
+impl Watch {
+    /// A watch starting now.
+    fn new() -> Watch {
+        Watch {
+            started: Instant::now(),
+            looked: None,
+            procs: Vec::new(),
+            waiting_since: None,
+        }
+    }
+
+    /// Watches `running` until it exits, typing `input` when it waits on
+    /// it; returns how it exited, or stops it at the first limit it passes.
+    fn until_exit(
+        mut self,
+        running: &mut Running,
+        output: &Output,
+        input: &mut dyn Iterator<Item = String>,
+        limits: &Limits,
+    ) -> Result<ExitStatus, Stopped> {
+        loop {
+            if let Some(status) = running.child.try_wait().map_err(could_not_start)? {
+                return Ok(status);
+            }
+            if let Some(why) = self.step(running, output, input, limits) {
+                return running.stop(why);
+            }
+            std::thread::sleep(Duration::from_millis(3));
+        }
+    }
+
+    /// One look at a run still running: the reason to stop it, if it
+    /// passed a limit or waits for input that is not given; otherwise the
+    /// next line is typed if it is time to.
+    fn step(
+        &mut self,
+        running: &mut Running,
+        output: &Output,
+        input: &mut dyn Iterator<Item = String>,
+        limits: &Limits,
+    ) -> Option<Stopped> {
+        if self.started.elapsed() > limits.time {
+            return Some(Stopped::TimedOut {
+                shown: output.text(),
+                limit: limits.time,
+                busiest: busiest(&tree(running.pid), running.pid, running.supervised),
+            });
+        }
+        let printed = output.printed();
+        if printed > limits.output_bytes {
+            return Some(Stopped::TooMuchOutput {
+                limit: limits.output_bytes,
+            });
+        }
+        if let Some(why) = self.look(running, limits) {
+            return Some(why);
+        }
+        self.type_when_waiting(running, output, input, printed)
+    }
+
+    /// Every [`LOOK_EVERY`], reads the run's processes again: the limit
+    /// they passed together, if any (naming the busiest process when it is
+    /// the processor time).
+    fn look(&mut self, running: &Running, limits: &Limits) -> Option<Stopped> {
+        // Less than `LOOK_EVERY` since the last look.
+        if self.looked.is_some_and(|at| at.elapsed() < LOOK_EVERY) {
+            return None;
+        }
+        self.looked = Some(Instant::now());
+        self.procs = tree(running.pid);
+        let why = over(&usage(&self.procs), limits)?;
+        Some(match why {
+            Stopped::TooMuchCpu { limit, .. } => Stopped::TooMuchCpu {
+                limit,
+                busiest: busiest(&self.procs, running.pid, running.supervised),
+            },
+            other => other,
+        })
+    }
+
+    /// Types the next line of `input` (echoing it) when the run has waited
+    /// on its input, with everything it printed read, twice in a row with
+    /// nothing new in between (`printed` bytes); the reason to stop it when
+    /// there is no next line.
+    fn type_when_waiting(
+        &mut self,
+        running: &mut Running,
+        output: &Output,
+        input: &mut dyn Iterator<Item = String>,
+        printed: usize,
+    ) -> Option<Stopped> {
+        // The supervisor (the run's first process and its child) never
+        // reads.
+        match (running.settled(&self.procs), self.waiting_since) {
+            (true, Some(seen)) if seen == printed => {
+                self.waiting_since = None;
+                let Some(line) = input.next() else {
+                    return Some(Stopped::NeedsInput {
+                        shown: output.text(),
+                    });
+                };
+                output.echo(&line);
+                let _ = running.in_write.write_all(format!("{line}\n").as_bytes());
+            }
+            (true, _) => self.waiting_since = Some(printed),
+            (false, _) => self.waiting_since = None,
+        }
+        None
+    }
+}
+
+/// How a run that exited (with `status`) ended: what it left running is
+/// killed (under the fallback) and its output read to the end, then the
+/// supervisor's `report` (when supervised), what it left running and what
+/// it printed decide, against `limits`.
+fn finish(
+    running: &Running,
+    output: Output,
+    status: ExitStatus,
+    report: &Path,
+    limits: &Limits,
+) -> Result<Ran, Stopped> {
+    let mut left = running.kill_what_it_left();
+    output.wait_for_readers();
+    let mut status = status;
+    if running.supervised {
+        (status, left) = supervisor_said(report, status, limits)?;
+    }
+    if !left.is_empty() {
+        return Err(Stopped::LeftRunning { names: left });
+    }
+    if output.printed() > limits.output_bytes {
+        return Err(Stopped::TooMuchOutput {
+            limit: limits.output_bytes,
+        });
+    }
+    let (shown, stderr) = output.take();
+    Ok(Ran {
+        shown,
+        stderr,
+        status,
+    })
+}
+
+/// The supervisor's `report` (`supervisor` being how the supervisor
+/// exited): the program's exit status and what it left running, or why
+/// the run failed (it could not start, or its totals passed a limit).
+fn supervisor_said(
+    report: &Path,
+    supervisor: ExitStatus,
+    limits: &Limits,
+) -> Result<(ExitStatus, Vec<String>), Stopped> {
+    let report = Report::read(report, supervisor);
+    if let Some(e) = report.error {
+        return Err(Stopped::CouldNotStart(e));
+    }
+    if let Some(why) = over(&report.usage, limits) {
+        return Err(why);
+    }
+    Ok((report.status, report.left))
+}
 
 /// The supervisor command `cmd` with the run's limits and report added
 /// before its `--` (the same program, arguments, variables and directory).
