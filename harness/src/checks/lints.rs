@@ -35,6 +35,7 @@ use crate::book::listings::{Files, Listing, Outcome};
 use crate::book::metadata::Declared;
 use crate::book::problem::Problem;
 use crate::engine::checker::Checker;
+use crate::engine::each::each_remembered;
 use crate::engine::trace::Reader;
 
 /// The file in a listing's directory that turns rustfmt off for it.
@@ -73,29 +74,10 @@ fn skips_rustfmt(book: &Reader, listing: &Listing, problems: &mut Vec<Problem>) 
 /// Every listing is rustfmt- and clippy-clean, or says why not. A listing
 /// whose verdict still holds is not linted again.
 pub fn check(cx: &Checker) -> Vec<Problem> {
-    let listings = cx.book.listings();
-    // Each listing's problems, in the book's order, whether kept or found.
-    let mut each: Vec<Option<Vec<Problem>>> = listings
-        .iter()
-        .map(|l| {
-            cx.store
-                .lookup(&cx.book, NAME, &l.rel.display().to_string())
-        })
-        .collect();
-    let pending: Vec<usize> = (0..listings.len()).filter(|&i| each[i].is_none()).collect();
-    cx.store
-        .summary(NAME, listings.len() - pending.len(), pending.len());
-    if !pending.is_empty() {
-        let chosen: Vec<&Listing> = pending.iter().map(|&i| &listings[i]).collect();
-        let readers: Vec<Reader> = chosen.iter().map(|_| Reader::new(&cx.book)).collect();
-        let found = lint(cx, &chosen, &readers);
-        for ((&i, reader), found) in pending.iter().zip(&readers).zip(found) {
-            cx.store
-                .keep(NAME, &listings[i].rel.display().to_string(), reader, &found);
-            each[i] = Some(found);
-        }
-    }
-    crate::book::problem::once_each(each.into_iter().flatten().flatten().collect())
+    let scope = |l: &Listing| l.rel.display().to_string();
+    each_remembered(cx, NAME, cx.book.listings(), scope, |chosen, readers| {
+        lint(cx, chosen, readers)
+    })
 }
 
 /// Runs rustfmt and clippy over `listings` (each read through its own

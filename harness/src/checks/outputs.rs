@@ -24,6 +24,7 @@ use crate::book::printed;
 use crate::book::problem::Problem;
 use crate::book::session::{self, INPUT, TRANSCRIPT};
 use crate::engine::checker::Checker;
+use crate::engine::each::each_remembered;
 use crate::engine::trace::Reader;
 use crate::engine::trace::reader_files;
 use crate::running::normalize::{reader_paths, tolerant};
@@ -48,30 +49,12 @@ pub fn check(cx: &Checker) -> Vec<Problem> {
 /// The check, on `listings` only (`cargo xtask serve` checks the one that
 /// changed).
 pub fn check_listings(cx: &Checker, listings: &[&Listing]) -> Vec<Problem> {
-    let scope = |l: &Listing| format!("{} {:?}", l.rel.display(), cx.settings.time_limit);
-    // Each listing's problems, in the book's order, whether kept or found.
-    let mut each: Vec<Option<Vec<Problem>>> = listings
-        .iter()
-        .map(|l| cx.store.lookup(&cx.book, NAME, &scope(l)))
-        .collect();
-    let pending: Vec<&Listing> = listings
-        .iter()
-        .zip(&each)
-        .filter(|(_, kept)| kept.is_none())
-        .map(|(l, _)| *l)
-        .collect();
-    cx.store
-        .summary(NAME, listings.len() - pending.len(), pending.len());
-    if !pending.is_empty() {
-        let notes = std::sync::Mutex::new(Vec::new());
-        for (listing, reader, found) in run(cx, &pending, Bless::No, &notes) {
-            cx.store.keep(NAME, &scope(listing), &reader, &found);
-            if let Some(at) = listings.iter().position(|l| std::ptr::eq(*l, listing)) {
-                each[at] = Some(found);
-            }
-        }
-    }
-    crate::book::problem::once_each(each.into_iter().flatten().flatten().collect())
+    let scope = |l: &&Listing| format!("{} {:?}", l.rel.display(), cx.settings.time_limit);
+    let notes = std::sync::Mutex::new(Vec::new());
+    each_remembered(cx, NAME, listings, scope, |pending, readers| {
+        let pending: Vec<&Listing> = pending.iter().map(|l| **l).collect();
+        run(cx, &pending, readers, Bless::No, &notes)
+    })
 }
 
 /// Whether a run records what came, and what of it.
@@ -105,10 +88,11 @@ pub struct Blessed {
 /// and what it changed, listing by listing.
 pub fn bless(cx: &Checker, mode: Bless) -> (Vec<Problem>, Vec<Blessed>) {
     let listings: Vec<&Listing> = cx.book.listings().iter().collect();
+    let readers: Vec<Reader> = listings.iter().map(|_| Reader::new(&cx.book)).collect();
     let notes = std::sync::Mutex::new(Vec::new());
-    let problems: Vec<Problem> = run(cx, &listings, mode, &notes)
+    let problems: Vec<Problem> = run(cx, &listings, &readers, mode, &notes)
         .into_iter()
-        .flat_map(|(_, _, problems)| problems)
+        .flatten()
         .collect();
     let mut problems = crate::book::problem::once_each(problems);
     if let Err(e) = crate::running::drift::record(cx.book.root()) {
@@ -121,51 +105,16 @@ pub fn bless(cx: &Checker, mode: Bless) -> (Vec<Problem>, Vec<Blessed>) {
     (problems, notes.into_inner().unwrap())
 }
 
-/// Builds and runs `listings` now: each one's problems, with what was read
-/// to find them.
+/// Builds and runs `listings` now, each read through its reader: each
+/// one's problems.
 fn run<'b>(
     cx: &'b Checker,
     listings: &[&'b Listing],
+    readers: &[Reader<'b>],
     bless: Bless,
     notes: &std::sync::Mutex<Vec<Blessed>>,
-) -> Vec<(&'b Listing, Reader<'b>, Vec<Problem>)> {
-    let root = cx.book.root();
-    let readers: Vec<Reader<'b>> = listings.iter().map(|_| Reader::new(&cx.book)).collect();
-    let mut found: Vec<Vec<Problem>> = listings
-        .iter()
-        .zip(&readers)
-        .map(|(l, r)| {
-            let shared_name = r.listing(l);
-            l.declared
-                .as_ref()
-                .err()
-                .cloned()
-                .into_iter()
-                .chain(shared_name)
-                .collect()
-        })
-        .collect();
-    // The reader's copy of every listing whose declaration could be read.
-    let mut staged: Vec<(usize, Files)> = Vec::new();
-    for (i, (listing, reader)) in listings.iter().zip(&readers).enumerate() {
-        if !found[i].is_empty() {
-            continue;
-        }
-        match reader_files(reader, listing).and_then(|files| with_recorded_lints(listing, files)) {
-            Ok(files) => {
-                reader.crates(&listing.package);
-                reader.tool("rustc");
-                reader.tool("cargo");
-                staged.push((i, files));
-            }
-            Err(problem) => found[i].push(problem),
-        }
-    }
-    let limits = Limits {
-        time: cx.settings.time_limit,
-        output_bytes: OUTPUT_LIMIT,
-        ..Limits::default()
-    };
+) -> Vec<Vec<Problem>> {
+    let (mut found, staged) = readers_copies(listings, readers);
     let stage_dir = cx.work.join(if bless == Bless::No {
         "listings"
     } else {
@@ -185,8 +134,7 @@ fn run<'b>(
     let built = match built {
         Ok((built, refused)) => {
             for (j, problem) in refused {
-                let i = staged[j].0;
-                found[i].push(problem);
+                found[staged[j].0].push(problem);
             }
             built
         }
@@ -194,13 +142,7 @@ fn run<'b>(
             for (i, _) in &staged {
                 found[*i].push(problem.clone());
             }
-            return listings
-                .iter()
-                .copied()
-                .zip(readers)
-                .zip(found)
-                .map(|((l, r), p)| (l, r, p))
-                .collect();
+            return found;
         }
     };
     let sessions = transcript::Workplace {
@@ -208,19 +150,22 @@ fn run<'b>(
         work: stage_dir.join("sessions"),
         target: target_dir.join("sessions"),
     };
+    let limits = Limits {
+        time: cx.settings.time_limit,
+        output_bytes: OUTPUT_LIMIT,
+        ..Limits::default()
+    };
     let progress =
         crate::running::progress::Bar::new(cx.settings.progress, staged.len(), "running");
     for (i, files) in &staged {
         progress.at(&listings[*i].rel.display().to_string());
-        let listing = listings[*i];
-        let reader = &readers[*i];
-        let Some(result) = built.get(&listing.package) else {
+        let Some(result) = built.get(&listings[*i].package) else {
             continue;
         };
         let one = One {
-            root,
-            listing,
-            book: reader,
+            root: cx.book.root(),
+            listing: listings[*i],
+            book: &readers[*i],
             files,
             staged: &staged_dir,
             sessions: &sessions,
@@ -233,13 +178,46 @@ fn run<'b>(
         progress.done_one();
     }
     progress.finish();
-    listings
+    found
+}
+
+/// Each listing's problems so far (a declaration that cannot be read, a
+/// package name another listing has, a file the harness does not read),
+/// and the reader's copy of every listing that has none, by its index.
+fn readers_copies(
+    listings: &[&Listing],
+    readers: &[Reader],
+) -> (Vec<Vec<Problem>>, Vec<(usize, Files)>) {
+    let mut found: Vec<Vec<Problem>> = listings
         .iter()
-        .copied()
         .zip(readers)
-        .zip(found)
-        .map(|((l, r), p)| (l, r, p))
-        .collect()
+        .map(|(l, r)| {
+            let shared_name = r.listing(l);
+            l.declared
+                .as_ref()
+                .err()
+                .cloned()
+                .into_iter()
+                .chain(shared_name)
+                .collect()
+        })
+        .collect();
+    let mut staged: Vec<(usize, Files)> = Vec::new();
+    for (i, (listing, reader)) in listings.iter().zip(readers).enumerate() {
+        if !found[i].is_empty() {
+            continue;
+        }
+        match reader_files(reader, listing).and_then(|files| with_recorded_lints(listing, files)) {
+            Ok(files) => {
+                reader.crates(&listing.package);
+                reader.tool("rustc");
+                reader.tool("cargo");
+                staged.push((i, files));
+            }
+            Err(problem) => found[i].push(problem),
+        }
+    }
+    (found, staged)
 }
 
 /// One listing, built, to be run and compared.
@@ -272,12 +250,65 @@ impl One<'_, '_> {
     }
 
     fn problems(&self, result: &Built) -> Vec<Problem> {
-        let listing = self.listing;
-        let book = self.book;
-        let rel_dir = listing.rel.clone();
+        let name = self.name();
+        let declared = self
+            .listing
+            .declared
+            .as_ref()
+            .expect("kept only the readable");
+        let diagnostics = match self.declared_against_rustc(declared, result, &name) {
+            Ok(diagnostics) => diagnostics,
+            Err(problem) => return vec![problem],
+        };
         let mut problems = Vec::new();
-        let shown = book.shown_files(&listing.dir);
-        let name = match shown.first() {
+        if diagnostics.is_none() {
+            problems.extend(self.shown_but_not_built(result, &name));
+        }
+        let rel_dir = &self.listing.rel;
+        let transcript_path = rel_dir.join(TRANSCRIPT);
+        let book = self.book;
+        if let Some(text) = book
+            .entry(&transcript_path)
+            .map(|_| book.text(&transcript_path))
+            && let Err((line, message)) = self.check_transcript(declared, &transcript_path, text)
+        {
+            problems.push(Problem::new(
+                transcript_path.clone(),
+                line,
+                format!("{name}: {message}"),
+            ));
+        }
+        let expected = rel_dir.join(EXPECTED_OUTPUT);
+        let Some(wanted) = book.bytes(&expected) else {
+            if declared.outcome != Outcome::Runs && book.entry(&transcript_path).is_none() {
+                problems.push(Problem::new(
+                    rel_dir.clone(),
+                    None,
+                    format!(
+                        "{name} fails on purpose, so it needs an {EXPECTED_OUTPUT} or a {TRANSCRIPT} that shows how"
+                    ),
+                ));
+            }
+            return problems;
+        };
+        let seen = match diagnostics {
+            Some(said) => said.into_bytes(),
+            None => match self.what_it_printed(declared, result, &name) {
+                Ok(seen) => seen,
+                Err(problem) => {
+                    problems.push(problem);
+                    return problems;
+                }
+            },
+        };
+        problems.extend(self.differs(declared, result, &name, wanted, &seen));
+        problems
+    }
+
+    /// The listing as a failure names it: `listing DIR (shown in CHAPTER:LINE)`.
+    fn name(&self) -> String {
+        let rel_dir = &self.listing.rel;
+        match self.book.shown_files(&self.listing.dir).first() {
             Some(first) => format!(
                 "listing {} (shown in {}:{})",
                 rel_dir.display(),
@@ -285,207 +316,198 @@ impl One<'_, '_> {
                 first.line
             ),
             None => format!("listing {}", rel_dir.display()),
-        };
-        let mut fail = |file: PathBuf, line: Option<usize>, message: String| {
-            problems.push(Problem::new(file, line, message))
-        };
-        let declared = listing.declared.as_ref().expect("kept only the readable");
+        }
+    }
+
+    /// The declared outcome against what rustc said: rustc's diagnostics
+    /// when the listing is declared not to compile (and so they are its
+    /// output), none when it compiled; or the problem, when they disagree.
+    fn declared_against_rustc(
+        &self,
+        declared: &Declared,
+        result: &Built,
+        name: &str,
+    ) -> Result<Option<String>, Problem> {
+        let rel_dir = &self.listing.rel;
         let manifest = rel_dir.join("Cargo.toml");
-        // The declared outcome against what rustc said.
-        let diagnostics = match (declared.outcome, &result.errors) {
+        match (declared.outcome, &result.errors) {
             (Outcome::DoesNotCompile, None) => {
                 let code = declared
                     .error
                     .as_ref()
                     .map(|c| format!(" (error {c})"))
                     .unwrap_or_default();
-                fail(
+                Err(Problem::new(
                     manifest,
                     None,
                     format!("{name} is declared not to compile{code}, but it compiles"),
-                );
-                return problems;
+                ))
             }
             (Outcome::DoesNotCompile, Some(_)) => {
-                let said = reader_paths(&result.diagnostics, self.staged, &rel_dir);
-                if let Some(code) = &declared.error
-                    && !said.contains(&format!("error[{code}]"))
-                {
-                    fail(
+                let said = reader_paths(&result.diagnostics, self.staged, rel_dir);
+                match &declared.error {
+                    Some(code) if !said.contains(&format!("error[{code}]")) => Err(Problem::new(
                         manifest,
                         None,
                         format!("{name} is declared to fail with {code}, but rustc said:\n{said}"),
-                    );
-                    return problems;
+                    )),
+                    _ => Ok(Some(said)),
                 }
-                Some(said)
             }
             (_, Some(_)) => {
-                let said = reader_paths(&result.diagnostics, self.staged, &rel_dir);
-                fail(
+                let said = reader_paths(&result.diagnostics, self.staged, rel_dir);
+                Err(Problem::new(
                     rel_dir.join("src/main.rs"),
                     None,
                     format!("{name} does not compile:\n{said}"),
-                );
-                return problems;
+                ))
             }
-            (_, None) => None,
+            (_, None) => Ok(None),
+        }
+    }
+
+    /// What the chapter shows of its sources is what rustc compiled (its
+    /// dep-info says what it read): no `[[bin]] path`, no module left out,
+    /// built instead of the shown file. A problem at each chapter's line
+    /// that shows a file rustc did not read.
+    fn shown_but_not_built(&self, result: &Built, name: &str) -> Vec<Problem> {
+        if result.read.is_empty() {
+            return Vec::new();
+        }
+        let rel_dir = &self.listing.rel;
+        let mut problems = Vec::new();
+        for place in self.book.shown_files(&self.listing.dir) {
+            let Ok(file) = place.file.strip_prefix(self.root) else {
+                continue;
+            };
+            let in_src = file
+                .strip_prefix(rel_dir)
+                .is_ok_and(|f| f.starts_with("src") && f.extension().is_some_and(|e| e == "rs"));
+            if !in_src || result.read.contains(&self.staged.join(file)) {
+                continue;
+            }
+            let read: Vec<String> = result
+                .read
+                .iter()
+                .filter_map(|r| r.strip_prefix(self.staged.join(rel_dir)).ok())
+                .map(|r| r.display().to_string())
+                .collect();
+            problems.push(Problem::new(
+                place.chapter.clone(),
+                Some(place.line),
+                format!(
+                    "{name}: the chapter shows {}, but cargo does not compile it: rustc \
+                     read {}. A listing builds what its chapter shows: put the program \
+                     in the file shown, or show the file that is built",
+                    file.display(),
+                    if read.is_empty() {
+                        "nothing of the listing".to_string()
+                    } else {
+                        read.join(", ")
+                    }
+                ),
+            ));
+        }
+        problems
+    }
+
+    /// What the listing's program printed, run as the reader runs it: its
+    /// stdout when it runs, what it panicked with when it is declared to
+    /// panic; or the problem, when it does not do as declared.
+    fn what_it_printed(
+        &self,
+        declared: &Declared,
+        result: &Built,
+        name: &str,
+    ) -> Result<Vec<u8>, Problem> {
+        let rel_dir = &self.listing.rel;
+        let Some(exe) = &result.executable else {
+            return Err(Problem::new(
+                rel_dir.clone(),
+                None,
+                format!(
+                    "{name} has {EXPECTED_OUTPUT} but builds no program; a library shows \
+                     its output in a {TRANSCRIPT} (`$ cargo test`)"
+                ),
+            ));
         };
-        // What the chapter shows of its sources is what rustc compiled
-        // (its dep-info says what it read): no `[[bin]] path`, no module
-        // left out, built instead of the shown file.
-        if diagnostics.is_none() && !result.read.is_empty() {
-            for place in shown {
-                let Ok(file) = place.file.strip_prefix(self.root) else {
-                    continue;
-                };
-                let in_src = file.strip_prefix(&rel_dir).is_ok_and(|f| {
-                    f.starts_with("src") && f.extension().is_some_and(|e| e == "rs")
-                });
-                if in_src && !result.read.contains(&self.staged.join(file)) {
-                    let read: Vec<String> = result
-                        .read
-                        .iter()
-                        .filter_map(|r| r.strip_prefix(self.staged.join(&rel_dir)).ok())
-                        .map(|r| r.display().to_string())
-                        .collect();
-                    fail(
-                        place.chapter.clone(),
-                        Some(place.line),
-                        format!(
-                            "{name}: the chapter shows {}, but cargo does not compile it: rustc \
-                             read {}. A listing builds what its chapter shows: put the program \
-                             in the file shown, or show the file that is built",
-                            file.display(),
-                            if read.is_empty() {
-                                "nothing of the listing".to_string()
-                            } else {
-                                read.join(", ")
-                            }
-                        ),
-                    );
-                }
+        let ran = self.run_program(exe, name)?;
+        let panicked = ran.status.code() == Some(101);
+        match (declared.outcome, ran.status.success()) {
+            (Outcome::Runs, true) => Ok(ran.shown),
+            (Outcome::Runs, false) => Err(Problem::new(
+                rel_dir.clone(),
+                None,
+                exited_with(name, ran.status, &ran.stderr, self.staged, rel_dir),
+            )),
+            (_, true) => Err(Problem::new(
+                rel_dir.join("Cargo.toml"),
+                None,
+                format!("{name} is declared to panic, but it exited cleanly"),
+            )),
+            (_, false) if !panicked => Err(Problem::new(
+                rel_dir.clone(),
+                None,
+                format!(
+                    "{name} is declared to panic, but it exited with {}",
+                    ran.status
+                ),
+            )),
+            (_, false) => {
+                Ok(reader_paths(&printed::as_text(&ran.stderr), self.staged, rel_dir).into_bytes())
             }
         }
-        let transcript_path = rel_dir.join(TRANSCRIPT);
-        if let Some(text) = book
-            .entry(&transcript_path)
-            .map(|_| book.text(&transcript_path))
-            && let Err((line, message)) = self.check_transcript(declared, &transcript_path, text)
-        {
-            fail(transcript_path.clone(), line, format!("{name}: {message}"));
-        }
-        let expected = rel_dir.join(EXPECTED_OUTPUT);
-        let Some(wanted) = book.bytes(&expected) else {
-            if declared.outcome != Outcome::Runs && book.entry(&transcript_path).is_none() {
-                fail(
-                    rel_dir.clone(),
-                    None,
-                    format!(
-                        "{name} fails on purpose, so it needs an {EXPECTED_OUTPUT} or a {TRANSCRIPT} that shows how"
-                    ),
-                );
-            }
-            return problems;
-        };
-        let seen = match diagnostics {
-            Some(said) => said.into_bytes(),
-            None => {
-                let Some(exe) = &result.executable else {
-                    fail(
-                        rel_dir.clone(),
-                        None,
-                        format!(
-                            "{name} has {EXPECTED_OUTPUT} but builds no program; a library shows \
-                             its output in a {TRANSCRIPT} (`$ cargo test`)"
-                        ),
-                    );
-                    return problems;
-                };
-                let ran = match self.run_program(exe, &name) {
-                    Ok(ran) => ran,
-                    Err(problem) => {
-                        problems.push(problem);
-                        return problems;
-                    }
-                };
-                let panicked = ran.status.code() == Some(101);
-                match (declared.outcome, ran.status.success()) {
-                    (Outcome::Runs, true) => ran.shown,
-                    (Outcome::Runs, false) => {
-                        fail(
-                            rel_dir.clone(),
-                            None,
-                            exited_with(&name, ran.status, &ran.stderr, self.staged, &rel_dir),
-                        );
-                        return problems;
-                    }
-                    (_, true) => {
-                        fail(
-                            manifest,
-                            None,
-                            format!("{name} is declared to panic, but it exited cleanly"),
-                        );
-                        return problems;
-                    }
-                    (_, false) if !panicked => {
-                        fail(
-                            rel_dir.clone(),
-                            None,
-                            format!(
-                                "{name} is declared to panic, but it exited with {}",
-                                ran.status
-                            ),
-                        );
-                        return problems;
-                    }
-                    (_, false) => {
-                        reader_paths(&printed::as_text(&ran.stderr), self.staged, &rel_dir)
-                            .into_bytes()
-                    }
-                }
-            }
-        };
+    }
+
+    /// `seen` against the recorded `wanted`, with the tolerances the
+    /// listing declares: the problem, with a diff, when they differ.
+    fn differs(
+        &self,
+        declared: &Declared,
+        result: &Built,
+        name: &str,
+        wanted: &[u8],
+        seen: &[u8],
+    ) -> Option<Problem> {
+        let expected = self.listing.rel.join(EXPECTED_OUTPUT);
         let tolerate = |text: &str| match &declared.varies {
             Some(varies) => transcript::apply_varies(&tolerant(text), varies, |_| true),
             None => tolerant(text),
         };
-        match self.compare(&expected, wanted, &seen, tolerate) {
-            Ok(()) => {}
-            Err(Differs::Machine(problem)) => problems.push(problem),
-            Err(Differs::Diff(diff, drift)) => {
-                let what = match declared.outcome {
-                    Outcome::Runs => "printed",
-                    Outcome::DoesNotCompile => "got a diagnostic from rustc that is",
-                    Outcome::Panics => "panicked with a message that is",
-                };
-                let how = match &declared.varies {
-                    Some(v) if v.any_order => {
-                        " (compared with its lines sorted: they may come in any order)"
-                    }
-                    Some(v) if v.elided_lines => " (compared with each `...` line as any lines)",
-                    Some(_) => " (compared with the spans that may differ as [..])",
-                    None => "",
-                };
-                // A program that prints something else at each run, and
-                // says neither how nor with which seed, is named as such.
-                let varies_unsaid = declared.outcome != Outcome::DoesNotCompile
-                    && result
-                        .executable
-                        .as_ref()
-                        .is_some_and(|exe| self.varies_unsaid(exe, &name));
-                let varies_note = if varies_unsaid { VARIES_UNSAID } else { "" };
-                fail(
-                    expected.clone(),
-                    None,
-                    format!(
-                        "{name} {what} something else than its {EXPECTED_OUTPUT}{how}.\n{diff}\n\
-                         If the new output is right, accept it with `cargo xtask bless`.{varies_note}{drift}"
-                    ),
-                );
+        let (diff, drift) = match self.compare(&expected, wanted, seen, tolerate) {
+            Ok(()) => return None,
+            Err(Differs::Machine(problem)) => return Some(problem),
+            Err(Differs::Diff(diff, drift)) => (diff, drift),
+        };
+        let what = match declared.outcome {
+            Outcome::Runs => "printed",
+            Outcome::DoesNotCompile => "got a diagnostic from rustc that is",
+            Outcome::Panics => "panicked with a message that is",
+        };
+        let how = match &declared.varies {
+            Some(v) if v.any_order => {
+                " (compared with its lines sorted: they may come in any order)"
             }
-        }
-        problems
+            Some(v) if v.elided_lines => " (compared with each `...` line as any lines)",
+            Some(_) => " (compared with the spans that may differ as [..])",
+            None => "",
+        };
+        // A program that prints something else at each run, and says
+        // neither how nor with which seed, is named as such.
+        let varies_unsaid = declared.outcome != Outcome::DoesNotCompile
+            && result
+                .executable
+                .as_ref()
+                .is_some_and(|exe| self.varies_unsaid(exe, name));
+        let varies_note = if varies_unsaid { VARIES_UNSAID } else { "" };
+        Some(Problem::new(
+            expected,
+            None,
+            format!(
+                "{name} {what} something else than its {EXPECTED_OUTPUT}{how}.\n{diff}\n\
+                 If the new output is right, accept it with `cargo xtask bless`.{varies_note}{drift}"
+            ),
+        ))
     }
 
     /// Runs the listing's program as the reader does (`cargo run` with its
@@ -810,13 +832,12 @@ fn stage_and_build(
     settings: &crate::engine::checker::Settings,
 ) -> Result<Builds, Problem> {
     let registry = &settings.registry;
-    let refused = crate::running::stage::workspace(
-        staged,
-        listings,
-        book.bytes(Path::new("Cargo.lock")),
-        "the reader's copy of every listing",
-        registry,
-    )?;
+    let lock = book.bytes(Path::new("Cargo.lock"));
+    let stage = |chosen: &[(&Listing, &Files)]| {
+        let what = "the reader's copy of every listing";
+        crate::running::stage::workspace(staged, chosen, lock, what, registry)
+    };
+    let mut refused = stage(listings)?;
     if refused.len() == listings.len() {
         return Ok((BTreeMap::new(), refused));
     }
@@ -831,7 +852,6 @@ fn stage_and_build(
     let packages = metadata(&cargo, settings)?;
     let name_of: BTreeMap<String, String> =
         packages.into_iter().map(|p| (p.id.repr, p.name)).collect();
-    let mut refused = refused;
     let mut left: Vec<usize> = (0..listings.len())
         .filter(|i| !refused.iter().any(|(r, _)| r == i))
         .collect();
@@ -840,126 +860,140 @@ fn stage_and_build(
         &format!("building {} listing(s)", left.len()),
     );
     let output = loop {
-        let (cmd, _scratch) = cargo.command(&[
-            "build",
-            "--quiet",
-            "--frozen",
-            "--keep-going",
-            "--message-format=json",
-            "--workspace",
-            "--target-dir",
-            &target_dir.display().to_string(),
-        ])?;
-        let limits = crate::running::jailed::build_limits(left.len(), settings);
-        match sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits) {
+        let stopped = match build_once(&cargo, target_dir, left.len(), settings)? {
             Ok(ran) => {
                 spinner.finish();
                 break ran;
             }
-            Err(stopped) => {
-                // A build that never ends: the crate rustc was compiling is
-                // named, left out, and the others built again.
-                let busiest = match &stopped {
-                    sandbox::Stopped::TooMuchCpu { busiest, .. }
-                    | sandbox::Stopped::TimedOut { busiest, .. } => busiest.as_deref(),
-                    _ => None,
-                };
-                let culprit =
-                    crate::running::jailed::crate_being_compiled(busiest).and_then(|name| {
-                        left.iter().copied().find(|&i| {
-                            listings[i].0.package.replace('-', "_") == name.replace('-', "_")
-                        })
-                    });
-                // No rustc busy: a build script that never finished (cargo
-                // said it was built, never that it ran), e.g. one that left
-                // a process holding cargo's pipe.
-                let script = match (&stopped, culprit) {
-                    (sandbox::Stopped::TimedOut { shown, .. }, None) => {
-                        crate::running::jailed::build_script_that_never_finished(shown.as_bytes())
-                            .and_then(|manifest| {
-                                left.iter().copied().find(|&i| {
-                                    manifest.ends_with(listings[i].0.rel.join("Cargo.toml"))
-                                })
-                            })
-                    }
-                    _ => None,
-                };
-                if let (Some(i), sandbox::Stopped::TimedOut { limit, .. }) = (script, &stopped) {
-                    refused.push((
-                        i,
-                        Problem::new(
-                            listings[i].0.rel.join("build.rs"),
-                            None,
-                            format!(
-                                "its build was stopped: its build script had not finished after \
-                                 {} s. Does it loop, or leave a process running (one that holds \
-                                 cargo's output open keeps the build waiting)? A build script \
-                                 waits for what it starts",
-                                limit.as_secs()
-                            ),
-                        ),
-                    ));
-                    left.retain(|&l| l != i);
-                    if left.is_empty() {
-                        return Ok((BTreeMap::new(), refused));
-                    }
-                    let kept: Vec<(&Listing, &Files)> = left.iter().map(|&i| listings[i]).collect();
-                    crate::running::stage::workspace(
-                        staged,
-                        &kept,
-                        book.bytes(Path::new("Cargo.lock")),
-                        "the reader's copy of every listing",
-                        registry,
-                    )?;
-                    continue;
-                }
-                match culprit {
-                    Some(i) => {
-                        refused.push((
-                            i,
-                            Problem::new(
-                                listings[i].0.rel.join("src/main.rs"),
-                                None,
-                                match &stopped {
-                                    sandbox::Stopped::TooMuchCpu { limit, .. } => format!(
-                                        "its build was stopped: rustc was still compiling it \
-                                         after {} s of processor time. Does a `const` evaluation \
-                                         never end (or its build script, or a proc-macro)?",
-                                        limit.as_secs()
-                                    ),
-                                    other => format!(
-                                        "its build was stopped: rustc was still compiling it \
-                                         when the build {other}"
-                                    ),
-                                },
-                            ),
-                        ));
-                        left.retain(|&l| l != i);
-                        if left.is_empty() {
-                            return Ok((BTreeMap::new(), refused));
-                        }
-                        let kept: Vec<(&Listing, &Files)> =
-                            left.iter().map(|&i| listings[i]).collect();
-                        crate::running::stage::workspace(
-                            staged,
-                            &kept,
-                            book.bytes(Path::new("Cargo.lock")),
-                            "the reader's copy of every listing",
-                            registry,
-                        )?;
-                        continue;
-                    }
-                    None => {
-                        return Err(Problem::new(
-                            "Cargo.toml",
-                            None,
-                            format!("the build of the listings was stopped: cargo {stopped}"),
-                        ));
-                    }
-                }
-            }
+            Err(stopped) => stopped,
+        };
+        // A build that never ends: the listing it was building is named,
+        // left out, and the others built again.
+        let Some((i, problem)) = stopped_culprit(&stopped, listings, &left) else {
+            return Err(Problem::new(
+                "Cargo.toml",
+                None,
+                format!("the build of the listings was stopped: cargo {stopped}"),
+            ));
+        };
+        refused.push((i, problem));
+        left.retain(|&l| l != i);
+        if left.is_empty() {
+            return Ok((BTreeMap::new(), refused));
+        }
+        let kept: Vec<(&Listing, &Files)> = left.iter().map(|&i| listings[i]).collect();
+        stage(&kept)?;
+    };
+    let built = sorted_out(&output, &name_of, listings, &left, staged);
+    if !output.status.success() && built.values().all(|b| b.errors.is_none()) {
+        return Err(Problem::machine(
+            "Cargo.toml",
+            format!(
+                "cargo could not build the listings, and rustc reported nothing about any of \
+                 them:\n{}",
+                String::from_utf8_lossy(&output.stderr).trim_end()
+            ),
+        ));
+    }
+    Ok((built, refused))
+}
+
+/// One `cargo build` of the staged workspace, contained, keeping going past
+/// a listing that fails: what it printed, or how it was stopped.
+fn build_once(
+    cargo: &crate::running::jailed::Cargo,
+    target_dir: &Path,
+    listings: usize,
+    settings: &crate::engine::checker::Settings,
+) -> Result<Result<sandbox::Ran, sandbox::Stopped>, Problem> {
+    let (cmd, _scratch) = cargo.command(&[
+        "build",
+        "--quiet",
+        "--frozen",
+        "--keep-going",
+        "--message-format=json",
+        "--workspace",
+        "--target-dir",
+        &target_dir.display().to_string(),
+    ])?;
+    let limits = crate::running::jailed::build_limits(listings, settings);
+    Ok(sandbox::terminal::run(
+        cmd,
+        &mut std::iter::empty(),
+        false,
+        limits,
+    ))
+}
+
+/// The listing (of those `left`) whose build stopped the build, and what
+/// to tell its author: the crate rustc was compiling, or, with no rustc
+/// busy, a build script that never finished (cargo said it was built,
+/// never that it ran), e.g. one that left a process holding cargo's pipe.
+fn stopped_culprit(
+    stopped: &sandbox::Stopped,
+    listings: &[(&Listing, &Files)],
+    left: &[usize],
+) -> Option<(usize, Problem)> {
+    let busiest = match stopped {
+        sandbox::Stopped::TooMuchCpu { busiest, .. }
+        | sandbox::Stopped::TimedOut { busiest, .. } => busiest.as_deref(),
+        _ => None,
+    };
+    let culprit = crate::running::jailed::crate_being_compiled(busiest).and_then(|name| {
+        left.iter()
+            .copied()
+            .find(|&i| listings[i].0.package.replace('-', "_") == name.replace('-', "_"))
+    });
+    let script = match (stopped, culprit) {
+        (sandbox::Stopped::TimedOut { shown, .. }, None) => {
+            crate::running::jailed::build_script_that_never_finished(shown.as_bytes()).and_then(
+                |manifest| {
+                    left.iter()
+                        .copied()
+                        .find(|&i| manifest.ends_with(listings[i].0.rel.join("Cargo.toml")))
+                },
+            )
+        }
+        _ => None,
+    };
+    if let (Some(i), sandbox::Stopped::TimedOut { limit, .. }) = (script, stopped) {
+        let message = format!(
+            "its build was stopped: its build script had not finished after {} s. Does it \
+             loop, or leave a process running (one that holds cargo's output open keeps the \
+             build waiting)? A build script waits for what it starts",
+            limit.as_secs()
+        );
+        return Some((
+            i,
+            Problem::new(listings[i].0.rel.join("build.rs"), None, message),
+        ));
+    }
+    let i = culprit?;
+    let message = match stopped {
+        sandbox::Stopped::TooMuchCpu { limit, .. } => format!(
+            "its build was stopped: rustc was still compiling it after {} s of processor time. \
+             Does a `const` evaluation never end (or its build script, or a proc-macro)?",
+            limit.as_secs()
+        ),
+        other => {
+            format!("its build was stopped: rustc was still compiling it when the build {other}")
         }
     };
+    Some((
+        i,
+        Problem::new(listings[i].0.rel.join("src/main.rs"), None, message),
+    ))
+}
+
+/// cargo's messages sorted out by listing (of those `left`): what each
+/// built, what rustc read to build it, and its diagnostics.
+fn sorted_out(
+    output: &sandbox::Ran,
+    name_of: &BTreeMap<String, String>,
+    listings: &[(&Listing, &Files)],
+    left: &[usize],
+    staged: &Path,
+) -> BTreeMap<String, Built> {
     let mut built: BTreeMap<String, Built> = left
         .iter()
         .map(|&i| (listings[i].0.package.clone(), Built::default()))
@@ -1008,17 +1042,7 @@ fn stage_and_build(
             _ => {}
         }
     }
-    if !output.status.success() && built.values().all(|b| b.errors.is_none()) {
-        return Err(Problem::machine(
-            "Cargo.toml",
-            format!(
-                "cargo could not build the listings, and rustc reported nothing about any of \
-                 them:\n{}",
-                String::from_utf8_lossy(&output.stderr).trim_end()
-            ),
-        ));
-    }
-    Ok((built, refused))
+    built
 }
 
 /// The packages of the workspace `cargo` builds (`cargo metadata`,

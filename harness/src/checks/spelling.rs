@@ -14,6 +14,7 @@ use crate::book::files::Entry;
 use crate::book::model::WORD_LIST;
 use crate::book::problem::Problem;
 use crate::engine::checker::Checker;
+use crate::engine::each::each_remembered;
 use crate::engine::trace::Reader;
 
 /// The check's name in the verdict store.
@@ -36,29 +37,20 @@ pub fn check(cx: &Checker) -> Vec<Problem> {
         .map(|(path, _)| path.as_path())
         .collect();
     let storage = typos_cli::policy::ConfigStorage::new();
-    let mut problems = Vec::new();
     let mut speller: Option<Result<Speller, Problem>> = None;
-    let (mut reused, mut checked) = (0, 0);
-    for file in files {
-        let scope = file.display().to_string();
-        if let Some(kept) = cx.store.lookup(book, NAME, &scope) {
-            problems.extend(kept);
-            reused += 1;
-            continue;
+    let scope = |file: &&Path| file.display().to_string();
+    each_remembered(cx, NAME, &files, scope, |pending, readers| {
+        let mut found = Vec::new();
+        for (file, reader) in pending.iter().zip(readers) {
+            let words = reader.bytes(Path::new(WORD_LIST)).unwrap_or_default();
+            let speller = speller.get_or_insert_with(|| Speller::new(&storage, book.root(), words));
+            found.push(match speller {
+                Ok(speller) => speller.check(reader, file),
+                Err(problem) => vec![problem.clone()],
+            });
         }
-        checked += 1;
-        let reader = Reader::new(book);
-        let words = reader.bytes(Path::new(WORD_LIST)).unwrap_or_default();
-        let speller = speller.get_or_insert_with(|| Speller::new(&storage, book.root(), words));
-        let found = match speller {
-            Ok(speller) => speller.check(&reader, file),
-            Err(problem) => vec![problem.clone()],
-        };
-        cx.store.keep(NAME, &scope, &reader, &found);
-        problems.extend(found);
-    }
-    cx.store.summary(NAME, reused, checked);
-    problems
+        found
+    })
 }
 
 /// typos, set up as `typos --config tests/words.toml` would be, with no

@@ -6,4 +6,5 @@
 
 pub mod cache;
 pub mod checker;
+pub mod each;
 pub mod trace;
