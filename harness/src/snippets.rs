@@ -45,38 +45,8 @@ pub fn write_for_skeptic(
     out_dir: &Path,
 ) -> Result<Vec<Snippet>, String> {
     std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
-    let root = book.root();
     let mut snippets = Vec::new();
-    let listings = book.listings();
-    let declared_to_fail = |dir: &Path| {
-        listings
-            .iter()
-            .any(|l| dir.starts_with(&l.dir) && l.outcome() != crate::book::listings::Outcome::Runs)
-    };
-    // A listing's Rust file, which the listings check builds.
-    let built_by_the_listings_check = |file: &Path| {
-        listings.iter().any(|l| {
-            ["src", "tests", "examples", "benches"]
-                .iter()
-                .any(|dir| file.starts_with(l.dir.join(dir)))
-                && file.extension().is_some_and(|e| e == "rs")
-        })
-    };
-    let mut sources: Vec<(Chapter, String)> = crate::checks::builds::expanded_chapters(cx, book)
-        .map_err(|problems| {
-            problems
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        })?;
-    for file in extra {
-        let text = std::fs::read_to_string(root.join(file))
-            .map_err(|e| format!("{}: {e}", file.display()))?;
-        let chapter = Chapter::new(root, file.clone(), file.clone(), text.clone());
-        sources.push((chapter, text));
-    }
-    for (chapter, expanded) in &sources {
+    for (chapter, expanded) in &sources(cx, book, extra)? {
         let written: Vec<&CodeBlock> = chapter.blocks.iter().filter(|b| b.is_rust()).collect();
         let seen: Vec<CodeBlock> = code_blocks(expanded)
             .into_iter()
@@ -90,91 +60,180 @@ pub fn write_for_skeptic(
                 seen.len()
             ));
         }
+        for (source, block) in written.into_iter().zip(seen) {
+            let at = Block {
+                book,
+                chapter,
+                source,
+                block: &block,
+            };
+            if let Some(snippet) = at.snippet(out_dir)? {
+                snippets.push(snippet);
+            }
+        }
+    }
+    Ok(snippets)
+}
+
+/// The chapters as mdBook expands them, and the `extra` files as they are,
+/// each with its text.
+fn sources(
+    cx: &Checker,
+    book: &Reader,
+    extra: &[PathBuf],
+) -> Result<Vec<(Chapter, String)>, String> {
+    let root = book.root();
+    let mut sources =
+        crate::checks::book_builds::expanded_chapters(cx, book).map_err(|problems| {
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?;
+    for file in extra {
+        let text = std::fs::read_to_string(root.join(file))
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+        let chapter = Chapter::new(root, file.clone(), file.clone(), text.clone());
+        sources.push((chapter, text));
+    }
+    Ok(sources)
+}
+
+/// One `rust` block: as written in its chapter, and as mdBook expanded it.
+struct Block<'a, 'b> {
+    book: &'a Reader<'b>,
+    chapter: &'a Chapter,
+    source: &'a CodeBlock,
+    block: &'a CodeBlock,
+}
+
+impl Block<'_, '_> {
+    /// The block for skeptic, written into `out_dir`; none when it shows a
+    /// listing's file (the listings check builds it) or a listing that
+    /// fails on purpose; or why the block is refused.
+    fn snippet(&self, out_dir: &Path) -> Result<Option<Snippet>, String> {
+        let (chapter, source) = (self.chapter, self.source);
+        let found = &source.directives;
+        let fails_on_purpose = found.iter().any(|d| self.declared_to_fail(&d.path));
+        let tagged = source
+            .tags()
+            .iter()
+            .any(|t| *t == "compile_fail" || *t == "should_panic");
+        if source.tags().contains(&"ignore") {
+            return Err(self.refused(
+                "every Rust block is checked, so `ignore` is refused. Show a listing (its file \
+                 is built by the listings check), or let skeptic compile it",
+            ));
+        }
+        if tagged && !fails_on_purpose {
+            return Err(format!(
+                "{}:{}: a `{}` block must show a listing declared to fail that way \
+                 (`[package.metadata.listing]` in its Cargo.toml), so that its real outcome is checked",
+                chapter.file.display(),
+                source.line,
+                source.info
+            ));
+        }
+        if fails_on_purpose {
+            return Ok(None);
+        }
+        let one_listing_file = found.len() == 1
+            && source.body.trim() == found[0].text.trim()
+            && self.built_by_the_listings_check(&found[0].path);
+        if one_listing_file {
+            return self.shows_the_listing_file().map(|()| None);
+        }
+        self.written(out_dir).map(Some)
+    }
+
+    /// The block's `ignore` refusal, at its line.
+    fn refused(&self, why: &str) -> String {
+        let (chapter, source) = (self.chapter, self.source);
+        format!(
+            "{}:{}: `{}`: {why}",
+            chapter.file.display(),
+            source.line,
+            source.info
+        )
+    }
+
+    /// Whether `dir` is in a listing declared to fail.
+    fn declared_to_fail(&self, dir: &Path) -> bool {
+        self.book
+            .listings()
+            .iter()
+            .any(|l| dir.starts_with(&l.dir) && l.outcome() != crate::book::listings::Outcome::Runs)
+    }
+
+    /// Whether `file` is a listing's Rust file, which the listings check builds.
+    fn built_by_the_listings_check(&self, file: &Path) -> bool {
+        self.book.listings().iter().any(|l| {
+            ["src", "tests", "examples", "benches"]
+                .iter()
+                .any(|dir| file.starts_with(l.dir.join(dir)))
+                && file.extension().is_some_and(|e| e == "rs")
+        })
+    }
+
+    /// A block that shows one listing's file shows its text as the reader
+    /// has it.
+    fn shows_the_listing_file(&self) -> Result<(), String> {
+        let (book, found) = (self.book, &self.source.directives);
+        let file = book
+            .book()
+            .relative(&found[0].path)
+            .and_then(|rel| book.text(rel))
+            .unwrap_or_default();
+        let as_read = crate::book::listings::without_anchor_lines(file);
+        if shows_text_of(&self.block.body, &as_read) {
+            return Ok(());
+        }
+        Err(format!(
+            "{}:{}: this block should show {} as the reader has it, but mdBook \
+             expanded it to other text",
+            self.chapter.file.display(),
+            self.source.line,
+            found[0]
+                .path
+                .strip_prefix(book.root())
+                .unwrap_or(&found[0].path)
+                .display()
+        ))
+    }
+
+    /// The block written as a Markdown file of its own for skeptic.
+    fn written(&self, out_dir: &Path) -> Result<Snippet, String> {
+        let (root, chapter, source) = (self.book.root(), self.chapter, self.source);
+        let found = &source.directives;
+        let included: Vec<String> = found
+            .iter()
+            .map(|d| {
+                d.path
+                    .strip_prefix(root)
+                    .unwrap_or(&d.path)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        let mut origin = format!("{}:{}", chapter.file.display(), source.line);
+        if !included.is_empty() {
+            origin.push_str(&format!(" (listing {})", included.join(", ")));
+        }
         let stem = chapter
             .file
             .file_stem()
             .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        for (source, block) in written.iter().zip(seen) {
-            let found = &source.directives;
-            let fails_on_purpose = found.iter().any(|d| declared_to_fail(&d.path));
-            let tagged = source
-                .tags()
-                .iter()
-                .any(|t| *t == "compile_fail" || *t == "should_panic");
-            if source.tags().contains(&"ignore") {
-                return Err(format!(
-                    "{}:{}: `{}`: every Rust block is checked, so `ignore` is refused. Show a \
-                     listing (its file is built by the listings check), or let skeptic compile it",
-                    chapter.file.display(),
-                    source.line,
-                    source.info
-                ));
-            }
-            if tagged && !fails_on_purpose {
-                return Err(format!(
-                    "{}:{}: a `{}` block must show a listing declared to fail that way \
-                     (`[package.metadata.listing]` in its Cargo.toml), so that its real outcome is checked",
-                    chapter.file.display(),
-                    source.line,
-                    source.info
-                ));
-            }
-            if fails_on_purpose {
-                continue;
-            }
-            let one_listing_file = found.len() == 1
-                && source.body.trim() == found[0].text.trim()
-                && built_by_the_listings_check(&found[0].path);
-            if one_listing_file {
-                let file = book
-                    .book()
-                    .relative(&found[0].path)
-                    .and_then(|rel| book.text(rel))
-                    .unwrap_or_default();
-                let as_read = crate::book::listings::without_anchor_lines(file);
-                if !shows_text_of(&block.body, &as_read) {
-                    return Err(format!(
-                        "{}:{}: this block should show {} as the reader has it, but mdBook \
-                         expanded it to other text",
-                        chapter.file.display(),
-                        source.line,
-                        found[0]
-                            .path
-                            .strip_prefix(root)
-                            .unwrap_or(&found[0].path)
-                            .display()
-                    ));
-                }
-                continue;
-            }
-            let included: Vec<String> = found
-                .iter()
-                .map(|d| {
-                    d.path
-                        .strip_prefix(root)
-                        .unwrap_or(&d.path)
-                        .display()
-                        .to_string()
-                })
-                .collect();
-            let mut origin = format!("{}:{}", chapter.file.display(), source.line);
-            if !included.is_empty() {
-                origin.push_str(&format!(" (listing {})", included.join(", ")));
-            }
-            let markdown = out_dir.join(format!("{stem}_line_{}.md", source.line));
-            let text = format!("````{}\n{}````\n", block.info, block.body);
-            write_if_changed(&markdown, &text)?;
-            let includes = found.iter().map(|d| d.path.clone()).collect();
-            snippets.push(Snippet {
-                origin,
-                markdown,
-                includes,
-            });
-        }
+            .to_string_lossy();
+        let markdown = out_dir.join(format!("{stem}_line_{}.md", source.line));
+        let text = format!("````{}\n{}````\n", self.block.info, self.block.body);
+        write_if_changed(&markdown, &text)?;
+        Ok(Snippet {
+            origin,
+            markdown,
+            includes: found.iter().map(|d| d.path.clone()).collect(),
+        })
     }
-    Ok(snippets)
 }
 
 /// Whether every line the block shows (hidden `# ` lines too, with their

@@ -220,34 +220,57 @@ const HELP: &str = "The keys a listing can declare under [package.metadata.listi
 /// Checks what serde cannot: (key to point at, message).
 fn validate(declared: &Declared) -> Result<(), (String, String)> {
     if let Some(code) = &declared.error {
-        if declared.outcome != Outcome::DoesNotCompile {
-            return Err((
-                "error".into(),
-                "`error` goes with `outcome = \"does-not-compile\"`".into(),
-            ));
-        }
-        let well_formed = code.len() == 5
-            && code.starts_with('E')
-            && code[1..].chars().all(|c| c.is_ascii_digit());
-        if !well_formed {
-            return Err((
-                "error".into(),
-                format!("`error = \"{code}\"` is not an error code like \"E0382\""),
-            ));
-        }
+        error_code(declared, code)?;
     }
     if let Some(project) = &declared.project {
-        let valid = !project.is_empty()
-            && project
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if !valid {
-            return Err((
-                "project".into(),
-                format!("`project = \"{project}\"` is not a package name `cargo new` would take"),
-            ));
-        }
+        project_name(project)?;
     }
+    allowed_with_reasons(declared)?;
+    if let Some(varies) = &declared.varies {
+        how_it_varies(varies)?;
+    }
+    if let Some(recorded) = &declared.recorded {
+        how_it_was_recorded(recorded)?;
+    }
+    Ok(())
+}
+
+/// `error` goes with a listing that does not compile, and is a code.
+fn error_code(declared: &Declared, code: &str) -> Result<(), (String, String)> {
+    if declared.outcome != Outcome::DoesNotCompile {
+        return Err((
+            "error".into(),
+            "`error` goes with `outcome = \"does-not-compile\"`".into(),
+        ));
+    }
+    let well_formed =
+        code.len() == 5 && code.starts_with('E') && code[1..].chars().all(|c| c.is_ascii_digit());
+    if !well_formed {
+        return Err((
+            "error".into(),
+            format!("`error = \"{code}\"` is not an error code like \"E0382\""),
+        ));
+    }
+    Ok(())
+}
+
+/// `project` is a name `cargo new` takes.
+fn project_name(project: &str) -> Result<(), (String, String)> {
+    let valid = !project.is_empty()
+        && project
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !valid {
+        return Err((
+            "project".into(),
+            format!("`project = \"{project}\"` is not a package name `cargo new` would take"),
+        ));
+    }
+    Ok(())
+}
+
+/// Each allowed lint says why.
+fn allowed_with_reasons(declared: &Declared) -> Result<(), (String, String)> {
     for (lint, reason) in &declared.allow {
         if reason.trim().is_empty() {
             let key = if lint.contains(':') {
@@ -263,63 +286,68 @@ fn validate(declared: &Declared) -> Result<(), (String, String)> {
             ));
         }
     }
-    if let Some(varies) = &declared.varies {
-        if varies.why.trim().is_empty() {
+    Ok(())
+}
+
+/// `varies` says why, and how.
+fn how_it_varies(varies: &Varies) -> Result<(), (String, String)> {
+    if varies.why.trim().is_empty() {
+        return Err((
+            "why".into(),
+            "`[package.metadata.listing.varies]` needs `why`: what makes the output differ".into(),
+        ));
+    }
+    if !varies.any_order && varies.spans.is_empty() && !varies.elided_lines {
+        return Err((
+            "why".into(),
+            "say how the output varies: `any-order = true`, `spans = [...]`, or \
+             `elided-lines = true`"
+                .into(),
+        ));
+    }
+    for span in &varies.spans {
+        if let Err(e) = regex::Regex::new(span) {
             return Err((
-                "why".into(),
-                "`[package.metadata.listing.varies]` needs `why`: what makes the output differ"
-                    .into(),
+                "spans".into(),
+                format!("`{span}` is not a regular expression: {e}"),
             ));
-        }
-        if !varies.any_order && varies.spans.is_empty() && !varies.elided_lines {
-            return Err((
-                "why".into(),
-                "say how the output varies: `any-order = true`, `spans = [...]`, or \
-                 `elided-lines = true`"
-                    .into(),
-            ));
-        }
-        for span in &varies.spans {
-            if let Err(e) = regex::Regex::new(span) {
-                return Err((
-                    "spans".into(),
-                    format!("`{span}` is not a regular expression: {e}"),
-                ));
-            }
         }
     }
-    if let Some(recorded) = &declared.recorded {
-        if recorded.why.trim().is_empty() {
-            return Err((
-                "why".into(),
-                "`[package.metadata.listing.recorded]` needs `why`: the reader is told why \
-                 their terminal shows more"
-                    .into(),
-            ));
-        }
-        if recorded.allow.is_empty() {
+    Ok(())
+}
+
+/// `recorded` says why, and turns off rustc's lints by name only.
+fn how_it_was_recorded(recorded: &Recorded) -> Result<(), (String, String)> {
+    if recorded.why.trim().is_empty() {
+        return Err((
+            "why".into(),
+            "`[package.metadata.listing.recorded]` needs `why`: the reader is told why \
+             their terminal shows more"
+                .into(),
+        ));
+    }
+    if recorded.allow.is_empty() {
+        return Err((
+            "allow".into(),
+            "`[package.metadata.listing.recorded]` says which rustc lints the recording \
+             turns off: `allow = [\"unused_variables\"]`"
+                .into(),
+        ));
+    }
+    for lint in &recorded.allow {
+        let a_name = lint.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && lint
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !a_name {
             return Err((
                 "allow".into(),
-                "`[package.metadata.listing.recorded]` says which rustc lints the recording \
-                 turns off: `allow = [\"unused_variables\"]`"
-                    .into(),
+                format!(
+                    "`{lint}` is not the name of a rustc lint: the recording may turn off \
+                     rustc's lints (`unused_variables`, `dead_code`), by name, and nothing \
+                     else: no flag, no lint of another tool"
+                ),
             ));
-        }
-        for lint in &recorded.allow {
-            let a_name = lint.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                && lint
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !a_name {
-                return Err((
-                    "allow".into(),
-                    format!(
-                        "`{lint}` is not the name of a rustc lint: the recording may turn off \
-                         rustc's lints (`unused_variables`, `dead_code`), by name, and nothing \
-                         else: no flag, no lint of another tool"
-                    ),
-                ));
-            }
         }
     }
     Ok(())

@@ -4,6 +4,7 @@
 
 pub mod chapters;
 pub mod checkout;
+pub mod config;
 pub mod files;
 pub mod listings;
 pub mod metadata;

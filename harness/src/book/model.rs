@@ -39,21 +39,7 @@ pub const WORD_LIST: &str = "tests/words.toml";
 /// `node_modules/` once installed): not part of the book, never read.
 pub const THEME_TOOLS: &str = "theme/tools";
 
-/// The listing labels' preprocessor: the name `book.toml` gives it
-/// (checks/labels.rs makes the labels).
-pub const LABELS: &str = "listing-labels";
-
-/// The preprocessors `book.toml` may name (README, "What `book.toml` may
-/// say"): mdBook's own two, and the listing labels, which the checks run
-/// in-process and plain `mdbook` runs through one of these commands.
-const PREPROCESSORS: [&str; 3] = ["links", "index", LABELS];
-const LABELS_COMMANDS: [&str; 2] = [
-    "cargo run --quiet --package xtask -- listing-labels",
-    "cargo xtask listing-labels",
-];
-/// The renderers it may name: mdBook's HTML, and mdbook-linkcheck2, which
-/// the checks run in-process (linkcheck.rs).
-const RENDERERS: [&str; 2] = ["html", "linkcheck2"];
+pub use crate::book::config::LABELS;
 
 /// A place a chapter shows a listing's file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -90,7 +76,7 @@ impl Book {
     pub fn load(root: &Path) -> Book {
         let config_text = crate::book::files::read(root, Path::new("book.toml"));
         let (config, src) = match &config_text {
-            Ok(Some(bytes)) => parse_config(bytes),
+            Ok(Some(bytes)) => crate::book::config::parse(bytes),
             Ok(None) => (
                 Err(vec![Problem::new(
                     "book.toml",
@@ -405,152 +391,6 @@ impl Book {
             .map(|item| self.book_item(item, sub_parents.clone(), summary, problems))
             .collect();
         chapter
-    }
-}
-
-/// `book.toml` as mdBook reads it (but not `MDBOOK_*` variables: what the
-/// checks see never depends on the author's environment), held to what the
-/// book allows; and the chapters' directory it names.
-fn parse_config(bytes: &[u8]) -> (Result<Config, Vec<Problem>>, PathBuf) {
-    let problem = |message: String| Problem::new("book.toml", None, message);
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return (
-            Err(vec![problem("book.toml must be UTF-8 text".into())]),
-            PathBuf::from("src"),
-        );
-    };
-    let config: Config = match text.parse() {
-        Ok(config) => config,
-        Err(e) => {
-            return (
-                Err(vec![problem(format!("mdBook could not read it: {e:#}"))]),
-                PathBuf::from("src"),
-            );
-        }
-    };
-    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i + 1);
-    let at = |needle: &str, message: String| Problem::new("book.toml", line_of(needle), message);
-    let mut problems = Vec::new();
-    let inside = |path: &Path| {
-        !path.is_absolute()
-            && !path
-                .components()
-                .any(|c| matches!(c, std::path::Component::ParentDir))
-    };
-    let src = config.book.src.clone();
-    let src = if inside(&src) && !src.as_os_str().is_empty() {
-        normalize(&src)
-    } else {
-        problems.push(at(
-            "src",
-            format!(
-                "`src = \"{}\"` must name a directory inside the book",
-                src.display()
-            ),
-        ));
-        PathBuf::from("src")
-    };
-    if config.build.create_missing {
-        problems.push(at(
-            "create-missing",
-            "set `[build] create-missing = false`, so that a SUMMARY.md entry whose file is \
-             missing fails the build instead of creating an empty chapter"
-                .into(),
-        ));
-    }
-    if !inside(&config.build.build_dir) {
-        problems.push(at(
-            "build-dir",
-            format!(
-                "`build-dir = \"{}\"` must be inside the book: `mdbook build` writes there",
-                config.build.build_dir.display()
-            ),
-        ));
-    }
-    let tables = |found: mdbook_driver::errors::Result<BTreeMap<String, toml::Value>>| -> Vec<(String, toml::Table)> {
-        found
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(name, value)| (name, value.as_table().cloned().unwrap_or_default()))
-            .collect()
-    };
-    for (name, table) in tables(config.preprocessors()) {
-        if !PREPROCESSORS.contains(&name.as_str()) {
-            problems.push(at(
-                &format!("[preprocessor.{name}]"),
-                format!(
-                    "`[preprocessor.{name}]`: the book runs only the preprocessors {} (README, \
-                     \"What book.toml may say\"); another would run a command of its own on \
-                     every build",
-                    PREPROCESSORS.join(", ")
-                ),
-            ));
-            continue;
-        }
-        if let Some(command) = table.get("command") {
-            let known = name == LABELS
-                && command
-                    .as_str()
-                    .is_some_and(|c| LABELS_COMMANDS.contains(&c));
-            if !known {
-                problems.push(at(
-                    "command",
-                    format!(
-                        "`[preprocessor.{name}] command = {command}`: the command is fixed \
-                         (`{}`): plain `mdbook build` runs it on the author's machine",
-                        LABELS_COMMANDS[0]
-                    ),
-                ));
-            }
-        }
-    }
-    for (name, table) in tables(config.outputs()) {
-        if !RENDERERS.contains(&name.as_str()) {
-            problems.push(at(
-                &format!("[output.{name}]"),
-                format!(
-                    "`[output.{name}]`: the book renders only with {} (README, \"What \
-                     book.toml may say\"); another renderer is a command of its own",
-                    RENDERERS.join(" and ")
-                ),
-            ));
-            continue;
-        }
-        if table.contains_key("command") {
-            problems.push(at(
-                "command",
-                format!(
-                    "`[output.{name}] command`: the checks run {name} in-process, and plain \
-                     `mdbook` must not run another command in its place"
-                ),
-            ));
-        }
-        for key in ["theme", "additional-css", "additional-js"] {
-            let paths: Vec<String> = match table.get(key) {
-                Some(toml::Value::String(s)) => vec![s.clone()],
-                Some(toml::Value::Array(items)) => items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            for path in paths {
-                if !inside(Path::new(&path)) {
-                    problems.push(at(
-                        &path,
-                        format!(
-                            "`{key}` names `{path}`, outside the book: the page would publish \
-                             a file of the machine that builds it"
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    if problems.is_empty() {
-        (Ok(config), src)
-    } else {
-        (Err(problems), src)
     }
 }
 

@@ -85,93 +85,31 @@ pub fn check(cx: &Checker) -> Vec<Problem> {
 /// listing's problems.
 fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Problem>> {
     let mut found: Vec<Vec<Problem>> = vec![Vec::new(); listings.len()];
-    let mut formatted = Vec::new();
-    let mut linted = Vec::new();
-    let mut to_stage: Vec<(usize, Files)> = Vec::new();
+    let mut lints = Lints::default();
     for (i, (listing, reader)) in listings.iter().zip(readers).enumerate() {
-        if let Some(shared_name) = reader.listing(listing) {
-            found[i].push(shared_name);
-            continue;
-        }
-        let declared = match &listing.declared {
-            Ok(declared) => declared,
-            // A listing whose declaration cannot be read cannot be linted.
-            Err(problem) => {
-                found[i].push(problem.clone());
-                continue;
-            }
-        };
-        let mut listing_files = Vec::new();
-        let mut refused = None;
-        for (path, entry) in reader.tree(&listing.rel) {
-            let rel = path
-                .strip_prefix(&listing.rel)
-                .unwrap_or(path)
-                .to_path_buf();
-            match entry {
-                crate::book::files::Entry::File(bytes) => listing_files.push((rel, bytes.to_vec())),
-                crate::book::files::Entry::Refused(refusal) => {
-                    refused = Some(Problem::new(path, None, refusal.explain()));
+        match what_to_lint(listing, reader, &mut found[i]) {
+            Ok((files, rustfmt, clippy)) => {
+                lints.to_stage.push((i, files));
+                if rustfmt {
+                    lints.formatted.push(i);
+                }
+                if clippy {
+                    lints.linted.push(i);
                 }
             }
-        }
-        if let Some(problem) = refused {
-            found[i].push(problem);
-            continue;
-        }
-        to_stage.push((i, listing_files));
-        reader.crates(&listing.package);
-        reader.tool("cargo");
-        reader.tool("rustc");
-        // A parse error (does not compile, no error code) is beyond rustfmt.
-        let unparsable = declared.outcome == Outcome::DoesNotCompile && declared.error.is_none();
-        if !unparsable && !skips_rustfmt(reader, listing, &mut found[i]) {
-            reader.tool("rustfmt");
-            formatted.push(i);
-        }
-        if declared.outcome != Outcome::DoesNotCompile {
-            reader.tool("clippy");
-            linted.push(i);
+            Err(problem) => found[i].push(problem),
         }
     }
-    let staged = cx.work.join("lints/stage");
-    let chosen_files: Vec<(&Listing, &Files)> = to_stage
-        .iter()
-        .map(|(i, files)| (listings[*i], files))
-        .collect();
-    if chosen_files.is_empty() {
+    if lints.to_stage.is_empty() {
         return found;
     }
-    match crate::running::stage::workspace(
-        &staged,
-        &chosen_files,
-        cx.book.bytes(Path::new("Cargo.lock")),
-        "the listings as the book holds them, to lint",
-        &cx.settings.registry,
-    ) {
-        Ok(refused) => {
-            for (j, problem) in refused {
-                let i = to_stage[j].0;
-                found[i].push(problem);
-                formatted.retain(|&f| f != i);
-                linted.retain(|&l| l != i);
-            }
+    let staged = cx.work.join("lints/stage");
+    if let Err(problem) = lints.stage(cx, listings, &staged, &mut found) {
+        for (i, _) in &lints.to_stage {
+            found[*i].push(problem.clone());
         }
-        Err(problem) => {
-            for (i, _) in &to_stage {
-                found[*i].push(problem.clone());
-            }
-            return found;
-        }
+        return found;
     }
-    let owner = |file: &Path| listings.iter().position(|l| file.starts_with(&l.rel));
-    let chosen =
-        |indices: &[usize]| -> Vec<&Listing> { indices.iter().map(|&i| listings[i]).collect() };
-    let everyone = |problem: Problem, indices: &[usize], found: &mut Vec<Vec<Problem>>| {
-        for &i in indices {
-            found[i].push(problem.clone());
-        }
-    };
     let home = cx.work.join("lints/cargo-home");
     let target = cx.work.join("lints/build");
     let cargo = crate::running::jailed::Cargo {
@@ -181,26 +119,20 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
         readable: Vec::new(),
         home: &home,
     };
-    if !formatted.is_empty() {
-        match rustfmt(&cargo, &cx.settings, &staged, &chosen(&formatted)) {
-            Ok(problems) => {
-                for problem in problems {
-                    if let Some(i) = owner(&problem.file) {
-                        found[i].push(problem);
-                    }
-                }
-            }
-            Err(problem) => everyone(problem, &formatted, &mut found),
+    let owner = |file: &Path| listings.iter().position(|l| file.starts_with(&l.rel));
+    let chosen =
+        |indices: &[usize]| -> Vec<&Listing> { indices.iter().map(|&i| listings[i]).collect() };
+    if !lints.formatted.is_empty() {
+        match rustfmt(&cargo, &cx.settings, &staged, &chosen(&lints.formatted)) {
+            Ok(problems) => give_each(problems, owner, &mut found),
+            Err(problem) => everyone(problem, &lints.formatted, &mut found),
         }
     }
+    let mut linted = lints.linted;
     while !linted.is_empty() {
         match clippy(&cargo, &cx.settings, &chosen(&linted), &target) {
             Ok(problems) => {
-                for problem in problems {
-                    if let Some(i) = owner(&problem.file) {
-                        found[i].push(problem);
-                    }
-                }
+                give_each(problems, owner, &mut found);
                 break;
             }
             // A stop that names one listing (its build script never ended)
@@ -219,6 +151,113 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
         }
     }
     found
+}
+
+/// Which listings are staged, formatted and linted, by their index.
+#[derive(Default)]
+struct Lints {
+    to_stage: Vec<(usize, Files)>,
+    formatted: Vec<usize>,
+    linted: Vec<usize>,
+}
+
+impl Lints {
+    /// Writes the listings to lint as one workspace at `staged`; one that
+    /// cargo cannot load gets cargo's reason, and is neither formatted
+    /// nor linted.
+    fn stage(
+        &mut self,
+        cx: &Checker,
+        listings: &[&Listing],
+        staged: &Path,
+        found: &mut [Vec<Problem>],
+    ) -> Result<(), Problem> {
+        let chosen_files: Vec<(&Listing, &Files)> = self
+            .to_stage
+            .iter()
+            .map(|(i, files)| (listings[*i], files))
+            .collect();
+        let refused = crate::running::stage::workspace(
+            staged,
+            &chosen_files,
+            cx.book.bytes(Path::new("Cargo.lock")),
+            "the listings as the book holds them, to lint",
+            &cx.settings.registry,
+        )?;
+        for (j, problem) in refused {
+            let i = self.to_stage[j].0;
+            found[i].push(problem);
+            self.formatted.retain(|&f| f != i);
+            self.linted.retain(|&l| l != i);
+        }
+        Ok(())
+    }
+}
+
+/// A listing's files as the book holds them, and whether rustfmt and
+/// clippy are to see it; or why it cannot be linted (its declaration
+/// cannot be read, it shares a package name, a file is refused).
+fn what_to_lint(
+    listing: &Listing,
+    reader: &Reader,
+    found: &mut Vec<Problem>,
+) -> Result<(Files, bool, bool), Problem> {
+    if let Some(shared_name) = reader.listing(listing) {
+        return Err(shared_name);
+    }
+    // A listing whose declaration cannot be read cannot be linted.
+    let declared = listing.declared.as_ref().map_err(Clone::clone)?;
+    let mut files = Vec::new();
+    let mut refused = None;
+    for (path, entry) in reader.tree(&listing.rel) {
+        let rel = path
+            .strip_prefix(&listing.rel)
+            .unwrap_or(path)
+            .to_path_buf();
+        match entry {
+            crate::book::files::Entry::File(bytes) => files.push((rel, bytes.to_vec())),
+            crate::book::files::Entry::Refused(refusal) => {
+                refused = Some(Problem::new(path, None, refusal.explain()));
+            }
+        }
+    }
+    if let Some(problem) = refused {
+        return Err(problem);
+    }
+    reader.crates(&listing.package);
+    reader.tool("cargo");
+    reader.tool("rustc");
+    // A parse error (does not compile, no error code) is beyond rustfmt.
+    let unparsable = declared.outcome == Outcome::DoesNotCompile && declared.error.is_none();
+    let rustfmt = !unparsable && !skips_rustfmt(reader, listing, found);
+    if rustfmt {
+        reader.tool("rustfmt");
+    }
+    let clippy = declared.outcome != Outcome::DoesNotCompile;
+    if clippy {
+        reader.tool("clippy");
+    }
+    Ok((files, rustfmt, clippy))
+}
+
+/// Each problem to the listing whose file it names.
+fn give_each(
+    problems: Vec<Problem>,
+    owner: impl Fn(&Path) -> Option<usize>,
+    found: &mut [Vec<Problem>],
+) {
+    for problem in problems {
+        if let Some(i) = owner(&problem.file) {
+            found[i].push(problem);
+        }
+    }
+}
+
+/// The same problem to each listing of `indices`.
+fn everyone(problem: Problem, indices: &[usize], found: &mut [Vec<Problem>]) {
+    for &i in indices {
+        found[i].push(problem.clone());
+    }
 }
 
 /// `cargo SUB ARGS --package … -- AFTER` for the given listings, on the

@@ -17,16 +17,12 @@ use crate::book::Problem;
 use crate::engine::checker::Checker;
 
 pub mod active_content;
-pub mod builds;
+pub mod book_builds;
 pub mod coverage;
-pub mod figures;
-pub mod fragments;
 pub mod includes;
 pub mod labels;
-pub mod linkcheck;
 pub mod lints;
 pub mod outputs;
-pub mod runnable;
 pub mod spelling;
 pub mod theme;
 pub mod web_links;
@@ -75,7 +71,7 @@ pub const ALL: &[Check] = &[
     },
     Check {
         proves: "the_book_builds_with_no_broken_link_figure_or_run_button",
-        run: |c| c.remembered("build", |r| builds::check(c, r)),
+        run: |c| c.remembered("build", |r| book_builds::check(c, r)),
     },
     Check {
         proves: "theme_files_that_replace_mdbooks_were_made_for_the_pinned_mdbook",

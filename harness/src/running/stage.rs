@@ -27,68 +27,11 @@ pub fn workspace(
     what: &str,
     registry: &crate::running::settings::Registry,
 ) -> Result<Vec<(usize, Problem)>, Problem> {
-    let write = |chosen: &[usize]| -> Result<(), Problem> {
-        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-        let mut members = Vec::new();
-        for &i in chosen {
-            let (listing, listing_files) = listings[i];
-            for (file, content) in listing_files {
-                files.push((listing.rel.join(file), content.clone()));
-            }
-            members.push(format!("{:?}", listing.rel.display().to_string()));
-        }
-        files.push((
-            "Cargo.toml".into(),
-            format!(
-                "# {what} (see harness/src/stage.rs).\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-                members.join(", ")
-            )
-            .into_bytes(),
-        ));
-        if let Some(lock) = lock {
-            files.push(("Cargo.lock".into(), lock.to_vec()));
-        }
-        crate::book::files::mirror(dir, &files, &[]).map_err(|e| {
-            Problem::machine(
-                "Cargo.toml",
-                format!("could not write {what} in {}: {e}", dir.display()),
-            )
-        })
-    };
     let all: Vec<usize> = (0..listings.len()).collect();
-    write(&all)?;
+    write_workspace(dir, listings, &all, lock, what)?;
     let mut refused = Vec::new();
     if let Err(whole) = loads(dir) {
-        // Which listings cargo refuses, each tried alone.
-        let alone = dir.with_extension("alone");
-        for (i, (listing, files)) in listings.iter().enumerate() {
-            let mut files = files.to_vec();
-            for (rel, content) in files.iter_mut() {
-                if rel == Path::new("Cargo.toml") {
-                    let text = String::from_utf8_lossy(content).into_owned();
-                    if let Ok(own) = renamed(&text, &listing.package) {
-                        *content = own.into_bytes();
-                    }
-                }
-            }
-            if crate::book::files::mirror(&alone, &files, &[]).is_ok()
-                && let Err(said) = loads(&alone)
-            {
-                let said = said.replace(
-                    &format!("{}/", alone.display()),
-                    &format!("{}/", listing.rel.display()),
-                );
-                refused.push((
-                    i,
-                    Problem::new(
-                        listing.rel.join("Cargo.toml"),
-                        None,
-                        format!("cargo cannot load this listing:\n{said}"),
-                    ),
-                ));
-            }
-        }
-        let _ = std::fs::remove_dir_all(&alone);
+        refused = refused_alone(dir, listings);
         if refused.is_empty() {
             return Err(Problem::machine(
                 "Cargo.toml",
@@ -103,11 +46,91 @@ pub fn workspace(
             .copied()
             .filter(|i| !refused.iter().any(|(r, _)| r == i))
             .collect();
-        write(&kept)?;
+        write_workspace(dir, listings, &kept, lock, what)?;
         if kept.is_empty() {
             return Ok(refused);
         }
     }
+    fetch(dir, registry)?;
+    Ok(refused)
+}
+
+/// Writes the `chosen` listings (each with its files) as one Cargo
+/// workspace at `dir`, with the book's Cargo.lock.
+fn write_workspace(
+    dir: &Path,
+    listings: &[(&Listing, &Files)],
+    chosen: &[usize],
+    lock: Option<&[u8]>,
+    what: &str,
+) -> Result<(), Problem> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut members = Vec::new();
+    for &i in chosen {
+        let (listing, listing_files) = listings[i];
+        for (file, content) in listing_files {
+            files.push((listing.rel.join(file), content.clone()));
+        }
+        members.push(format!("{:?}", listing.rel.display().to_string()));
+    }
+    files.push((
+        "Cargo.toml".into(),
+        format!(
+            "# {what} (see harness/src/running/stage.rs).\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        )
+        .into_bytes(),
+    ));
+    if let Some(lock) = lock {
+        files.push(("Cargo.lock".into(), lock.to_vec()));
+    }
+    crate::book::files::mirror(dir, &files, &[]).map_err(|e| {
+        Problem::machine(
+            "Cargo.toml",
+            format!("could not write {what} in {}: {e}", dir.display()),
+        )
+    })
+}
+
+/// The listings cargo refuses to load, each tried alone beside `dir`,
+/// with cargo's reason.
+fn refused_alone(dir: &Path, listings: &[(&Listing, &Files)]) -> Vec<(usize, Problem)> {
+    let alone = dir.with_extension("alone");
+    let mut refused = Vec::new();
+    for (i, (listing, files)) in listings.iter().enumerate() {
+        let mut files = files.to_vec();
+        for (rel, content) in files.iter_mut() {
+            if rel == Path::new("Cargo.toml") {
+                let text = String::from_utf8_lossy(content).into_owned();
+                if let Ok(own) = renamed(&text, &listing.package) {
+                    *content = own.into_bytes();
+                }
+            }
+        }
+        if crate::book::files::mirror(&alone, &files, &[]).is_ok()
+            && let Err(said) = loads(&alone)
+        {
+            let said = said.replace(
+                &format!("{}/", alone.display()),
+                &format!("{}/", listing.rel.display()),
+            );
+            refused.push((
+                i,
+                Problem::new(
+                    listing.rel.join("Cargo.toml"),
+                    None,
+                    format!("cargo cannot load this listing:\n{said}"),
+                ),
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&alone);
+    refused
+}
+
+/// Fetches the registry crates the workspace at `dir` uses into the
+/// author's cargo home (the builds run offline).
+fn fetch(dir: &Path, registry: &crate::running::settings::Registry) -> Result<(), Problem> {
     let mut fetch = cargo(dir);
     fetch
         .args(["fetch", "--quiet"])
@@ -118,20 +141,20 @@ pub fn workspace(
     let fetched = fetch
         .output()
         .map_err(|e| Problem::machine("Cargo.toml", format!("could not run cargo: {e}")))?;
-    if !fetched.status.success() {
-        return Err(Problem::machine(
-            "Cargo.lock",
-            format!(
-                "cargo could not fetch the registry crates the listings use, and the checks \
-                 build offline. Run `cargo fetch` in the book's directory where the registry \
-                 can be reached, then `cargo test` again. cargo said:\n{}",
-                String::from_utf8_lossy(&fetched.stderr)
-                    .trim_end()
-                    .replace(&format!("{}/", dir.display()), "")
-            ),
-        ));
+    if fetched.status.success() {
+        return Ok(());
     }
-    Ok(refused)
+    Err(Problem::machine(
+        "Cargo.lock",
+        format!(
+            "cargo could not fetch the registry crates the listings use, and the checks \
+             build offline. Run `cargo fetch` in the book's directory where the registry \
+             can be reached, then `cargo test` again. cargo said:\n{}",
+            String::from_utf8_lossy(&fetched.stderr)
+                .trim_end()
+                .replace(&format!("{}/", dir.display()), "")
+        ),
+    ))
 }
 
 /// `cargo` in `dir`, its messages without colour.

@@ -22,10 +22,15 @@ use mdbook_driver::builtin_renderers::MarkdownRenderer;
 
 use crate::book::chapters::Chapter;
 use crate::book::problem::Problem;
-use crate::checks::linkcheck::Linkcheck2;
+use crate::checks::book_builds::linkcheck::Linkcheck2;
+use crate::checks::labels;
 use crate::engine::checker::Checker;
 use crate::engine::trace::Reader;
-use crate::{checks::figures, checks::fragments, checks::labels, checks::runnable};
+
+pub mod figures;
+pub mod fragments;
+pub mod linkcheck;
+pub mod runnable;
 
 /// The book builds into the checks' own directory, and holds together.
 pub fn check(cx: &Checker, book: &Reader) -> Vec<Problem> {
