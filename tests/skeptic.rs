@@ -133,7 +133,7 @@ fn endless_block_is_stopped() {
     );
     assert!(
         text.contains(
-            "tests/endless.md:3: the snippet's program failed: still running after 0.3 s"
+            "tests/endless.md:3: the snippet's program failed: used more than 0.3 s of processor time"
         ),
         "{text}"
     );

@@ -65,13 +65,16 @@ pub struct Ran {
 pub enum Stopped {
     /// It waited on standard input after the given input ran out.
     NeedsInput { shown: String },
-    /// It ran past the wall-clock time limit. `busiest` is the command
+    /// It waited past the time limit with none of its processes running
+    /// ([`Limits::time`]), or, with `wall`, ran past the wall-clock limit
+    /// that backs every other ([`Limits::wall`]). `busiest` is the command
     /// line of the process that had used the most processor time (for a
     /// build: the compiler and the crate it was compiling).
     TimedOut {
         shown: String,
         limit: Duration,
         busiest: Option<String>,
+        wall: bool,
     },
     /// Its processes used more processor time, together, than the limit.
     TooMuchCpu {
@@ -102,10 +105,12 @@ impl Stopped {
                 shown,
                 limit,
                 busiest,
+                wall,
             } => Stopped::TimedOut {
                 shown: f(&shown),
                 limit,
                 busiest,
+                wall,
             },
             other => other,
         }
@@ -133,10 +138,27 @@ impl std::fmt::Display for Stopped {
                  types to its input.txt, one per line. What it printed before it waited:\n{}",
                 last_lines(shown)
             ),
-            Stopped::TimedOut { shown, limit, .. } => write!(
+            Stopped::TimedOut {
+                shown,
+                limit,
+                wall: false,
+                ..
+            } => write!(
                 f,
-                "still running after {} s, so it was stopped. Does it loop forever? What it \
-                 printed last:\n{}",
+                "waited {} s with nothing of it running, so it was stopped. Does it sleep, or \
+                 wait for something that never comes? What it printed last:\n{}",
+                limit.as_secs_f64(),
+                last_lines(shown)
+            ),
+            Stopped::TimedOut {
+                shown,
+                limit,
+                wall: true,
+                ..
+            } => write!(
+                f,
+                "still running after {} s of the clock, so it was stopped. What it printed \
+                 last:\n{}",
                 limit.as_secs_f64(),
                 last_lines(shown)
             ),
@@ -191,11 +213,20 @@ fn last_lines(text: &str) -> String {
 }
 
 /// Limits on a run, each far above what an honest listing needs (builds
-/// get more from their caller: compilers are slow on a busy machine).
+/// get more from their caller). None depends on how busy the machine is
+/// but `wall`, the last resort far above the others: a program that
+/// computes is held by its processor time, one that waits by the time it
+/// waits, and time spent waiting for a processor on a busy machine counts
+/// as neither.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Wall-clock time (a program that sleeps forever).
+    /// Time spent waiting: wall-clock time during which none of its
+    /// processes' threads was running, ready to run or in the kernel on its
+    /// behalf (a program that sleeps forever, a build kept waiting by a
+    /// process that holds its pipe).
     pub time: Duration,
+    /// Wall-clock time, whatever it did: the last resort.
+    pub wall: Duration,
     /// Processor time of all its processes together (a busy loop).
     pub cpu: Duration,
     /// What it prints, stdout and stderr together.
@@ -213,10 +244,12 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// 10 s, 20 s of processor time, 1 MiB of output, 4 GiB of memory,
-    /// 1 GiB written, 1000 processes and threads, files of 128 MiB.
+    /// 10 s of waiting, 20 s of processor time, 10 min of the clock, 1 MiB
+    /// of output, 4 GiB of memory, 1 GiB written, 1000 processes and
+    /// threads, files of 128 MiB.
     pub const DEFAULT: Limits = Limits {
         time: Duration::from_secs(10),
+        wall: Duration::from_secs(600),
         cpu: Duration::from_secs(20),
         output_bytes: 1024 * 1024,
         memory_bytes: 4 << 30,
@@ -460,6 +493,9 @@ struct Watch {
     /// What had been printed when the run was last seen waiting on its
     /// input, with nothing unread.
     waiting_since: Option<usize>,
+    /// How long none of its threads has been running, ready to run or in
+    /// the kernel, as seen at each look.
+    waited: Duration,
 }
 
 impl Watch {
@@ -470,6 +506,7 @@ impl Watch {
             looked: None,
             procs: Vec::new(),
             waiting_since: None,
+            waited: Duration::ZERO,
         }
     }
 
@@ -503,11 +540,17 @@ impl Watch {
         input: &mut dyn Iterator<Item = String>,
         limits: &Limits,
     ) -> Option<Stopped> {
-        if self.started.elapsed() > limits.time {
+        let (limit, wall) = if self.started.elapsed() > limits.wall {
+            (limits.wall, true)
+        } else {
+            (limits.time, false)
+        };
+        if wall || self.waited > limits.time {
             return Some(Stopped::TimedOut {
                 shown: output.text(),
-                limit: limits.time,
+                limit,
                 busiest: busiest(&tree(running.pid), running.pid, running.supervised),
+                wall,
             });
         }
         let printed = output.printed();
@@ -530,8 +573,12 @@ impl Watch {
         if self.looked.is_some_and(|at| at.elapsed() < LOOK_EVERY) {
             return None;
         }
+        let since = self.looked.map_or(Duration::ZERO, |at| at.elapsed());
         self.looked = Some(Instant::now());
         self.procs = tree(running.pid);
+        if !self.procs.iter().any(Proc::busy) {
+            self.waited += since;
+        }
         let why = over(&usage(&self.procs), limits)?;
         Some(match why {
             Stopped::TooMuchCpu { limit, .. } => Stopped::TooMuchCpu {
@@ -749,6 +796,40 @@ struct Proc {
     threads: u64,
     /// Resident pages.
     rss: u64,
+    /// Its state: `R` running or ready to run, `D` in the kernel, `S`
+    /// sleeping, …
+    state: char,
+}
+
+impl Proc {
+    /// Whether any of its threads is running, ready to run, or in the
+    /// kernel on its behalf: the run is not waiting. (A process's own state
+    /// is its first thread's: a compiler's first thread may wait on the
+    /// others.)
+    fn busy(&self) -> bool {
+        let busy = |state: char| matches!(state, 'R' | 'D');
+        if busy(self.state) {
+            return true;
+        }
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", self.pid)) else {
+            return false;
+        };
+        tasks.flatten().any(|task| {
+            std::fs::read_to_string(task.path().join("stat"))
+                .ok()
+                .and_then(|stat| state_of(&stat))
+                .is_some_and(busy)
+        })
+    }
+}
+
+/// The state field of a `/proc/…/stat` line: the first after the name.
+fn state_of(stat: &str) -> Option<char> {
+    stat[stat.rfind(')')? + 1..]
+        .split_whitespace()
+        .next()?
+        .chars()
+        .next()
 }
 
 fn read_proc(pid: u32) -> Option<Proc> {
@@ -763,6 +844,7 @@ fn read_proc(pid: u32) -> Option<Proc> {
         own_ticks: field(14) + field(15),
         threads: field(20),
         rss: field(24),
+        state: state_of(&stat).unwrap_or('S'),
     })
 }
 
@@ -999,6 +1081,22 @@ mod tests {
                 assert!(!sleeping("610"));
             },
         );
+    }
+
+    /// A busy loop is never stopped by the waiting clock, however short:
+    /// computing (or waiting for a processor on a busy machine) is not
+    /// waiting. Its processor time stops it.
+    #[test]
+    fn a_busy_loop_is_not_waiting() {
+        crate::remembered::unless_passed("a_busy_loop_is_not_waiting", || {
+            let limits = Limits {
+                time: Duration::from_millis(200),
+                cpu: Duration::from_secs(1),
+                ..LIMITS
+            };
+            let stopped = run_sh_with("while :; do :; done", &[], true, limits).unwrap_err();
+            assert!(matches!(stopped, Stopped::TooMuchCpu { .. }), "{stopped:?}");
+        });
     }
 
     /// A busy loop is stopped by the processor time it burns, whatever the

@@ -174,7 +174,7 @@ fn install_tools() -> Result<PathBuf, String> {
 fn build(root: &Path) -> Result<(), String> {
     let checker = Checker::new(root);
     let reader = harness::engine::trace::Reader::new(&checker.book);
-    harness::book::problem::report(harness::checks::builds::build_into(
+    harness::book::problem::report(harness::checks::book_builds::build_into(
         &checker,
         &reader,
         &root.join("book"),
@@ -221,7 +221,7 @@ fn build_fixture(root: &Path, fixture: &Path, dest: &Path) -> Result<(), String>
         toml::to_string(&theirs).map_err(|e| e.to_string())?,
     )
     .map_err(|e| e.to_string())?;
-    harness::checks::builds::build_default(&work, dest).map_err(|p| p.to_string())?;
+    harness::checks::book_builds::build_default(&work, dest).map_err(|p| p.to_string())?;
     eprintln!(
         "Built {} with the book's theme into {}.",
         fixture.display(),
@@ -254,7 +254,7 @@ fn page_weight(root: &Path) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     let html = work.join("default-html");
-    harness::checks::builds::build_default(&plain, &html).map_err(|p| p.to_string())?;
+    harness::checks::book_builds::build_default(&plain, &html).map_err(|p| p.to_string())?;
     if !root.join("tests/browser/node_modules").exists() {
         run(Command::new("npm")
             .args(["ci", "--prefix", "tests/browser", "--no-audit", "--no-fund"])

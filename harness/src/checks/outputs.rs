@@ -150,8 +150,12 @@ fn run<'b>(
         work: stage_dir.join("sessions"),
         target: target_dir.join("sessions"),
     };
+    // A program that computes is held by its processor time, one that
+    // waits by the time it waits: neither depends on how busy the machine
+    // is (sandbox::Limits).
     let limits = Limits {
         time: cx.settings.time_limit,
+        cpu: cx.settings.time_limit,
         output_bytes: OUTPUT_LIMIT,
         ..Limits::default()
     };
@@ -958,9 +962,10 @@ fn stopped_culprit(
     };
     if let (Some(i), sandbox::Stopped::TimedOut { limit, .. }) = (script, stopped) {
         let message = format!(
-            "its build was stopped: its build script had not finished after {} s. Does it \
-             loop, or leave a process running (one that holds cargo's output open keeps the \
-             build waiting)? A build script waits for what it starts",
+            "its build was stopped: its build script had not finished, and the build had \
+             waited {} s with nothing of it running. Does it leave a process running (one \
+             that holds cargo's output open keeps the build waiting)? A build script waits \
+             for what it starts",
             limit.as_secs()
         );
         return Some((

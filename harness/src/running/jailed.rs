@@ -163,10 +163,10 @@ impl Cargo<'_> {
                     listing.with_file_name("build.rs"),
                     None,
                     format!(
-                        "`cargo {}` was stopped: this build script had not finished after {} s. \
-                         Does it loop, or leave a process running (one that holds cargo's \
-                         output open keeps the build waiting)? A build script waits for what \
-                         it starts",
+                        "`cargo {}` was stopped: this build script had not finished, and the \
+                         build had waited {} s with nothing of it running. Does it leave a \
+                         process running (one that holds cargo's output open keeps the build \
+                         waiting)? A build script waits for what it starts",
                         args.first().unwrap_or(&""),
                         limit.as_secs()
                     ),
@@ -216,8 +216,13 @@ pub fn build_limits(listings: usize, settings: &crate::running::settings::Settin
     let n = listings.max(1) as u64;
     let cpu = settings.build_cpu_base + settings.build_cpu_per_listing * n as u32;
     Limits {
+        // Waiting (a build script that never returns): a build that
+        // computes is held by its processor time, whatever the load.
         time: cpu * 4,
         cpu,
+        // The last resort, far above: a busy machine may give a build a
+        // small share of a processor.
+        wall: (cpu * 20).max(std::time::Duration::from_secs(600)),
         output_bytes: (16 << 20) + (256 << 10) * n as usize,
         memory_bytes: 8 << 30,
         written_bytes: (1 << 30) + (64 << 20) * n,
