@@ -17,6 +17,13 @@ fn main() {
 
     // The book, read once; what decides which blocks skeptic gets, and
     // what they say, is what was read of it (below).
+    // One test of tests/book.rs for each check of the book.
+    let checks: String = harness::checks::ALL
+        .iter()
+        .map(|c| format!("#[test]\nfn {0}() {{\n    check({0:?});\n}}\n\n", c.proves))
+        .collect();
+    std::fs::write(out_dir.join("book-checks.rs"), checks).unwrap();
+
     let checker = harness::engine::checker::Checker::with_work(&root, &out_dir.join("work"));
     let book = harness::engine::trace::Reader::new(&checker.book);
     // Markdown files of the harness's own, with blocks that test skeptic itself.
