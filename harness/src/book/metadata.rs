@@ -69,6 +69,9 @@ pub struct Recorded {
     /// rustc's lints (by name: `unused_variables`, `dead_code`) turned off.
     #[serde(default)]
     pub allow: Vec<String>,
+    /// The line of its Cargo.toml that sets `allow`.
+    #[serde(skip)]
+    pub allow_line: Option<usize>,
 }
 
 impl Recorded {
@@ -143,7 +146,10 @@ pub fn parse(manifest: &Path, text: Result<&str, String>) -> Result<(String, Dec
     if let Some((line, message)) = redirects(text) {
         return Err(problem(line, message));
     }
-    let declared = parsed.package.metadata.listing.unwrap_or_default();
+    let mut declared = parsed.package.metadata.listing.unwrap_or_default();
+    if let Some(recorded) = &mut declared.recorded {
+        recorded.allow_line = line_in_table(text, "[package.metadata.listing.recorded]", "allow");
+    }
     validate(&declared).map_err(|(key, message)| problem(line_of_key(text, &key), message))?;
     Ok((parsed.package.name, declared))
 }
@@ -355,6 +361,13 @@ fn how_it_was_recorded(recorded: &Recorded) -> Result<(), (String, String)> {
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The line where `key` is set in the table that `header` opens.
+fn line_in_table(text: &str, header: &str, key: &str) -> Option<usize> {
+    let start = text.lines().position(|l| l.trim() == header)?;
+    let rest: String = text.lines().skip(start).collect::<Vec<_>>().join("\n");
+    line_of_key(&rest, key).map(|line| line + start)
 }
 
 /// The line where `key` is set, quoted or not.

@@ -464,21 +464,44 @@ fn clippy(
     if findings == 0 && !output.status.success() {
         return Err(could_not_run("clippy", &output));
     }
+    problems.extend(not_fired(listings, &fired));
+    Ok(problems)
+}
+
+/// One problem per lint a listing allows, or its recording turns off, that
+/// did not fire: the declaration no longer says anything true.
+fn not_fired(listings: &[&Listing], fired: &BTreeSet<(PathBuf, String)>) -> Vec<Problem> {
+    let mut problems = Vec::new();
     for listing in listings {
-        for lint in allowed(listing).into_iter().flat_map(|d| d.allow.keys()) {
-            if !fired.contains(&(listing.rel.clone(), lint.clone())) {
-                problems.push(Problem::new(
-                    listing.rel.join("Cargo.toml"),
-                    None,
-                    format!(
-                        "allows `{lint}`, but clippy and rustc no longer report it here: \
-                         remove it from [package.metadata.listing.allow]"
-                    ),
-                ));
-            }
+        let Some(declared) = allowed(listing) else {
+            continue;
+        };
+        let gone = |lint: &String| !fired.contains(&(listing.rel.clone(), lint.clone()));
+        for lint in declared.allow.keys().filter(|l| gone(l)) {
+            problems.push(Problem::new(
+                listing.rel.join("Cargo.toml"),
+                None,
+                format!(
+                    "allows `{lint}`, but clippy and rustc no longer report it here: \
+                     remove it from [package.metadata.listing.allow]"
+                ),
+            ));
+        }
+        let Some(recorded) = &declared.recorded else {
+            continue;
+        };
+        for lint in recorded.allow.iter().filter(|l| gone(l)) {
+            problems.push(Problem::new(
+                listing.rel.join("Cargo.toml"),
+                recorded.allow_line,
+                format!(
+                    "the recording turns off `{lint}`, but rustc no longer reports it here: \
+                     remove it from [package.metadata.listing.recorded] allow"
+                ),
+            ));
         }
     }
-    Ok(problems)
+    problems
 }
 
 fn allowed(listing: &Listing) -> Option<&Declared> {

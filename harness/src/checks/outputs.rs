@@ -737,7 +737,8 @@ impl One<'_, '_> {
                     },
                 )
             })?;
-        let tolerate = |text: &str| transcript::tolerant(text, &project, declared.varies.as_ref());
+        let tolerate =
+            |text: &str| transcript::comparable(text, &project, declared.varies.as_ref());
         match self.compare(path, text.as_bytes(), shown.as_bytes(), tolerate) {
             Ok(()) => Ok(()),
             Err(Differs::Machine(problem)) => Err((None, problem.message)),
@@ -980,14 +981,42 @@ fn stopped_culprit(
              Does a `const` evaluation never end (or its build script, or a proc-macro)?",
             limit.as_secs()
         ),
-        other => {
-            format!("its build was stopped: rustc was still compiling it when the build {other}")
-        }
+        sandbox::Stopped::TimedOut {
+            limit, wall, shown, ..
+        } => format!(
+            "its build was stopped: rustc was still compiling it after {} s{}.{}",
+            limit.as_secs(),
+            if *wall {
+                " of the clock"
+            } else {
+                " of waiting with nothing running"
+            },
+            rustc_said_last(shown)
+        ),
+        other => format!("its build was stopped while rustc was compiling it: {other}"),
     };
     Some((
         i,
         Problem::new(listings[i].0.rel.join("src/main.rs"), None, message),
     ))
+}
+
+/// The last lines rustc printed in a build's JSON messages, as rustc
+/// prints them (never cargo's JSON), if it printed any.
+fn rustc_said_last(json: &str) -> String {
+    let rendered: String = Message::parse_stream(json.as_bytes())
+        .flatten()
+        .filter_map(|m| match m {
+            Message::CompilerMessage(msg) => msg.message.rendered,
+            _ => None,
+        })
+        .collect();
+    let lines: Vec<&str> = rendered.lines().collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let last = lines[lines.len().saturating_sub(8)..].join("\n");
+    format!(" What rustc printed last:\n{last}")
 }
 
 /// cargo's messages sorted out by listing (of those `left`): what each

@@ -28,7 +28,7 @@
 //!
 //! Programs are also run with `RUST_BACKTRACE=0`, so that a panic prints the
 //! same short note everywhere. Terminal sessions add rules of their own
-//! (`transcript::tolerant`).
+//! (`transcript::comparable`).
 
 use std::path::Path;
 use std::sync::LazyLock;

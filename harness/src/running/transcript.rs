@@ -123,8 +123,8 @@ pub fn record(
         shown.push_str(&format!("$ {}\n", step.written));
         let ran = terminal::run(cmd, &mut input, true, limits).map_err(|stopped| {
             let stopped = stopped.map_shown(|text| {
-                let text = as_the_reader_sees_it(text, place);
-                tolerant(&text, project, None)
+                let text = with_the_readers_paths(text, place);
+                comparable(&text, project, None)
             });
             format!("`{}`: {stopped}", step.written)
         })?;
@@ -139,7 +139,7 @@ pub fn record(
         }
         shown.push_str(&printed::as_text(&ran.shown));
     }
-    Ok(as_the_reader_sees_it(&shown, place))
+    Ok(with_the_readers_paths(&shown, place))
 }
 
 /// A session runs cargo, and cargo the listing's program, contained (see
@@ -179,7 +179,7 @@ fn session_jail(project_dir: &Path, place: &Workplace) -> Result<(sandbox::Jail,
 
 /// The session's paths as the reader's: the target directory is `target`,
 /// the project is in `/projects`.
-fn as_the_reader_sees_it(text: &str, place: &Workplace) -> String {
+fn with_the_readers_paths(text: &str, place: &Workplace) -> String {
     text.replace(&format!("{}/", place.target_dir().display()), "target/")
         .replace(&place.projects().display().to_string(), "/projects")
         .replace(
@@ -203,7 +203,7 @@ fn as_the_reader_sees_it(text: &str, place: &Workplace) -> String {
 /// 6. then `normalize::normalize`'s rules (thread ids, rustc's hash, and
 ///    the standard library's source lines, which show only where rust-src
 ///    is installed).
-pub fn tolerant(text: &str, project: &str, varies: Option<&Varies>) -> String {
+pub fn comparable(text: &str, project: &str, varies: Option<&Varies>) -> String {
     static STATUS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"^\s+(Compiling|Checking|Downloaded|Downloading|Locking|Adding|Updating|Blocking|Fresh|Documenting)\s+(\S+)",
@@ -326,13 +326,13 @@ mod tests {
         let mine = "$ cargo run\n   Compiling rand v0.8.5\n   Compiling guessing_game v0.1.0 (/projects/guessing_game)\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 2.53s\n     Running `target/debug/guessing_game`\nrunning 2 tests\ntest b ... ok\ntest a ... ok\n";
         let theirs = "$ cargo run\n   Compiling guessing_game v0.1.0 (/home/ana/guessing_game)\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.31s\n     Running `target/debug/guessing_game`\nrunning 2 tests\ntest a ... ok\ntest b ... ok\n";
         assert_eq!(
-            tolerant(mine, "guessing_game", None),
-            tolerant(theirs, "guessing_game", None)
+            comparable(mine, "guessing_game", None),
+            comparable(theirs, "guessing_game", None)
         );
         let changed = theirs.replace("test b", "test c");
         assert_ne!(
-            tolerant(mine, "guessing_game", None),
-            tolerant(&changed, "guessing_game", None)
+            comparable(mine, "guessing_game", None),
+            comparable(&changed, "guessing_game", None)
         );
     }
 

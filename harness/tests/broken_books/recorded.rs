@@ -46,6 +46,26 @@ fn a_warning_the_recording_does_not_declare_fails() {
     });
 }
 
+/// A lint the recording turns off must still fire: one that no longer
+/// does (the teaching step was finished, the lint renamed) fails, naming
+/// the listing's Cargo.toml and the lint, as an allowed lint does.
+#[test]
+fn a_recorded_lint_that_no_longer_fires_fails() {
+    proven(|| {
+        let book = Book::course().without_the_registry_crate();
+        book.edit(
+            &format!("{KETTLE}/Cargo.toml"),
+            "allow = [\"dead_code\", \"unused_variables\"]",
+            "allow = [\"dead_code\", \"unused_variables\", \"unused_mut\"]",
+        );
+        assert_problem(
+            &book.lints(),
+            &format!("{KETTLE}/Cargo.toml:15"),
+            "the recording turns off `unused_mut`, but rustc no longer reports it here",
+        );
+    });
+}
+
 /// Where `...` stands for the lines a thread cut short may print, the run
 /// matches; a line of `main`'s that goes missing fails.
 #[test]
