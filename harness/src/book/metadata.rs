@@ -359,6 +359,15 @@ fn how_it_was_recorded(recorded: &Recorded) -> Result<(), (String, String)> {
     Ok(())
 }
 
+/// A `varies.spans` pattern, compiled within a stated size (1 MiB of
+/// compiled program): a pattern past it is refused, never run.
+pub fn span_regex(span: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(span)
+        .size_limit(1 << 20)
+        .dfa_size_limit(1 << 20)
+        .build()
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -384,6 +393,12 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_past_its_size_is_refused() {
+        assert!(span_regex(r"\d+ ms").is_ok());
+        assert!(span_regex(r"(\w{100}){100}").is_err());
+    }
 
     fn read_text(text: &str) -> Result<(String, Declared), Problem> {
         parse(Path::new("Cargo.toml"), Ok(text))
