@@ -173,6 +173,7 @@ fn install_tools() -> Result<PathBuf, String> {
 /// included, as `cargo test` does.
 fn build(root: &Path) -> Result<(), String> {
     let checker = Checker::new(root);
+    refuse_unless_publishable(&checker, "build")?;
     let reader = harness::engine::trace::Reader::new(&checker.book);
     harness::book::problem::report(harness::checks::book_builds::build_into(
         &checker,
@@ -181,6 +182,15 @@ fn build(root: &Path) -> Result<(), String> {
     ))?;
     eprintln!("Built the book into book/html/.");
     Ok(())
+}
+
+/// The book's files, includes, book.toml and pages, checked before
+/// anything of it is built or served: what `cargo test` refuses is never
+/// published, and no command book.toml names is started.
+fn refuse_unless_publishable(checker: &Checker, what: &str) -> Result<(), String> {
+    harness::book::problem::report(harness::checks::before_publishing(checker)).map_err(|report| {
+        format!("cargo xtask {what} refuses to publish this book until these are fixed (`cargo test` says the same):\n{report}")
+    })
 }
 
 /// Builds a copy of the fixture book with this book's theme/ and its
@@ -375,4 +385,26 @@ fn new_listing(root: &Path, chapter: &str, kind: Kind) -> Result<(), String> {
         new_listing::chapter_lines(kind, &rel)
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// `cargo xtask build` is not a way around `cargo test`: a chapter with
+    /// a script is refused, naming it, and nothing is built.
+    #[test]
+    fn a_book_whose_page_checks_fail_is_not_built() {
+        let fixture = harness::checkout().join("tests/fixtures/tiny-book");
+        let work = tempfile::tempdir().unwrap();
+        let root = work.path().join("book");
+        super::copy_tree(&fixture, &root).unwrap();
+        let chapter = root.join("src/ch01-tiny.md");
+        let text = std::fs::read_to_string(&chapter).unwrap();
+        std::fs::write(&chapter, format!("{text}\n<script>alert(1)</script>\n")).unwrap();
+        let refused = super::build(&root).unwrap_err();
+        assert!(
+            refused.contains("refuses to publish") && refused.contains("src/ch01-tiny.md"),
+            "{refused}"
+        );
+        assert!(!root.join("book").exists(), "nothing is built");
+    }
 }

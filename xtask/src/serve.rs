@@ -26,6 +26,8 @@ type Verdicts = Arc<Mutex<BTreeMap<String, Verdict>>>;
 const LIVE: &str = "target/live";
 
 pub fn serve(root: &Path, mdbook: &Path, args: &[String]) -> Result<(), String> {
+    // Judged before `mdbook serve` starts, or runs what book.toml names.
+    crate::refuse_unless_publishable(&Checker::new(root), "serve")?;
     let verdicts: Verdicts = Arc::default();
     let port = verdict_server(Arc::clone(&verdicts))?;
     let script = Path::new(LIVE).join("cbh-live.js");

@@ -79,6 +79,26 @@ pub const ALL: &[Check] = &[
     },
 ];
 
+/// The checks a book must pass before anything of it is built to be read
+/// (`cargo xtask build`) or served (`cargo xtask serve`): its files are
+/// real files, its includes stay inside it, `book.toml` says only what it
+/// may (judged before mdBook, or any command book.toml names, is started),
+/// and no page carries active content. A build is not a way around the test.
+pub const BEFORE_PUBLISHING: [&str; 3] = [
+    "every_file_of_the_book_is_a_real_file_of_bounded_size",
+    "every_include_names_a_file_and_anchor_that_exist",
+    "no_page_carries_a_script_a_frame_or_a_redirect_from_a_chapter",
+];
+
+/// The problems of [`BEFORE_PUBLISHING`]'s checks, each said once.
+pub fn before_publishing(checker: &Checker) -> Vec<Problem> {
+    let problems = BEFORE_PUBLISHING
+        .iter()
+        .flat_map(|p| run(checker, p))
+        .collect();
+    crate::book::problem::once_each(problems)
+}
+
 /// The check of `ALL` whose name is `proves`, run on `checker`.
 pub fn run(checker: &Checker, proves: &str) -> Vec<Problem> {
     let check = ALL
