@@ -94,6 +94,9 @@ fn verdicts(root: &Path, store: &Path, cached: bool) -> BTreeMap<&'static str, V
 
 /// One edit a contributor might make, as a change to the book's files.
 /// `kind` picks the kind of edit (0 to 9); `None`, a random one.
+/// How many kinds of edit there are.
+const KINDS: usize = 11;
+
 fn edit(rng: &mut Rng, files: &mut Files, kind: Option<usize>) -> String {
     let paths: Vec<PathBuf> = files.keys().cloned().collect();
     let pick = |rng: &mut Rng, pred: &dyn Fn(&Path) -> bool| -> Option<PathBuf> {
@@ -119,7 +122,19 @@ fn edit(rng: &mut Rng, files: &mut Files, kind: Option<usize>) -> String {
             new as char
         )
     };
-    match kind.unwrap_or_else(|| rng.below(10)) {
+    match kind.unwrap_or_else(|| rng.below(KINDS)) {
+        10 => {
+            // A listing gains configuration it may not carry (refused).
+            let Some(manifest) = pick(rng, &|p| {
+                p.starts_with("listings") && p.ends_with("Cargo.toml")
+            }) else {
+                return "nothing to edit".into();
+            };
+            let file = manifest
+                .with_file_name(["rust-toolchain.toml", ".cargo/config.toml"][rng.below(2)]);
+            files.insert(file.clone(), b"[build]\nrustflags = []\n".to_vec());
+            format!("configuration added: {}", file.display())
+        }
         9 => {
             // A file of the book goes (a chapter, a listing's data, its
             // output); an undo brings it back.
@@ -307,7 +322,7 @@ fn differential(seed: u64, steps: usize, every_kind: bool) {
                 done.push(format!("undo: {what}"));
             } else {
                 let before = files.clone();
-                let kind = every_kind.then_some(edits % 10);
+                let kind = every_kind.then_some(edits % KINDS);
                 edits += 1;
                 let what = edit(&mut rng, &mut files, kind);
                 history.push((what.clone(), before));

@@ -67,6 +67,10 @@ pub fn discover(root: &Path, tree: &Tree) -> Vec<Listing> {
                 Ok((package, declared)) => (package, Ok(declared)),
                 Err(problem) => (String::new(), Err(problem)),
             };
+            let declared = match configuration(rel, tree) {
+                Some(problem) => Err(problem),
+                None => declared,
+            };
             Listing {
                 dir: root.join(rel),
                 rel: rel.clone(),
@@ -77,6 +81,32 @@ pub fn discover(root: &Path, tree: &Tree) -> Vec<Listing> {
         .collect();
     found.sort_by(|a, b| a.dir.cmp(&b.dir));
     found
+}
+
+/// Configuration that would make cargo or rustup, in the checks, run a
+/// listing otherwise than the reader's `cargo run` in the project they made
+/// with `cargo new`, which has none.
+pub const CONFIGURATION: [&str; 4] = [
+    ".cargo/config.toml",
+    ".cargo/config",
+    "rust-toolchain.toml",
+    "rust-toolchain",
+];
+
+/// The problem with a listing (at `rel`) that carries cargo or rustup
+/// configuration, if it does.
+fn configuration(rel: &Path, tree: &Tree) -> Option<Problem> {
+    let file = CONFIGURATION
+        .iter()
+        .map(|f| rel.join(f))
+        .find(|f| tree.entries.contains_key(f))?;
+    Some(Problem::new(
+        file,
+        None,
+        "a listing may not carry cargo or rustup configuration: the reader's project, made \
+         with `cargo new`, has none, so its `cargo run` would not do what the checks and the \
+         recording did (harness/guides/what-a-listing-may-do.md)",
+    ))
 }
 
 /// The listing directory (`<root>/listings/<chapter>/<listing>`) a path is in.

@@ -143,7 +143,7 @@ pub fn parse(manifest: &Path, text: Result<&str, String>) -> Result<(String, Dec
         let line = e.span().map(|s| line_of(text, s.start));
         problem(line, format!("{}\n{HELP}", e.message()))
     })?;
-    if let Some((line, message)) = redirects(text) {
+    if let Some((line, message)) = redirects(text).or_else(|| fetched_from_elsewhere(text)) {
         return Err(problem(line, message));
     }
     let mut declared = parsed.package.metadata.listing.unwrap_or_default();
@@ -152,6 +152,67 @@ pub fn parse(manifest: &Path, text: Result<&str, String>) -> Result<(String, Dec
     }
     validate(&declared).map_err(|(key, message)| problem(line_of_key(text, &key), message))?;
     Ok((parsed.package.name, declared))
+}
+
+/// A dependency fetched from anywhere but the registry, pinned by the
+/// book's Cargo.lock: a `git` repository, another registry, or a `path`
+/// out of the listing. Refused before anything is fetched (the fetch runs
+/// outside the jail, and would connect to whatever host the line names):
+/// (line, why).
+fn fetched_from_elsewhere(text: &str) -> Option<(Option<usize>, String)> {
+    let table: toml::Table = text.parse().ok()?;
+    const KINDS: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
+    let mut tables: Vec<&toml::Table> = KINDS
+        .iter()
+        .filter_map(|k| table.get(*k)?.as_table())
+        .collect();
+    let targets = table.get("target").and_then(|t| t.as_table());
+    for cfg in targets
+        .into_iter()
+        .flat_map(|t| t.values())
+        .filter_map(|v| v.as_table())
+    {
+        tables.extend(KINDS.iter().filter_map(|k| cfg.get(*k)?.as_table()));
+    }
+    for (name, spec) in tables.into_iter().flatten() {
+        let Some(spec) = spec.as_table() else {
+            continue;
+        };
+        let line = text
+            .lines()
+            .position(|l| {
+                l.trim_start().starts_with(name.as_str()) || l.contains(&format!("[{name}"))
+            })
+            .map(|i| i + 1);
+        let elsewhere = if spec.contains_key("git") {
+            Some("a git repository")
+        } else if spec.contains_key("registry") || spec.contains_key("registry-index") {
+            Some("another registry")
+        } else {
+            spec.get("path")
+                .and_then(|p| p.as_str())
+                .filter(|p| {
+                    let path = Path::new(p);
+                    path.is_absolute()
+                        || path
+                            .components()
+                            .any(|c| matches!(c, std::path::Component::ParentDir))
+                })
+                .map(|_| "a path out of the listing")
+        };
+        if let Some(elsewhere) = elsewhere {
+            return Some((
+                line,
+                format!(
+                    "the dependency `{name}` comes from {elsewhere}: a listing's crates come from \
+                     the registry only, pinned by the book's Cargo.lock, so that checking the \
+                     book reaches no other host and reads nothing outside it \
+                     (harness/guides/what-a-listing-may-do.md)"
+                ),
+            ));
+        }
+    }
+    None
 }
 
 /// What a listing's manifest may not say, because the chapter would then

@@ -387,6 +387,10 @@ impl<'b> Reader<'b> {
     /// package name (`None`: none does).
     pub fn listing(&self, listing: &Listing) -> Option<Problem> {
         self.note(Fact::File(listing.rel.join("Cargo.toml")));
+        // What it declares also rests on the configuration it may not carry.
+        for file in crate::book::listings::CONFIGURATION {
+            self.note(Fact::File(listing.rel.join(file)));
+        }
         self.note(Fact::Package(listing.package.clone()));
         let others: Vec<String> = self
             .book

@@ -17,6 +17,7 @@ mod listings;
 mod active_content;
 mod book_build;
 mod contained;
+mod contributions;
 mod coverage;
 mod files;
 mod includes;
