@@ -25,7 +25,8 @@
 //!   caller's): no capability, no set-uid gain, `PR_SET_NO_NEW_PRIVS`; the
 //!   kernel settings in `/proc/sys` read-only. A caller who is root (as CI
 //!   is) gives the program a uid of 0 with none of root's powers.
-//! - **A fixed environment**: nothing inherited but `PATH`; `HOME` and
+//! - **A fixed environment**: nothing inherited (`PATH` is the system's
+//!   directories); `HOME` and
 //!   `TMPDIR` are the scratch directory, the locale is `C.UTF-8`,
 //!   `RUST_BACKTRACE` is 0, plus what the caller adds. The host name is
 //!   `sandbox`.
@@ -191,14 +192,14 @@ impl Jail {
         Ok(())
     }
 
-    /// Nothing inherited but `PATH`; then the jail's variables, then the
-    /// caller's.
+    /// Nothing inherited: a `PATH` of the system's directories only (the
+    /// author's own `PATH` names their machine, and a program may print
+    /// it), then the jail's variables, then the caller's (a build names
+    /// its toolchain's directory).
     fn fixed_environment(&self, cmd: &mut Command) {
         cmd.env_clear();
-        if let Some(path) = std::env::var_os("PATH") {
-            cmd.env("PATH", path);
-        }
-        cmd.env("HOME", &self.scratch)
+        cmd.env("PATH", FIXED_PATH)
+            .env("HOME", &self.scratch)
             .env("TMPDIR", &self.scratch)
             .env("LANG", "C.UTF-8")
             .env("LC_ALL", "C.UTF-8")
@@ -533,6 +534,10 @@ fn contains_a_writer(support: &Support) -> Result<(), String> {
         Err(format!("a test program ended with {status}"))
     }
 }
+
+/// The `PATH` every jailed command starts with: the system's directories,
+/// nothing of the author's.
+pub const FIXED_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
 #[cfg(test)]
 mod tests {

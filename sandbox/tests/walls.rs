@@ -270,7 +270,8 @@ fn there_is_no_network() {
 }
 
 /// The program's environment is the jail's alone, whatever the test
-/// process has (cargo sets many variables for tests).
+/// process has (cargo sets many variables for tests): not even the
+/// author's `PATH`, which names their machine.
 #[test]
 fn the_environment_is_exactly_the_fixed_one() {
     unless_passed("the_environment_is_exactly_the_fixed_one", || {
@@ -278,7 +279,12 @@ fn the_environment_is_exactly_the_fixed_one() {
         let jail = Jail::new(scratch.path()).env("EXTRA", "1");
         let ran = sh(jail, "env | sort").unwrap();
         let dir = scratch.path().display();
-        let path = std::env::var("PATH").unwrap();
+        let path = sandbox::jail::FIXED_PATH;
+        assert_ne!(
+            std::env::var("PATH").unwrap(),
+            path,
+            "the test needs a PATH of its own"
+        );
         let shown = shown(&ran);
         let pwd = if shown.contains("PWD=") {
             format!("PWD={dir}\n")
