@@ -49,10 +49,11 @@ pub fn parse(bytes: &[u8]) -> (Result<Config, Vec<Problem>>, PathBuf) {
     };
     let at = At(text);
     let mut problems = Vec::new();
-    let src = chapters_dir(&config, &at, &mut problems);
+    let src = chapters_dir(&config);
     problems.extend(build_settings(&config, &at));
     problems.extend(preprocessors(&config, &at));
     problems.extend(renderers(&config, &at));
+    problems.extend(keys(text, &at));
     if problems.is_empty() {
         (Ok(config), src)
     } else {
@@ -64,12 +65,16 @@ pub fn parse(bytes: &[u8]) -> (Result<Config, Vec<Problem>>, PathBuf) {
 struct At<'t>(&'t str);
 
 impl At<'_> {
-    /// A problem at the first line of `book.toml` that holds `needle`.
+    /// A problem at the first line of `book.toml` that sets `needle` (or
+    /// else holds it).
     fn problem(&self, needle: &str, message: String) -> Problem {
-        let line = self
-            .0
-            .lines()
-            .position(|l| l.contains(needle))
+        let lines = || self.0.lines();
+        let line = lines()
+            .position(|l| {
+                let l = l.trim_start().trim_start_matches('"');
+                l.starts_with(needle) && l[needle.len()..].trim_start().starts_with(['=', '"'])
+            })
+            .or_else(|| lines().position(|l| l.contains(needle)))
             .map(|i| i + 1);
         Problem::new("book.toml", line, message)
     }
@@ -81,18 +86,12 @@ fn inside(path: &Path) -> bool {
 }
 
 /// The chapters' directory, which must be inside the book.
-fn chapters_dir(config: &Config, at: &At, problems: &mut Vec<Problem>) -> PathBuf {
+fn chapters_dir(config: &Config) -> PathBuf {
     let src = &config.book.src;
     if inside(src) && !src.as_os_str().is_empty() {
         return normalize(src);
     }
-    problems.push(at.problem(
-        "src",
-        format!(
-            "`src = \"{}\"` must name a directory inside the book",
-            src.display()
-        ),
-    ));
+    // config_keys says why.
     PathBuf::from("src")
 }
 
@@ -108,15 +107,6 @@ fn build_settings(config: &Config, at: &At) -> Vec<Problem> {
                     .into(),
             ),
         );
-    }
-    if !inside(&config.build.build_dir) {
-        problems.push(at.problem(
-            "build-dir",
-            format!(
-                "`build-dir = \"{}\"` must be inside the book: `mdbook build` writes there",
-                config.build.build_dir.display()
-            ),
-        ));
     }
     problems
 }
@@ -195,33 +185,26 @@ fn renderers(config: &Config, at: &At) -> Vec<Problem> {
                 ),
             ));
         }
-        problems.extend(paths_outside(&table, at));
     }
     problems
 }
 
-/// A renderer's `theme`, `additional-css` or `additional-js` that names a
-/// file outside the book.
-fn paths_outside(table: &toml::Table, at: &At) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for key in ["theme", "additional-css", "additional-js"] {
-        let paths: Vec<String> = match table.get(key) {
-            Some(toml::Value::String(s)) => vec![s.clone()],
-            Some(toml::Value::Array(items)) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
-        };
-        for path in paths.into_iter().filter(|p| !inside(Path::new(p))) {
-            problems.push(at.problem(
-                &path,
+/// Every key held to what it may hold (config_keys.rs), at its line.
+fn keys(text: &str, at: &At) -> Vec<Problem> {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    crate::book::config_keys::refused(&table)
+        .into_iter()
+        .map(|(key, why)| {
+            let last = key.rsplit('.').next().unwrap_or(&key);
+            at.problem(
+                last,
                 format!(
-                    "`{key}` names `{path}`, outside the book: the page would publish \
-                     a file of the machine that builds it"
+                    "`{key}`: {why} (harness/guides/writing-the-book.md, \"What book.toml may \
+                     say\")"
                 ),
-            ));
-        }
-    }
-    problems
+            )
+        })
+        .collect()
 }

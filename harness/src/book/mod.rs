@@ -5,6 +5,7 @@
 pub mod chapters;
 pub mod checkout;
 pub mod config;
+pub mod config_keys;
 pub mod files;
 pub mod listings;
 pub mod metadata;

@@ -16,6 +16,7 @@ mod listings;
 
 mod active_content;
 mod book_build;
+mod book_toml;
 mod contained;
 mod contributions;
 mod coverage;
