@@ -170,16 +170,26 @@ fn install_tools() -> Result<PathBuf, String> {
 }
 
 /// Builds the book into book/ with mdBook's own crates, link checking
-/// included, as `cargo test` does.
+/// included, as `cargo test` does. It is built aside (target/publish) and
+/// judged there, pages as rendered included: only a book whose checks
+/// pass replaces book/, so nothing the checks refuse is ever published.
 fn build(root: &Path) -> Result<(), String> {
     let checker = Checker::new(root);
     refuse_unless_publishable(&checker, "build")?;
     let reader = harness::engine::trace::Reader::new(&checker.book);
+    let aside = root.join("target/publish");
+    let _ = std::fs::remove_dir_all(&aside);
     harness::book::problem::report(harness::checks::book_builds::build_into(
-        &checker,
-        &reader,
-        &root.join("book"),
-    ))?;
+        &checker, &reader, &aside,
+    ))
+    .map_err(|report| {
+        let _ = std::fs::remove_dir_all(&aside);
+        format!("cargo xtask build did not publish the book (book/ is as it was):\n{report}")
+    })?;
+    let published = root.join("book");
+    let _ = std::fs::remove_dir_all(&published);
+    std::fs::rename(&aside, &published)
+        .map_err(|e| format!("could not move the built book into book/: {e}"))?;
     eprintln!("Built the book into book/html/.");
     Ok(())
 }
@@ -406,5 +416,31 @@ mod tests {
             "{refused}"
         );
         assert!(!root.join("book").exists(), "nothing is built");
+    }
+
+    /// The book is built aside and judged there: a build whose pages fail
+    /// a check (here, a link to no page) leaves the published book as it was.
+    #[test]
+    fn a_book_that_fails_after_building_leaves_the_published_one_as_it_was() {
+        let fixture = harness::checkout().join("tests/fixtures/tiny-book");
+        let work = tempfile::tempdir().unwrap();
+        let root = work.path().join("book");
+        super::copy_tree(&fixture, &root).unwrap();
+        let chapter = root.join("src/ch01-tiny.md");
+        let text = std::fs::read_to_string(&chapter).unwrap();
+        std::fs::write(&chapter, format!("{text}\nSee [a page](no-such-page.md).\n")).unwrap();
+        let published = root.join("book/html/index.html");
+        std::fs::create_dir_all(published.parent().unwrap()).unwrap();
+        std::fs::write(&published, "the book as it was").unwrap();
+        let refused = super::build(&root).unwrap_err();
+        assert!(
+            refused.contains("did not publish") && refused.contains("no-such-page"),
+            "{refused}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&published).unwrap(),
+            "the book as it was"
+        );
+        assert!(!root.join("target/publish").exists());
     }
 }

@@ -51,7 +51,7 @@ pub const ALL: &[Check] = &[
     },
     Check {
         proves: "no_page_carries_a_script_a_frame_or_a_redirect_from_a_chapter",
-        run: |c| c.remembered("active-content", active_content::check),
+        run: |c| c.remembered("active-content", |r| active_content::check(c, r)),
     },
     Check {
         proves: "every_listing_is_shown_and_every_output_block_is_checked",

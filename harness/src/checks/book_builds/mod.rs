@@ -59,11 +59,36 @@ pub fn build_into(cx: &Checker, book: &Reader, dest: &Path) -> Vec<Problem> {
     let note = |listing: &Path| {
         labels::note_in(book.text(&listing.join("Cargo.toml")).unwrap_or_default())
     };
-    let mut problems = fragments::check(&html, chapters);
+    // What is published is judged, not only what was written.
+    let mut problems = crate::checks::active_content::pages::check(book, &html, chapters);
+    problems.extend(fragments::check(&html, chapters));
     problems.extend(figures::check(&html, chapters));
     problems.extend(labels::check(root, &html, chapters, &caption, &note));
     problems.extend(runnable::check(book, &html, chapters));
     problems
+}
+
+/// The book's pages as mdBook's HTML renderer makes them, and nothing
+/// else run (no link check), into `dest`; returns where the pages are.
+pub fn render_html(cx: &Checker, book: &Reader, dest: &Path) -> Result<PathBuf, Vec<Problem>> {
+    let chapters = book.chapters().map_err(<[Problem]>::to_vec)?;
+    let snapshot = cx.work.join("snapshot/pages");
+    make_snapshot(book, chapters, &snapshot)?;
+    let mut mdbook = load(book, &snapshot)?;
+    mdbook
+        .config
+        .set("build.build-dir", dest.to_string_lossy().as_ref())
+        .expect("build-dir is a string");
+    mdbook
+        .execute_build_process(&mdbook_html::HtmlHandlebars::new())
+        .map_err(|e| {
+            vec![Problem::new(
+                "book.toml",
+                None,
+                format!("mdBook could not render the pages: {e:#}"),
+            )]
+        })?;
+    Ok(mdbook.build_dir_for("html"))
 }
 
 /// Writes the copy of the book mdBook runs on into `dir`: what the pages

@@ -8,6 +8,17 @@
 //! prose (what a code block shows is escaped, and inert). The theme's own
 //! scripts stay the only scripts (and the theme's Content-Security-Policy
 //! is a second wall: theme/head.hbs).
+//!
+//! The chapters' text is read first, to name the line. Then what decides
+//! is what is published: the pages as mdBook renders them (`pages.rs`: a
+//! tag split over lines, an output that breaks out of its fence, entities
+//! and mixed case are all the same there), and every other file mdBook
+//! copies from the chapters' directory (`published_files.rs`: an SVG with
+//! script, an HTML file beside the figures).
+
+pub mod html;
+pub mod pages;
+pub mod published_files;
 
 use std::path::Path;
 
@@ -16,28 +27,28 @@ use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 
 use crate::book::chapters::LineIndex;
 use crate::book::problem::Problem;
+use crate::engine::checker::Checker;
 use crate::engine::trace::Reader;
+use html::{in_fragment, script_scheme};
 
-/// Elements that run script, embed another page or document, or send the
-/// reader (or what they type) elsewhere.
-const ACTIVE_ELEMENTS: [&str; 12] = [
-    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "meta", "base",
-    "link", "portal",
-];
+pub fn check(cx: &Checker, book: &Reader) -> Vec<Problem> {
+    let mut problems = in_chapters(book);
+    problems.extend(published_files::check(book));
+    if !problems.is_empty() {
+        return problems;
+    }
+    let chapters = match book.chapters() {
+        Ok(chapters) => chapters,
+        Err(problems) => return problems.to_vec(),
+    };
+    match crate::checks::book_builds::render_html(cx, book, &cx.work.join("html-active")) {
+        Ok(html) => pages::check(book, &html, chapters),
+        Err(problems) => problems,
+    }
+}
 
-/// Attributes whose value is an address the browser may follow or load.
-const ADDRESSES: [&str; 8] = [
-    "href",
-    "src",
-    "action",
-    "formaction",
-    "data",
-    "xlink:href",
-    "poster",
-    "srcset",
-];
-
-pub fn check(book: &Reader) -> Vec<Problem> {
+/// The active content in the chapters as written, at its lines.
+fn in_chapters(book: &Reader) -> Vec<Problem> {
     let chapters = match book.chapters() {
         Ok(chapters) => chapters,
         Err(problems) => return problems.to_vec(),
@@ -81,7 +92,9 @@ fn in_markdown(file: &Path, text: &str) -> Vec<Problem> {
                     ));
                 }
             }
-            Event::Html(html) | Event::InlineHtml(html) => found.extend(in_html(&html)),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                found.extend(in_fragment(&html).into_iter().map(|a| a.what));
+            }
             _ => {}
         }
         for what in found {
@@ -96,72 +109,6 @@ fn in_markdown(file: &Path, text: &str) -> Vec<Problem> {
         }
     }
     problems
-}
-
-/// What is active in a fragment of raw HTML.
-fn in_html(html: &str) -> Vec<String> {
-    let fragment = scraper::Html::parse_fragment(html);
-    let mut found = Vec::new();
-    for element in fragment.tree.nodes().filter_map(scraper::ElementRef::wrap) {
-        let name = element.value().name();
-        if ACTIVE_ELEMENTS.contains(&name) {
-            let detail = match name {
-                "meta" => element
-                    .value()
-                    .attr("http-equiv")
-                    .map(|e| format!(" http-equiv=\"{e}\""))
-                    .unwrap_or_default(),
-                "form" => element
-                    .value()
-                    .attr("action")
-                    .map(|a| format!(" action=\"{a}\""))
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
-            found.push(format!("`<{name}{detail}>` in its HTML"));
-        }
-        for (attribute, value) in element.value().attrs() {
-            let attribute = attribute.to_ascii_lowercase();
-            if attribute.starts_with("on") {
-                found.push(format!(
-                    "the attribute `{attribute}` on `<{name}>` runs script"
-                ));
-            } else if attribute == "srcdoc" {
-                found.push(format!("`<{name} srcdoc>` embeds a page"));
-            } else if ADDRESSES.contains(&attribute.as_str())
-                && let Some(scheme) = script_scheme(value)
-            {
-                found.push(format!(
-                    "`<{name} {attribute}=\"{value}\">` runs script ({scheme})"
-                ));
-            } else if attribute == "style" && value.to_ascii_lowercase().contains("url(") {
-                found.push(format!(
-                    "the style on `<{name}>` loads an address (`url(…)`)"
-                ));
-            }
-        }
-    }
-    found
-}
-
-/// The scheme of an address that runs script when followed or loaded:
-/// `javascript:`, `vbscript:`, or a `data:` address of a document.
-fn script_scheme(address: &str) -> Option<&'static str> {
-    // Browsers ignore whitespace and control characters in a scheme.
-    let cleaned: String = address
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if cleaned.starts_with("javascript:") {
-        Some("javascript:")
-    } else if cleaned.starts_with("vbscript:") {
-        Some("vbscript:")
-    } else if cleaned.starts_with("data:text/html") || cleaned.starts_with("data:image/svg") {
-        Some("a data: document")
-    } else {
-        None
-    }
 }
 
 #[cfg(test)]
