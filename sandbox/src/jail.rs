@@ -79,6 +79,10 @@ pub struct Jail {
     binds: Vec<(PathBuf, PathBuf)>,
     env: Vec<(OsString, OsString)>,
     seed: Option<u64>,
+    /// Where the scratch directory is shown, if not at its own path.
+    shown_at: Option<PathBuf>,
+    /// Where the program is shown, and the name it is run by.
+    program_at: Option<(PathBuf, OsString)>,
 }
 
 /// What this machine's kernel lets the jail do; see [`support`].
@@ -105,7 +109,29 @@ impl Jail {
             binds: Vec::new(),
             env: Vec::new(),
             seed: None,
+            shown_at: None,
+            program_at: None,
         }
+    }
+
+    /// Shows the scratch directory at `at` inside the jail (an absolute
+    /// path that names nothing of this machine, like a reader's
+    /// `/home/reader/NAME`): the program starts there, `HOME` is its parent
+    /// (there, read-only) and `TMPDIR` the jail's own `/tmp`. So what it
+    /// prints of where it runs is the same on every machine. Under the
+    /// fallback nothing is mounted: it starts in the scratch directory.
+    pub fn shown_at(mut self, at: &Path) -> Jail {
+        self.shown_at = Some(at.to_path_buf());
+        self
+    }
+
+    /// Shows the program (named by its path) read-only at `at` inside the
+    /// jail, and runs it from there as `argv0`: as `cargo run` runs
+    /// `target/debug/NAME`. Under the fallback it runs from its own path,
+    /// as `argv0`.
+    pub fn program_at(mut self, at: &Path, argv0: impl Into<OsString>) -> Jail {
+        self.program_at = Some((at.to_path_buf(), argv0.into()));
+        self
     }
 
     /// Lets the program write under `dir` too (at the same path).
@@ -181,6 +207,9 @@ impl Jail {
             ));
         }
         self.fixed_environment(cmd);
+        if let Some((_, argv0)) = &self.program_at {
+            cmd.arg0(argv0);
+        }
         cmd.current_dir(&self.scratch).process_group(0);
         let ruleset = if support.landlock {
             Some(self.ruleset().map_err(std::io::Error::other)?)
@@ -219,6 +248,11 @@ impl Jail {
         let scratch = real(&self.scratch)?;
         let mut sup = Command::new(SUPERVISOR);
         self.fixed_environment(&mut sup);
+        if let Some(at) = &self.shown_at {
+            sup.env("HOME", at.parent().unwrap_or(Path::new("/")))
+                .env("TMPDIR", "/tmp");
+            sup.arg("--cwd-at").arg(at);
+        }
         sup.current_dir(&scratch).process_group(0);
         sup.arg("--tmp").arg(std::env::temp_dir());
         sup.arg("--cwd").arg(&scratch);
@@ -239,7 +273,14 @@ impl Jail {
         }
         // A program named by its path is shown to the jail, read-only.
         let program = cmd.get_program();
-        let program = if Path::new(program).components().count() > 1 {
+        let program = if let (Some((at, argv0)), true) = (
+            &self.program_at,
+            Path::new(program).components().count() > 1,
+        ) {
+            sup.arg("--bind").arg(real(Path::new(program))?).arg(at);
+            sup.arg("--argv0").arg(argv0);
+            at.clone().into_os_string()
+        } else if Path::new(program).components().count() > 1 {
             let path = real(Path::new(program))?;
             sup.arg("--ro").arg(&path);
             sup.arg("--argv0").arg(program);

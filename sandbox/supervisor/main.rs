@@ -183,8 +183,10 @@ mod sys {
 struct Config {
     /// Where to make the (empty) directory the new root is mounted on.
     tmp: PathBuf,
-    /// The working directory, inside as outside.
+    /// The working directory, outside.
     cwd: PathBuf,
+    /// Where it is shown inside, if not at its own path.
+    cwd_at: Option<PathBuf>,
     readable: Vec<PathBuf>,
     writable: Vec<PathBuf>,
     /// (host path, path inside), read-only.
@@ -232,6 +234,7 @@ impl Config {
             match arg.to_str().unwrap_or("") {
                 "--tmp" => cfg.tmp = value()?.into(),
                 "--cwd" => cfg.cwd = value()?.into(),
+                "--cwd-at" => cfg.cwd_at = Some(value()?.into()),
                 "--ro" => cfg.readable.push(value()?.into()),
                 "--rw" => cfg.writable.push(value()?.into()),
                 "--bind" => {
@@ -423,8 +426,9 @@ fn contain_and_run(cfg: &Config, root: &Path) -> Result<String, String> {
     )?;
     build_root(cfg, root)?;
     pivot_root(root)?;
-    std::env::set_current_dir(&cfg.cwd)
-        .map_err(|e| format!("the working directory {}: {e}", cfg.cwd.display()))?;
+    let cwd = cfg.cwd_at.as_ref().unwrap_or(&cfg.cwd);
+    std::env::set_current_dir(cwd)
+        .map_err(|e| format!("the working directory {}: {e}", cwd.display()))?;
     // SAFETY: single-threaded, so the child may do anything.
     let program = match unsafe { sys::fork() } {
         -1 => return Err(os_error("fork")),
@@ -682,7 +686,7 @@ fn build_root(cfg: &Config, root: &Path) -> Result<(), String> {
             .iter()
             .map(|p| (p.as_path(), p.as_path(), false)),
     );
-    mounts.push((&cfg.cwd, &cfg.cwd, false));
+    mounts.push((&cfg.cwd, cfg.cwd_at.as_ref().unwrap_or(&cfg.cwd), false));
     mounts.extend(
         cfg.binds
             .iter()

@@ -38,6 +38,12 @@ pub const OUTPUT_LIMIT: usize = 1024 * 1024;
 /// The check's name in the verdict store.
 const NAME: &str = "outputs";
 
+/// Where a listing's program runs, as a reader's project would be: the
+/// program is `/home/reader/NAME/target/debug/NAME`, run as
+/// `target/debug/NAME` in `/home/reader/NAME`, with `HOME=/home/reader`,
+/// whatever the machine that checks it.
+pub const READERS_HOME: &str = "/home/reader";
+
 /// Every listing compiles; every one with an expected output or a
 /// transcript prints it. A listing whose verdict still holds is not built
 /// or run again.
@@ -480,7 +486,7 @@ impl One<'_, '_> {
         };
         let (diff, drift) = match self.compare(&expected, wanted, seen, tolerate) {
             Ok(()) => return None,
-            Err(Differs::Machine(problem)) => return Some(problem),
+            Err(Differs::Machine(problem) | Differs::Refused(problem)) => return Some(problem),
             Err(Differs::Diff(diff, drift)) => (diff, drift),
         };
         let what = match declared.outcome {
@@ -551,8 +557,17 @@ impl One<'_, '_> {
             .map_err(|e| machine(rel_dir, &format!("{name}: a scratch copy"), &e))?;
         let mut cmd = Command::new(exe);
         // It sees its own program (read-only), and nothing of the build
-        // beside it.
-        let mut jail = Jail::new(scratch.path()).readable(exe);
+        // beside it; and runs as under the reader's `cargo run`, in a
+        // project directory that names nothing of this machine.
+        let bin = exe.file_name().unwrap_or_default();
+        let project = Path::new(READERS_HOME).join(bin);
+        let mut jail = Jail::new(scratch.path())
+            .readable(exe)
+            .shown_at(&project)
+            .program_at(
+                &project.join("target/debug").join(bin),
+                Path::new("target/debug").join(bin),
+            );
         if let Some(seed) = seed {
             jail = jail.seeded(seed);
         }
@@ -615,6 +630,9 @@ impl One<'_, '_> {
             true => String::from_utf8_lossy(bytes).into_owned(),
             false => printed::escaped(bytes),
         };
+        if let Some(problem) = self.machine_path(path, &text(actual), &text(wanted)) {
+            return Err(Differs::Refused(problem));
+        }
         let (wanted, came) = (tolerate(&text(wanted)), tolerate(&text(actual)));
         let same = match &declared.varies {
             Some(v) if v.elided_lines => transcript::matches_elided(&wanted, &came, v.any_order),
@@ -670,6 +688,44 @@ impl One<'_, '_> {
             Err(e) => format!("{}{bytes_note}", e.to_string().trim_end()),
         };
         Err(Differs::Diff(diff, self.drift_note(&changed)))
+    }
+
+    /// A path of this machine in what the program printed (`came`) or in
+    /// the recorded file `path` (`wanted`): the checkout's, or the author's
+    /// home. Outputs are published; the program runs in a project that
+    /// names nothing of this machine (`READERS_HOME`), so a path of it
+    /// came from somewhere else (a path compiled in, say).
+    fn machine_path(&self, path: &Path, came: &str, wanted: &str) -> Option<Problem> {
+        let mut paths = vec![(self.root.display().to_string(), "the book's directory")];
+        paths.extend(
+            std::env::var("HOME")
+                .ok()
+                .filter(|h| h.len() > 1 && h.starts_with('/'))
+                .map(|h| (h, "your home directory")),
+        );
+        for (whose, text) in [("what the program printed", came), ("the recorded file", wanted)] {
+            for (machine, named) in &paths {
+                let Some(line) = text.lines().position(|l| {
+                    l.contains(&format!("{machine}/")) || l.ends_with(machine.as_str())
+                }) else {
+                    continue;
+                };
+                return Some(Problem::new(
+                    path,
+                    (whose == "the recorded file").then_some(line + 1),
+                    format!(
+                        "{whose} holds a path of this machine ({named}, at line {}), and \
+                         outputs are published: a reader's machine has other paths. The \
+                         program runs in `{READERS_HOME}/NAME`, as a reader's project, with \
+                         `target/debug/NAME` as its name; print paths relative to it, and not \
+                         ones compiled in (`env!(\"CARGO_MANIFEST_DIR\")`, `file!()` of a \
+                         dependency)",
+                        line + 1
+                    ),
+                ));
+            }
+        }
+        None
     }
 
     /// When the book was recorded with another rustc than the one checking
@@ -741,7 +797,9 @@ impl One<'_, '_> {
             |text: &str| transcript::comparable(text, &project, declared.varies.as_ref());
         match self.compare(path, text.as_bytes(), shown.as_bytes(), tolerate) {
             Ok(()) => Ok(()),
-            Err(Differs::Machine(problem)) => Err((None, problem.message)),
+            Err(Differs::Machine(problem) | Differs::Refused(problem)) => {
+                Err((None, problem.message))
+            }
             Err(Differs::Diff(diff, drift)) => {
                 // A session that shows something else at each run, and
                 // says neither how nor with which seed, is named as such.
@@ -1151,6 +1209,8 @@ fn dep_info(artifact: &Path, name: &str, staged: &Path) -> Vec<PathBuf> {
 enum Differs {
     /// A readable diff, and what it says of drift (drift.rs), if anything.
     Diff(String, String),
+    /// What came, or what is recorded, may not be published.
+    Refused(Problem),
     /// Blessing could not write the file.
     Machine(Problem),
 }

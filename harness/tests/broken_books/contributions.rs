@@ -63,3 +63,50 @@ fn cargo_or_rustup_configuration_in_a_listing_is_refused() {
         }
     });
 }
+
+/// A program runs as the reader's `cargo run` runs it, in a project that
+/// names nothing of this machine: its working directory, home, name and
+/// path are the same on every machine, so they may be recorded.
+#[test]
+fn a_program_sees_a_readers_project_and_nothing_of_this_machine() {
+    proven(|| {
+        let book = Book::new();
+        book.write(
+            &format!("{LISTING}/src/main.rs"),
+            &tiny_listing(
+                "    println!(\"{}\", std::env::current_dir().unwrap().display());\n\
+                 \x20   println!(\"{}\", std::env::args().next().unwrap());\n\
+                 \x20   println!(\"{}\", std::env::var(\"HOME\").unwrap());\n\
+                 \x20   println!(\"{}\", std::env::current_exe().unwrap().display());\n",
+            ),
+        );
+        book.write(
+            &format!("{LISTING}/output.txt"),
+            "/home/reader/listing-01-01\ntarget/debug/listing-01-01\n/home/reader\n\
+             /home/reader/listing-01-01/target/debug/listing-01-01\n",
+        );
+        let problems: Vec<_> = outputs(&book)
+            .into_iter()
+            .filter(|p| p.file.starts_with(LISTING))
+            .collect();
+        assert!(problems.is_empty(), "{problems:?}");
+    });
+}
+
+/// A path of this machine compiled into the program (the listing's
+/// directory, as the checks build it) is refused before it is recorded:
+/// outputs are published.
+#[test]
+fn an_output_that_holds_a_path_of_this_machine_is_refused() {
+    proven(|| {
+        let book = Book::new();
+        book.write(
+            &format!("{LISTING}/src/main.rs"),
+            &tiny_listing("    println!(\"built in {}\", env!(\"CARGO_MANIFEST_DIR\"));\n"),
+        );
+        let problems = outputs(&book);
+        assert_problem(&problems, LISTING, "holds a path of this machine");
+        let report = harness::book::problem::report(problems).unwrap_err();
+        assert!(report.contains("/home/reader/NAME"), "{report}");
+    });
+}
