@@ -428,7 +428,11 @@ mod tests {
         super::copy_tree(&fixture, &root).unwrap();
         let chapter = root.join("src/ch01-tiny.md");
         let text = std::fs::read_to_string(&chapter).unwrap();
-        std::fs::write(&chapter, format!("{text}\nSee [a page](no-such-page.md).\n")).unwrap();
+        std::fs::write(
+            &chapter,
+            format!("{text}\nSee [a page](no-such-page.md).\n"),
+        )
+        .unwrap();
         let published = root.join("book/html/index.html");
         std::fs::create_dir_all(published.parent().unwrap()).unwrap();
         std::fs::write(&published, "the book as it was").unwrap();

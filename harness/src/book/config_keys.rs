@@ -54,7 +54,10 @@ pub const KEYS: &[(&str, May)] = &[
     ("build.create-missing", May::Bool),
     ("build.extra-watch-dirs", May::InsideList),
     ("build.use-default-preprocessors", May::Bool),
-    ("rust.edition", May::OneOf(&["2015", "2018", "2021", "2024"])),
+    (
+        "rust.edition",
+        May::OneOf(&["2015", "2018", "2021", "2024"]),
+    ),
     ("preprocessor.*.command", May::Judged),
     ("preprocessor.*.before", May::Texts),
     ("preprocessor.*.after", May::Texts),
@@ -160,12 +163,18 @@ fn holds(may: May, value: &toml::Value) -> Result<(), String> {
     };
     match may {
         May::Judged => Ok(()),
-        May::Bool => value.as_bool().map(drop).ok_or("must be true or false".into()),
+        May::Bool => value
+            .as_bool()
+            .map(drop)
+            .ok_or("must be true or false".into()),
         May::False => match value.as_bool() {
             Some(false) => Ok(()),
             _ => Err("must be false".into()),
         },
-        May::Number => value.as_integer().map(drop).ok_or("must be a number".into()),
+        May::Number => value
+            .as_integer()
+            .map(drop)
+            .ok_or("must be a number".into()),
         May::Text => value.as_str().ok_or("must be text".into()).and_then(plain),
         May::Texts => texts(value)
             .ok_or("must be a list of texts".to_string())?

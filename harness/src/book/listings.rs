@@ -128,3 +128,35 @@ pub fn without_anchor_lines(text: &str) -> String {
         .filter(|line| !ANCHOR_LINE.is_match(line))
         .collect()
 }
+
+/// Whether a listing brings code that runs while it is built: a build
+/// script, or a procedural macro of its own. Its build runs alone, and may
+/// write only its own target directory, so nothing it runs can touch
+/// another listing's build (a program swapped for another, a forged
+/// verdict). Registry crates, which may have build scripts too, come only
+/// from the registry, pinned by the book's Cargo.lock, and are reviewed
+/// there (harness/guides/what-a-listing-may-do.md).
+pub fn builds_alone(files: &Files) -> bool {
+    files.iter().any(|(path, content)| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name == "build.rs" {
+            return true;
+        }
+        if name != "Cargo.toml" {
+            return false;
+        }
+        let Ok(manifest) = String::from_utf8_lossy(content).parse::<toml::Table>() else {
+            return true;
+        };
+        let build = manifest
+            .get("package")
+            .and_then(|p| p.get("build"))
+            .is_some_and(|b| b.as_bool() != Some(false));
+        let proc_macro = manifest.get("lib").is_some_and(|lib| {
+            ["proc-macro", "proc_macro"]
+                .iter()
+                .any(|k| lib.get(k).and_then(toml::Value::as_bool) == Some(true))
+        });
+        build || proc_macro
+    })
+}

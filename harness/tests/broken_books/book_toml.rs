@@ -34,7 +34,10 @@ const HOSTILE: &[(&str, &str)] = &[
     ("output.html.no-section-label", "\"x\""),
     ("output.html.hash-files", "\"x\""),
     ("output.html.git-repository-url", "\"javascript:alert(1)\""),
-    ("output.html.edit-url-template", "\"http://example.org/{path}\""),
+    (
+        "output.html.edit-url-template",
+        "\"http://example.org/{path}\"",
+    ),
     ("output.html.site-url", "\"//example.org/\""),
     ("output.html.input-404", "\"../../404.md\""),
     (
@@ -58,13 +61,16 @@ const HOSTILE: &[(&str, &str)] = &[
     ("output.linkcheck2.exclude", "\"x\""),
     // Keys the list does not name.
     ("output.html.mathjax-support", "true"),
-    ("output.html.live-reload-endpoint", "\"javascript:alert(1)\""),
+    (
+        "output.html.live-reload-endpoint",
+        "\"javascript:alert(1)\"",
+    ),
 ];
 
 /// The tiny book's book.toml with `key` set to `value`.
 fn with(key: &str, value: &str) -> String {
-    let base = std::fs::read_to_string(repository().join("tests/fixtures/tiny-book/book.toml"))
-        .unwrap();
+    let base =
+        std::fs::read_to_string(repository().join("tests/fixtures/tiny-book/book.toml")).unwrap();
     let mut table: toml::Table = base.parse().unwrap();
     let value: toml::Value = format!("v = {value}").parse::<toml::Table>().unwrap()["v"].clone();
     let key = key.replace('*', "listing-labels");
@@ -142,7 +148,10 @@ fn a_redirect_out_of_the_book_writes_nothing_and_is_refused() {
             "book.toml",
             &with(
                 "output.html.redirect",
-                &format!("{{ \"/{ups}{}\" = \"index.html\" }}", &outside.display().to_string()[1..]),
+                &format!(
+                    "{{ \"/{ups}{}\" = \"index.html\" }}",
+                    &outside.display().to_string()[1..]
+                ),
             ),
         );
         let checker = Checker::new(book.root());

@@ -110,3 +110,49 @@ fn an_output_that_holds_a_path_of_this_machine_is_refused() {
         assert!(report.contains("/home/reader/NAME"), "{report}");
     });
 }
+
+/// A listing's build script waits for another listing's program to be
+/// built, then swaps it for one that prints what the book recorded for it.
+/// Built alone, in a target directory of its own, it never sees the other
+/// listings' build: the listing it aimed at, broken, fails as it should.
+#[test]
+fn a_build_script_cannot_swap_another_listings_program() {
+    proven(|| {
+        let book = Book::new();
+        // Listing 1-1, broken: it prints 4 cars, its output.txt says 3.
+        book.edit(
+            &format!("{LISTING}/src/main.rs"),
+            "let cars = 3;",
+            "let cars = 4;",
+        );
+        book.write(
+            &format!("{PANICS}/build.rs"),
+            r##"use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let victim = out.join("../../../listing-01-01");
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(6) {
+        if victim.exists() {
+            std::thread::sleep(Duration::from_millis(300));
+            let _ = std::fs::remove_file(&victim);
+            let _ = std::fs::write(&victim, "#!/bin/sh\necho 'a train of 3 cars'\n");
+            let _ = std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o755));
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+"##,
+        );
+        let problems = outputs(&book);
+        assert_problem(
+            &problems,
+            &format!("{LISTING}/output.txt"),
+            "a train of 4 cars",
+        );
+    });
+}

@@ -73,7 +73,10 @@ fn in_element(element: &scraper::ElementRef) -> Vec<Active> {
                 .unwrap_or_default(),
             _ => String::new(),
         };
-        say(format!("`<{name}{detail}>` in its HTML"), &format!("<{name}"));
+        say(
+            format!("`<{name}{detail}>` in its HTML"),
+            &format!("<{name}"),
+        );
     }
     for (attribute, value) in element.value().attrs() {
         let attribute = attribute.to_ascii_lowercase();
@@ -121,4 +124,3 @@ pub fn script_scheme(address: &str) -> Option<&'static str> {
         None
     }
 }
-

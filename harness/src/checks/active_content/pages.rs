@@ -44,7 +44,10 @@ pub fn in_page(text: &str) -> Vec<Active> {
     let Some(start) = text.find("<main>").map(|i| i + "<main>".len()) else {
         return Vec::new();
     };
-    let end = text.rfind("</main>").filter(|&e| e >= start).unwrap_or(text.len());
+    let end = text
+        .rfind("</main>")
+        .filter(|&e| e >= start)
+        .unwrap_or(text.len());
     let mut found = in_fragment(&text[start..end]);
     let template = format!("{}{}", &text[..start], &text[end..]);
     let mut page = in_document(text);

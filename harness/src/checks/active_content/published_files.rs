@@ -83,9 +83,7 @@ pub fn in_svg(path: &Path, text: &str) -> Vec<Problem> {
             ));
         }
         for (attribute, value) in element.value().attrs() {
-            let runs = value
-                .split(';')
-                .find_map(|part| script_scheme(part.trim()));
+            let runs = value.split(';').find_map(|part| script_scheme(part.trim()));
             if let Some(scheme) = runs {
                 problems.push(Problem::new(
                     path,
@@ -117,15 +115,26 @@ mod tests {
         for (hostile, named) in [
             ("<script>alert(1)</script>", "<script>"),
             ("<rect onclick=\"alert(1)\"/>", "onclick"),
-            ("<a xlink:href=\"javascript:alert(1)\"><text>x</text></a>", "javascript:"),
-            ("<set attributeName=\"href\" to=\"javascript:alert(1)\"/>", "javascript:"),
+            (
+                "<a xlink:href=\"javascript:alert(1)\"><text>x</text></a>",
+                "javascript:",
+            ),
+            (
+                "<set attributeName=\"href\" to=\"javascript:alert(1)\"/>",
+                "javascript:",
+            ),
             ("<foreignObject><p>x</p></foreignObject>", "foreignObject"),
-            ("<x:script xmlns:x=\"http://www.w3.org/2000/svg\">a</x:script>", "script"),
+            (
+                "<x:script xmlns:x=\"http://www.w3.org/2000/svg\">a</x:script>",
+                "script",
+            ),
         ] {
             let svg = drawing.replace("</svg>", &format!("{hostile}\n</svg>"));
             let found = in_svg(Path::new("src/figures/a.svg"), &svg);
             assert!(
-                found.iter().any(|p| p.message.contains(named) && p.line == Some(3)),
+                found
+                    .iter()
+                    .any(|p| p.message.contains(named) && p.line == Some(3)),
                 "{hostile}: {found:?}"
             );
         }
