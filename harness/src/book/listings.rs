@@ -15,6 +15,11 @@ use crate::book::problem::Problem;
 /// Files, by their paths relative to a directory, with their bytes.
 pub type Files = Vec<(PathBuf, Vec<u8>)>;
 
+/// The lock file that pins the registry crates the listings use: the
+/// listings' own workspace's (listings/Cargo.toml), not the root's, which
+/// never resolves a listing's dependencies.
+pub const LOCK: &str = "listings/Cargo.lock";
+
 /// The expected-output file of a listing: exactly what its program prints.
 pub const EXPECTED_OUTPUT: &str = "output.txt";
 

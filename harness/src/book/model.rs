@@ -136,7 +136,7 @@ impl Book {
     fn tops(&self) -> Vec<PathBuf> {
         [
             Path::new("book.toml"),
-            Path::new("Cargo.lock"),
+            Path::new(crate::book::listings::LOCK),
             &self.src,
             Path::new("listings"),
             Path::new("theme"),
@@ -220,7 +220,7 @@ impl Book {
     pub fn lock(&self) -> Option<&toml::Table> {
         self.lock
             .get_or_init(|| {
-                let text = self.text(Path::new("Cargo.lock"))?;
+                let text = self.text(Path::new(crate::book::listings::LOCK))?;
                 text.parse().ok()
             })
             .as_ref()

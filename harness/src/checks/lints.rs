@@ -214,7 +214,7 @@ impl Lints {
         let refused = crate::running::stage::workspace(
             staged,
             &chosen_files,
-            cx.book.bytes(Path::new("Cargo.lock")),
+            cx.book.bytes(Path::new(crate::book::listings::LOCK)),
             "the listings as the book holds them, to lint",
             &cx.settings.registry,
         )?;

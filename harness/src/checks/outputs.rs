@@ -792,7 +792,7 @@ impl One<'_, '_> {
             .book
             .text(&self.listing.rel.join(INPUT))
             .unwrap_or_default();
-        let lock = self.book.bytes(Path::new("Cargo.lock"));
+        let lock = self.book.bytes(Path::new(crate::book::listings::LOCK));
         let session = transcript::Session {
             files: self.files,
             lock,
@@ -919,12 +919,13 @@ fn stage_and_build(
     settings: &crate::engine::checker::Settings,
 ) -> Result<Builds, Problem> {
     let registry = &settings.registry;
-    let lock = book.bytes(Path::new("Cargo.lock"));
+    let lock = book.bytes(Path::new(crate::book::listings::LOCK));
     let stage = |chosen: &[(&Listing, &Files)]| {
         let what = "the reader's copy of every listing";
         crate::running::stage::workspace(staged, chosen, lock, what, registry)
     };
     let mut refused = stage(listings)?;
+    crate::running::stage::pin(book.root(), registry);
     if refused.len() == listings.len() {
         return Ok((BTreeMap::new(), refused));
     }

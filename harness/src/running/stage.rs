@@ -145,16 +145,35 @@ fn fetch(dir: &Path, registry: &crate::running::settings::Registry) -> Result<()
         return Ok(());
     }
     Err(Problem::machine(
-        "Cargo.lock",
+        crate::book::listings::LOCK,
         format!(
             "cargo could not fetch the registry crates the listings use, and the checks \
-             build offline. Run `cargo fetch` in the book's directory where the registry \
-             can be reached, then `cargo test` again. cargo said:\n{}",
+             build offline. Run `cargo fetch --manifest-path listings/Cargo.toml` where \
+             the registry can be reached, then `cargo test` again. cargo said:\n{}",
             String::from_utf8_lossy(&fetched.stderr)
                 .trim_end()
                 .replace(&format!("{}/", dir.display()), "")
         ),
     ))
+}
+
+/// Keeps the book's `listings/Cargo.lock` pinning what the listings use,
+/// as cargo keeps a workspace's lock: once the registry crates are fetched,
+/// `cargo metadata --offline` on the listings' own workspace at `root`
+/// adds a new listing or crate to it (and changes nothing else). Offline, so
+/// it never reaches the network: a listing whose dependency is refused
+/// (a git repository, say) makes it fail, which the checks report anyway.
+pub fn pin(root: &Path, registry: &crate::running::settings::Registry) {
+    let manifest = root.join("listings/Cargo.toml");
+    if !manifest.is_file() {
+        return;
+    }
+    let _ = cargo(root)
+        .args(["metadata", "--offline", "--format-version", "1"])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .env("CARGO_HOME", &registry.cargo_home)
+        .output();
 }
 
 /// `cargo` in `dir`, its messages without colour.
