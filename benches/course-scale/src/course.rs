@@ -31,12 +31,7 @@ pub fn copy_harness(repo: &Path, to: &Path) {
     let manifest = to.join("Cargo.toml");
     let mut table: toml::Table = std::fs::read_to_string(&manifest).unwrap().parse().unwrap();
     let workspace = table["workspace"].as_table_mut().expect("a [workspace]");
-    let members = [
-        "harness",
-        "sandbox",
-        "xtask",
-        "vendor/skeptic",
-    ];
+    let members = ["harness", "sandbox", "xtask", "vendor/skeptic"];
     workspace.insert("members".into(), members.to_vec().into());
     workspace.insert("default-members".into(), vec!["."].into());
     std::fs::write(manifest, toml::to_string(&table).unwrap()).unwrap();

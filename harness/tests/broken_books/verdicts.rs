@@ -73,7 +73,11 @@ fn a_crate_missing_offline_is_the_machines_failure_and_not_remembered() {
             "Cargo.lock",
             "the machine, not the book: cargo could not fetch the registry crates",
         );
-        assert_problem(&problems, "Cargo.lock", "Run `cargo fetch`");
+        assert_problem(
+            &problems,
+            "listings/Cargo.lock",
+            "Run `cargo fetch --manifest-path listings/Cargo.toml`",
+        );
         let problems = harness::checks::run(
             &checker(),
             "every_listing_compiles_and_prints_what_the_book_shows",
