@@ -205,7 +205,7 @@ fn fetched_from_elsewhere(text: &str) -> Option<(Option<usize>, String)> {
                 line,
                 format!(
                     "the dependency `{name}` comes from {elsewhere}: a listing's crates come from \
-                     the registry only, pinned by the book's Cargo.lock, so that checking the \
+                     the registry only, pinned by listings/Cargo.lock, so that checking the \
                      book reaches no other host and reads nothing outside it \
                      (harness/guides/what-a-listing-may-do.md)"
                 ),
