@@ -669,7 +669,8 @@ impl One<'_, '_> {
             .map(|(_, content)| String::from_utf8_lossy(content).into_owned())
             .collect();
         let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
-        let changed = crate::running::drift::changed_lines(&wanted, &came, &sources);
+        let elided = declared.varies.as_ref().is_some_and(|v| v.elided_lines);
+        let changed = crate::running::drift::changed_lines(&wanted, &came, &sources, elided);
         let write = match self.bless {
             Bless::No => false,
             Bless::All => true,
@@ -700,13 +701,32 @@ impl One<'_, '_> {
                  UTF-8 shows as \\xNN, and a backslash as \\\\.)"
             }
         };
-        let diff = match assert.try_eq(
-            Some(&"what came"),
-            Data::text(came).raw(),
-            Data::text(wanted).raw(),
-        ) {
-            Ok(()) => "the texts differ only in their line endings (CRLF against LF)".to_string(),
-            Err(e) => format!("{}{bytes_note}", e.to_string().trim_end()),
+        let words = crate::running::normalize::whitespace_words(&wanted, &came);
+        let diff = if elided {
+            crate::running::drift::elided_diff(&wanted, &came)
+        } else {
+            match assert.try_eq(
+                Some(&"what came"),
+                Data::text(came).raw(),
+                Data::text(wanted.clone()).raw(),
+            ) {
+                Ok(()) => {
+                    "the texts differ only in their line endings (CRLF against LF)".to_string()
+                }
+                Err(e) => format!("{}{bytes_note}", e.to_string().trim_end()),
+            }
+        };
+        let diff = match words {
+            Some(words) => format!(
+                "They differ only in whitespace: {}.\n{diff}",
+                words.join("; ")
+            ),
+            None => diff,
+        };
+        let diff = if diff.contains('∅') {
+            format!("{diff}\n(∅ marks the end of a text that has no final newline.)")
+        } else {
+            diff
         };
         Err(Differs::Diff(diff, self.drift_note(&changed)))
     }

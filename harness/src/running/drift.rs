@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use similar::{ChangeTag, TextDiff};
 
+use crate::running::transcript::ELIDED;
+
 /// The file that says which rustc the book's outputs were recorded with
 /// (the first line of `rustc -vV`), relative to the book's root.
 pub const RECORDED_WITH: &str = "listings/recorded-with.txt";
@@ -110,24 +112,142 @@ fn in_sources(line: &str, sources: &[&str]) -> bool {
 }
 
 /// The lines that changed between what the book holds and what came (both
-/// as compared), each with whose text it is.
-pub fn changed_lines(wanted: &str, came: &str, sources: &[&str]) -> Vec<(Whose, String)> {
+/// as compared), each with whose text it is. With `elided`, a `...` line is
+/// not a change, nor a line that came where one stands (`aligned`).
+pub fn changed_lines(
+    wanted: &str,
+    came: &str,
+    sources: &[&str],
+    elided: bool,
+) -> Vec<(Whose, String)> {
     let whose_wanted = whose_lines(wanted, sources);
     let whose_came = whose_lines(came, sources);
-    let diff = TextDiff::from_lines(wanted, came);
     let mut changed = Vec::new();
-    for change in diff.iter_all_changes() {
-        let (index, whose) = match change.tag() {
-            ChangeTag::Equal => continue,
-            ChangeTag::Delete => (change.old_index(), &whose_wanted),
-            ChangeTag::Insert => (change.new_index(), &whose_came),
+    for line in aligned(wanted, came, elided) {
+        let (index, whose) = match line.tag {
+            Tag::Same | Tag::Elided => continue,
+            Tag::Missing => (line.old, &whose_wanted),
+            Tag::Extra => (line.new, &whose_came),
         };
         let whose = index
             .and_then(|i| whose.get(i).copied())
             .unwrap_or(Whose::Program);
-        changed.push((whose, change.value().trim_end_matches('\n').to_string()));
+        changed.push((whose, line.text.trim_end_matches('\n').to_string()));
     }
     changed
+}
+
+/// How a line compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    Same,
+    /// It came where a `...` line of the recorded output stands.
+    Elided,
+    Missing,
+    Extra,
+}
+
+/// One line of two texts aligned: its text, and where it is in each.
+#[derive(Debug)]
+pub struct Aligned<'t> {
+    pub tag: Tag,
+    pub text: &'t str,
+    pub old: Option<usize>,
+    pub new: Option<usize>,
+}
+
+/// The lines of `wanted` and `came` aligned, line by line. With `elided`,
+/// a `...` line of `wanted` stands for the lines that came in its place
+/// (`Tag::Elided`), or for none: it is never missing.
+pub fn aligned<'t>(wanted: &'t str, came: &'t str, elided: bool) -> Vec<Aligned<'t>> {
+    let diff = TextDiff::from_lines(wanted, came);
+    let mut out = Vec::new();
+    let mut block: Vec<Aligned<'t>> = Vec::new();
+    // In a block of changed lines, a `...` stands for the lines that came
+    // in its place; the recorded lines after it that did not come pair
+    // with as many of the last lines that came, which stay changes.
+    let is_cut = |l: &Aligned| l.tag == Tag::Missing && l.text.trim() == ELIDED;
+    let flush = |block: &mut Vec<Aligned<'t>>, out: &mut Vec<Aligned<'t>>| {
+        let missing: Vec<&Aligned> = block.iter().filter(|l| l.tag == Tag::Missing).collect();
+        let Some(last_cut) = missing.iter().rposition(|l| is_cut(l)).filter(|_| elided) else {
+            out.append(block);
+            return;
+        };
+        let after = missing[last_cut + 1..].len();
+        let extras = block.iter().filter(|l| l.tag == Tag::Extra).count();
+        let mut covered = extras.saturating_sub(after);
+        for mut line in block.drain(..) {
+            if is_cut(&line) {
+                continue;
+            }
+            if line.tag == Tag::Extra && covered > 0 {
+                line.tag = Tag::Elided;
+                covered -= 1;
+            }
+            out.push(line);
+        }
+    };
+    let old_lines: Vec<&'t str> = wanted.split_inclusive('\n').collect();
+    let new_lines: Vec<&'t str> = came.split_inclusive('\n').collect();
+    for change in diff.iter_all_changes() {
+        let text = match (change.old_index(), change.new_index()) {
+            (Some(i), _) => old_lines.get(i).copied().unwrap_or(""),
+            (None, Some(i)) => new_lines.get(i).copied().unwrap_or(""),
+            (None, None) => "",
+        };
+        let (tag, old, new) = match change.tag() {
+            ChangeTag::Equal => (Tag::Same, change.old_index(), change.new_index()),
+            ChangeTag::Delete => (Tag::Missing, change.old_index(), None),
+            ChangeTag::Insert => (Tag::Extra, None, change.new_index()),
+        };
+        if tag == Tag::Same {
+            flush(&mut block, &mut out);
+            out.push(Aligned {
+                tag,
+                text,
+                old,
+                new,
+            });
+        } else {
+            block.push(Aligned {
+                tag,
+                text,
+                old,
+                new,
+            });
+        }
+    }
+    flush(&mut block, &mut out);
+    out
+}
+
+/// A diff of `wanted` (the recorded file) and `came` for an output cut with
+/// `...` lines: a `...` is never shown as missing, and the lines it stands
+/// for are shown as such (`…`), not as extra.
+pub fn elided_diff(wanted: &str, came: &str) -> String {
+    let mut text = String::from("--- the recorded file\n+++ what came\n");
+    let number = |i: Option<usize>| {
+        i.map(|i| format!("{:>4}", i + 1))
+            .unwrap_or_else(|| "    ".into())
+    };
+    for line in aligned(wanted, came, true) {
+        let mark = match line.tag {
+            Tag::Same => '|',
+            Tag::Elided => '…',
+            Tag::Missing => '-',
+            Tag::Extra => '+',
+        };
+        let shown = line.text.strip_suffix('\n').unwrap_or(line.text);
+        text.push_str(&format!(
+            "{} {} {mark} {shown}\n",
+            number(line.old),
+            number(line.new)
+        ));
+    }
+    text.push_str(
+        "(`…`: a line that came where a `...` line of the recorded file stands for any lines.)",
+    );
+    text
 }
 
 /// How the lines that changed read in a report: "2 lines of rustc's or
@@ -217,14 +337,39 @@ mod tests {
     fn what_changed_is_counted_by_whose_it_is() {
         let wanted = "thread 'main' panicked at /rustc/[HASH]/library/core/src/option.rs:1010:5:\ncalled `Option::unwrap()` on a `None` value\nsum: 3\n";
         let came = "thread 'main' panicked at /rustc/[HASH]/library/core/src/option.rs:1022:5:\ncalled `Option::unwrap()` on a `None` value\nsum: 3\n";
-        let changed = changed_lines(wanted, came, &[]);
+        let changed = changed_lines(wanted, came, &[], false);
         assert!(changed.iter().all(|(w, _)| w.is_the_toolchains()));
         assert_eq!(
             summary(&changed),
             "2 lines of the standard library's text (a panic's wording, a path in std)"
         );
         let came = came.replace("sum: 3", "sum: 4");
-        let changed = changed_lines(wanted, &came, &[]);
+        let changed = changed_lines(wanted, &came, &[], false);
         assert!(changed.iter().any(|(w, _)| *w == Whose::Program));
+    }
+}
+
+#[cfg(test)]
+mod elided_tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_line_is_never_missing_nor_counted_as_a_change() {
+        let wanted = "start\n...\nend\n";
+        let came = "start\na\nb\nfinish\n";
+        let diff = elided_diff(wanted, came);
+        assert!(!diff.contains("- ..."), "{diff}");
+        assert!(diff.contains("… a") && diff.contains("… b"), "{diff}");
+        assert!(
+            diff.contains("- end") && diff.contains("+ finish"),
+            "{diff}"
+        );
+        let changed = changed_lines(wanted, came, &[], true);
+        let lines: Vec<&str> = changed.iter().map(|(_, l)| l.as_str()).collect();
+        assert!(!lines.contains(&"..."), "{lines:?}");
+        assert!(
+            lines.contains(&"end") && lines.contains(&"finish"),
+            "{lines:?}"
+        );
     }
 }

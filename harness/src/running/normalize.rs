@@ -25,6 +25,10 @@
 //!    and in such a text the gutter's width (which those lines' numbers
 //!    widen) is not compared: the spaces before a gutter's `|`, `-->`,
 //!    `:::` or `= ` go.
+//! 7. Blank lines at the very end are not compared: rustc ends every
+//!    diagnostic with one, which a terminal shows as nothing and no course
+//!    pastes (the final newline itself, and a trailing space, are still
+//!    compared, and a failure names them in words: `whitespace_words`).
 //!
 //! Programs are also run with `RUST_BACKTRACE=0`, so that a panic prints the
 //! same short note everywhere. Terminal sessions add rules of their own
@@ -87,11 +91,58 @@ pub fn tolerant(text: &str) -> String {
         kept.push(line);
     }
     let text = kept.concat();
-    if text.contains("/rustc/[HASH]/library/") {
+    let text = if text.contains("/rustc/[HASH]/library/") {
         GUTTER.replace_all(&text, "$1$2").into_owned()
     } else {
         text
+    };
+    without_blank_end(text)
+}
+
+/// Rule 7: `text` without the blank lines after its last line of text.
+fn without_blank_end(mut text: String) -> String {
+    let Some(last) = text.rfind(|c: char| !c.is_whitespace()) else {
+        return text;
+    };
+    let end = last + text[last..].chars().next().map_or(1, char::len_utf8);
+    if let Some(newline) = text[end..].find('\n') {
+        text.truncate(end + newline + 1);
     }
+    text
+}
+
+/// When `wanted` and `came` differ only in whitespace: each difference, in
+/// words ("no final newline in what came", "a trailing space on line 3 of
+/// the recorded file").
+pub fn whitespace_words(wanted: &str, came: &str) -> Option<Vec<String>> {
+    let squash = |t: &str| t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+    if wanted == came || squash(wanted) != squash(came) {
+        return None;
+    }
+    let mut words = Vec::new();
+    match (wanted.ends_with('\n'), came.ends_with('\n')) {
+        (true, false) => {
+            words.push("what came has no final newline; the recorded file has one".into())
+        }
+        (false, true) => {
+            words.push("the recorded file has no final newline; what came has one".into())
+        }
+        _ => {}
+    }
+    for (whose, text) in [("the recorded file", wanted), ("what came", came)] {
+        for (i, line) in text.lines().enumerate() {
+            let trailing = &line[line.trim_end().len()..];
+            if !trailing.is_empty() {
+                let what = match (trailing.contains('\t'), trailing.chars().count()) {
+                    (true, _) => "a trailing tab".to_string(),
+                    (false, 1) => "a trailing space".to_string(),
+                    (false, n) => format!("{n} trailing spaces"),
+                };
+                words.push(format!("{what} on line {} of {whose}", i + 1));
+            }
+        }
+    }
+    Some(words)
 }
 
 fn cargo_home() -> Option<String> {
@@ -99,4 +150,26 @@ fn cargo_home() -> Option<String> {
         .ok()
         .or_else(|| std::env::var("HOME").ok().map(|h| format!("{h}/.cargo")))
         .filter(|h| !h.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_lines_at_the_end_go_and_other_whitespace_is_said_in_words() {
+        assert_eq!(tolerant("error: x\n\n"), "error: x\n");
+        assert_eq!(tolerant("a  \n\n\n"), "a  \n");
+        assert_eq!(tolerant("a"), "a");
+        assert_eq!(tolerant("a\n"), "a\n");
+        let said = whitespace_words("one\ntwo\n", "one \ntwo").unwrap();
+        assert_eq!(
+            said,
+            [
+                "what came has no final newline; the recorded file has one",
+                "a trailing space on line 1 of what came"
+            ]
+        );
+        assert!(whitespace_words("one\n", "two\n").is_none());
+    }
 }

@@ -310,3 +310,37 @@ fn output_that_is_not_utf8_is_compared_as_bytes() {
         );
     });
 }
+
+/// A difference of whitespace alone is said in words beside the diff (a
+/// trailing space, a missing final newline), with what `∅` marks; blank
+/// lines at the very end are not compared (rustc ends each diagnostic
+/// with one, which no course pastes).
+#[test]
+fn a_whitespace_only_difference_is_said_in_words() {
+    proven(|| {
+        let book = Book::new();
+        book.write(&format!("{LISTING}/output.txt"), "a train of 3 cars \n");
+        assert_problem(
+            &outputs(&book),
+            &format!("{LISTING}/output.txt"),
+            "They differ only in whitespace: a trailing space on line 1 of the recorded file",
+        );
+        book.write(&format!("{LISTING}/output.txt"), "a train of 3 cars");
+        assert_problem(
+            &outputs(&book),
+            &format!("{LISTING}/output.txt"),
+            "the recorded file has no final newline; what came has one",
+        );
+        assert_problem(
+            &outputs(&book),
+            &format!("{LISTING}/output.txt"),
+            "∅ marks the end of a text that has no final newline",
+        );
+        book.write(&format!("{LISTING}/output.txt"), "a train of 3 cars\n\n\n");
+        let problems: Vec<_> = outputs(&book)
+            .into_iter()
+            .filter(|p| p.file.starts_with(LISTING))
+            .collect();
+        assert!(problems.is_empty(), "{problems:?}");
+    });
+}
