@@ -35,7 +35,7 @@ fn no_listing_is_a_member_of_the_root_workspace() {
         .other_options(vec!["--offline".into()])
         .exec()
         .expect("cargo metadata of listings/");
-    let book = harness::book::model::Book::load(&root);
+    let book = harness::book::model::Book::load(root);
     for listing in book.listings() {
         assert!(
             own.workspace_packages()
