@@ -18,6 +18,7 @@
 //! any-order = true                   # the program's lines may come in any order
 //! spans = ['\d+ms']                  # regexes: what they match may differ
 //! elided-lines = true                # a `...` line stands for any lines, or none
+//! optional-lines = ["from the spawned thread"]  # a line holding one may be missing, or elsewhere
 //!
 //! [package.metadata.listing.recorded]  # how its output was recorded
 //! why = "the course records sessions without these warnings"
@@ -109,6 +110,20 @@ pub struct Varies {
     /// (as trycmd's does): lines that may be missing or extra there.
     #[serde(default)]
     pub elided_lines: bool,
+    /// Plain texts: a line that holds one may be missing, or come
+    /// elsewhere (a thread that may stop anywhere, even before it prints):
+    /// such lines are not compared, and every other line must come.
+    #[serde(default)]
+    pub optional_lines: Vec<String>,
+}
+
+impl Varies {
+    /// Whether `line` may be missing, or come elsewhere.
+    pub fn optional(&self, line: &str) -> bool {
+        self.optional_lines
+            .iter()
+            .any(|o| line.contains(o.as_str()))
+    }
 }
 
 #[derive(Deserialize)]
@@ -364,12 +379,22 @@ fn how_it_varies(varies: &Varies) -> Result<(), (String, String)> {
             "`[package.metadata.listing.varies]` needs `why`: what makes the output differ".into(),
         ));
     }
-    if !varies.any_order && varies.spans.is_empty() && !varies.elided_lines {
+    if !varies.any_order
+        && varies.spans.is_empty()
+        && !varies.elided_lines
+        && varies.optional_lines.is_empty()
+    {
         return Err((
             "why".into(),
-            "say how the output varies: `any-order = true`, `spans = [...]`, or \
-             `elided-lines = true`"
+            "say how the output varies: `any-order = true`, `spans = [...]`, \
+             `elided-lines = true` or `optional-lines = [...]`"
                 .into(),
+        ));
+    }
+    if let Some(empty) = varies.optional_lines.iter().find(|o| o.trim().is_empty()) {
+        return Err((
+            "optional-lines".into(),
+            format!("`{empty:?}` would make every line optional: name text the lines hold"),
         ));
     }
     for span in &varies.spans {

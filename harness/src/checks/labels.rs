@@ -218,6 +218,22 @@ pub fn note_in(manifest: &str) -> Option<String> {
             recorded.rustflags()
         ));
     }
+    if let Some(varies) = declared
+        .varies
+        .as_ref()
+        .filter(|v| !v.optional_lines.is_empty())
+    {
+        let texts: Vec<String> = varies
+            .optional_lines
+            .iter()
+            .map(|o| format!("“{o}”"))
+            .collect();
+        said.push(format!(
+            "Lines with {} may be missing from your run, or come elsewhere: {}.",
+            texts.join(" or "),
+            varies.why.trim().trim_end_matches('.')
+        ));
+    }
     if declared.seed.is_some() {
         said.push(
             "The program draws random numbers; the book's run drew them from a fixed seed, so \

@@ -654,6 +654,9 @@ impl One<'_, '_> {
         if let Some(problem) = self.machine_path(path, &text(actual), &text(wanted)) {
             return Err(Differs::Refused(problem));
         }
+        if let Some(problem) = self.optional_unmatched(path, &text(wanted)) {
+            return Err(Differs::Refused(problem));
+        }
         let (wanted, came) = (tolerate(&text(wanted)), tolerate(&text(actual)));
         let same = match &declared.varies {
             Some(v) if v.elided_lines => transcript::matches_elided(&wanted, &came, v.any_order),
@@ -729,6 +732,32 @@ impl One<'_, '_> {
             diff
         };
         Err(Differs::Diff(diff, self.drift_note(&changed)))
+    }
+
+    /// An `optional-lines` text that no line of the recorded file `path`
+    /// (which holds `wanted`) holds: it makes nothing optional, and says
+    /// something of the output that is not so.
+    fn optional_unmatched(&self, path: &Path, wanted: &str) -> Option<Problem> {
+        let varies = self.listing.declared.as_ref().ok()?.varies.as_ref()?;
+        let unmatched = varies
+            .optional_lines
+            .iter()
+            .find(|o| !wanted.lines().any(|l| l.contains(o.as_str())))?;
+        let manifest = self.listing.rel.join("Cargo.toml");
+        let line = self
+            .book
+            .text(&manifest)
+            .and_then(|t| t.lines().position(|l| l.contains("optional-lines")))
+            .map(|i| i + 1);
+        Some(Problem::new(
+            manifest,
+            line,
+            format!(
+                "`optional-lines` names `{unmatched}`, which no line of {} holds: name \
+                 text the lines that may be missing hold",
+                path.display()
+            ),
+        ))
     }
 
     /// A path of this machine in what the program printed (`came`) or in

@@ -61,3 +61,7 @@ pub const SEEDED_GAME: &str = "listings/ch02-guessing-game/listing-02-02";
 pub const KETTLE: &str = "listings/ch05-structs/listing-05-01";
 
 pub const CUT_SHORT: &str = "listings/ch16-threads/listing-16-02";
+
+/// A worker thread that may be stopped anywhere, even before it prints: its
+/// lines are declared `optional-lines`.
+pub const STOPS_ANYWHERE: &str = "listings/ch16-threads/listing-16-03";

@@ -229,3 +229,59 @@ fn toolchain_drift_is_named_as_drift_and_a_programs_change_never_is() {
         assert!(program.contains("a train with"), "{program}");
     });
 }
+
+/// A worker stopped anywhere: its lines, declared optional, may be missing
+/// or come elsewhere, and the run passes; a line of `main`'s that goes
+/// missing still fails; optional text no recorded line holds is refused;
+/// and the page says which lines may be missing, and why.
+#[test]
+fn optional_lines_may_be_missing_and_no_other_line_may() {
+    proven(|| {
+        let book = Book::course().without_the_registry_crate();
+        let mine = |problems: Vec<harness::Problem>| -> Vec<harness::Problem> {
+            problems
+                .into_iter()
+                .filter(|p| p.file.starts_with(STOPS_ANYWHERE))
+                .collect()
+        };
+        // Recorded with every worker line, run with none of them.
+        book.edit(
+            &format!("{STOPS_ANYWHERE}/src/main.rs"),
+            "for tick in 1..10 {",
+            "for tick in 1..1 {",
+        );
+        assert!(mine(outputs(&book)).is_empty());
+        book.edit(
+            &format!("{STOPS_ANYWHERE}/src/main.rs"),
+            "for step in 1..5 {",
+            "for step in 1..4 {",
+        );
+        assert_problem(
+            &mine(outputs(&book)),
+            &format!("{STOPS_ANYWHERE}/output.txt"),
+            "printed something else",
+        );
+        book.edit(
+            &format!("{STOPS_ANYWHERE}/Cargo.toml"),
+            "optional-lines = [\"from the worker\"]",
+            "optional-lines = [\"from the helper\"]",
+        );
+        assert_problem(
+            &outputs(&book),
+            &format!("{STOPS_ANYWHERE}/Cargo.toml:11"),
+            "`optional-lines` names `from the helper`, which no line of",
+        );
+        let manifest = std::fs::read_to_string(
+            repository()
+                .join("tests/fixtures/course-book")
+                .join(STOPS_ANYWHERE)
+                .join("Cargo.toml"),
+        )
+        .unwrap();
+        let note = harness::checks::labels::note_in(&manifest).unwrap();
+        assert!(
+            note.contains("Lines with “from the worker” may be missing from your run"),
+            "{note}"
+        );
+    });
+}
