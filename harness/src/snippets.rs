@@ -226,7 +226,18 @@ impl Block<'_, '_> {
             .unwrap_or_default()
             .to_string_lossy();
         let markdown = out_dir.join(format!("{stem}_line_{}.md", source.line));
-        let text = format!("````{}\n{}````\n", self.block.info, self.block.body);
+        // A chapter recorded in an older edition compiles its blocks in it.
+        let edition = crate::running::drift::recorded_edition(
+            self.book
+                .text(&crate::running::drift::chapter_file(&chapter.source_path)),
+        );
+        let info = match edition {
+            Some(year) if !self.block.tags().iter().any(|t| t.starts_with("edition")) => {
+                format!("{},edition{year}", self.block.info)
+            }
+            _ => self.block.info.clone(),
+        };
+        let text = format!("````{info}\n{}````\n", self.block.body);
         write_if_changed(&markdown, &text)?;
         Ok(Snippet {
             origin,

@@ -314,3 +314,52 @@ mod tests {
         }
     }
 }
+
+/// `text` (a chapter) with `edition{year}` added to each `rust` block's
+/// info that names no edition: a chapter recorded in an older edition has
+/// its blocks compiled, and run by the playground, in it.
+pub fn with_edition(text: &str, year: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut fence: Option<String> = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let marker: String = trimmed
+            .chars()
+            .take_while(|c| *c == '`' || *c == '~')
+            .collect();
+        match &fence {
+            Some(open) if marker.len() >= open.len() && marker.starts_with(&open[..1]) => {
+                fence = None;
+            }
+            None if marker.len() >= 3 => {
+                fence = Some(marker.clone());
+                let info = trimmed[marker.len()..].trim_end();
+                let tags: Vec<&str> = info.split([',', ' ']).filter(|t| !t.is_empty()).collect();
+                if tags.first() == Some(&"rust") && !tags.iter().any(|t| t.starts_with("edition")) {
+                    let end = line.trim_end_matches(['\n', '\r']);
+                    out.push_str(&format!(
+                        "{},edition{year}{}",
+                        end.trim_end(),
+                        &line[end.len()..]
+                    ));
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod edition_tests {
+    #[test]
+    fn rust_blocks_get_the_edition_and_others_do_not() {
+        let text = "```rust\nfn main() {}\n```\n\n```text\nx\n```\n\n```rust,edition2021\n```\n";
+        let out = super::with_edition(text, "2018");
+        assert!(out.starts_with("```rust,edition2018\n"), "{out}");
+        assert!(out.contains("```text\n"), "{out}");
+        assert!(out.contains("```rust,edition2021\n"), "{out}");
+    }
+}

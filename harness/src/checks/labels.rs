@@ -70,7 +70,17 @@ impl Preprocessor for ListingLabels {
                 // to find; then a transcript's include becomes its text.
                 let marked =
                     numbered_figures(&outputs_marked(&ctx.root, &chapter, &labelled), number);
-                ch.content = terminals_as_shown(&ctx.root, &chapter.file, &marked);
+                let shown = terminals_as_shown(&ctx.root, &chapter.file, &marked);
+                // A chapter recorded in an older edition runs its blocks in it.
+                let recorded =
+                    crate::book::files::read(&ctx.root, &crate::running::drift::chapter_file(path))
+                        .ok()
+                        .flatten();
+                let text = recorded.as_deref().map(String::from_utf8_lossy);
+                ch.content = match crate::running::drift::recorded_edition(text.as_deref()) {
+                    Some(year) => crate::book::chapters::with_edition(&shown, &year),
+                    None => shown,
+                };
             }
         });
         Ok(book)

@@ -101,14 +101,48 @@ pub fn bless(cx: &Checker, mode: Bless) -> (Vec<Problem>, Vec<Blessed>) {
         .flatten()
         .collect();
     let mut problems = crate::book::problem::once_each(problems);
-    if let Err(e) = crate::running::drift::record(cx.book.root()) {
-        problems.push(Problem::new(
-            crate::running::drift::RECORDED_WITH,
-            None,
-            format!("could not write it: {e}"),
-        ));
+    let notes = notes.into_inner().unwrap();
+    problems.extend(record_toolchain(cx, &listings, &notes));
+    (problems, notes)
+}
+
+/// After a bless: each `recorded-with.txt` that governs a listing says the
+/// running rustc, but where a listing was left as it was (under
+/// `Bless::Drift`, its program's own output changed): that listing keeps
+/// what it was recorded with, in a `recorded-with.txt` of its own.
+fn record_toolchain(cx: &Checker, listings: &[&Listing], notes: &[Blessed]) -> Vec<Problem> {
+    use crate::running::drift;
+    let running = drift::running_rustc();
+    let read = |p: &Path| cx.book.text(p);
+    let mut writes: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let left = |l: &Listing| {
+        notes
+            .iter()
+            .any(|n| !n.written && n.file.starts_with(&l.rel))
+    };
+    for listing in listings {
+        let own = listing.rel.join(drift::FILE_NAME);
+        if left(listing) {
+            if let Some((_, rustc)) = drift::recorded_for(&listing.rel, read) {
+                writes.insert(own.clone(), drift::with_rustc(read(&own), &rustc));
+            }
+            continue;
+        }
+        for file in drift::governing(&listing.rel) {
+            let book_wide = file == Path::new(drift::RECORDED_WITH);
+            if (book_wide || read(&file).is_some()) && !writes.contains_key(&file) {
+                writes.insert(file.clone(), drift::with_rustc(read(&file), &running));
+            }
+        }
     }
-    (problems, notes.into_inner().unwrap())
+    writes
+        .into_iter()
+        .filter_map(|(file, text)| {
+            crate::book::files::write(cx.book.root(), &file, text.as_bytes())
+                .err()
+                .map(|e| Problem::new(&file, None, format!("could not write it: {e}")))
+        })
+        .collect()
 }
 
 /// Builds and runs `listings` now, each read through its reader: each
@@ -804,12 +838,10 @@ impl One<'_, '_> {
     /// When the book was recorded with another rustc than the one checking
     /// it: which, and whose the lines that changed are.
     fn drift_note(&self, changed: &[(crate::running::drift::Whose, String)]) -> String {
-        let recorded = crate::running::drift::recorded_rustc(
-            self.book
-                .text(Path::new(crate::running::drift::RECORDED_WITH)),
-        );
+        let recorded =
+            crate::running::drift::recorded_for(&self.listing.rel, |p| self.book.text(p));
         let running = crate::running::drift::running_rustc();
-        let Some(recorded) = recorded.filter(|r| *r != running) else {
+        let Some((file, recorded)) = recorded.filter(|(_, r)| *r != running) else {
             return String::new();
         };
         let verdict = if changed.iter().all(|(whose, _)| whose.is_the_toolchains()) {
@@ -820,7 +852,8 @@ impl One<'_, '_> {
              then `cargo xtask bless`."
         };
         format!(
-            "\nRecorded with {recorded}, checked with {running}. What changed: {}. {verdict}",
+            "\nRecorded with {recorded} ({}), checked with {running}. What changed: {}. {verdict}",
+            file.display(),
             crate::running::drift::summary(changed)
         )
     }

@@ -7,6 +7,12 @@
 //! that changed are the compiler's or the standard library's text and which
 //! are the program's own output, which drift never explains.
 //! `cargo xtask bless --drift` records again only what drifted.
+//!
+//! A book ported from several courses holds outputs recorded with several
+//! toolchains: a `recorded-with.txt` may also be in a chapter's directory
+//! of listings (`listings/ch05-old-course/recorded-with.txt`) or in one
+//! listing's, and the nearest one says what a listing was recorded with
+//! (`governing`), so drift is named per chapter.
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -19,6 +25,75 @@ use crate::running::transcript::ELIDED;
 /// The file that says which rustc the book's outputs were recorded with
 /// (the first line of `rustc -vV`), relative to the book's root.
 pub const RECORDED_WITH: &str = "listings/recorded-with.txt";
+
+/// The name of a file that says which rustc outputs were recorded with.
+pub const FILE_NAME: &str = "recorded-with.txt";
+
+/// The files that may say what the listing at `listing` (its directory,
+/// relative to the book) was recorded with, nearest first: its own, its
+/// chapter's, the book's.
+pub fn governing(listing: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = vec![listing.join(FILE_NAME)];
+    if let Some(chapter) = listing
+        .parent()
+        .filter(|c| c.parent().is_some_and(|p| p == Path::new("listings")))
+    {
+        files.push(chapter.join(FILE_NAME));
+    }
+    files.push(RECORDED_WITH.into());
+    files
+}
+
+/// What the listing at `listing` was recorded with, and the file that
+/// says so (`read` gives a book file's text, if it has it).
+pub fn recorded_for<'t>(
+    listing: &Path,
+    read: impl Fn(&Path) -> Option<&'t str>,
+) -> Option<(std::path::PathBuf, String)> {
+    governing(listing)
+        .into_iter()
+        .find_map(|file| recorded_rustc(read(&file)).map(|rustc| (file, rustc)))
+}
+
+/// The chapter's own recorded-with file: in its directory of listings
+/// (`src/ch05-old.md` → `listings/ch05-old/recorded-with.txt`).
+pub fn chapter_file(chapter: &Path) -> std::path::PathBuf {
+    Path::new("listings")
+        .join(chapter.file_stem().unwrap_or_default())
+        .join(FILE_NAME)
+}
+
+/// The edition a recorded-with file names (`edition 2018`), if it does: a
+/// chapter ported from an older course compiles its blocks in it.
+pub fn recorded_edition(text: Option<&str>) -> Option<String> {
+    text?.lines().find_map(|l| {
+        let year = l.trim().strip_prefix("edition ")?.trim();
+        ["2015", "2018", "2021", "2024"]
+            .contains(&year)
+            .then(|| year.to_string())
+    })
+}
+
+/// A recorded-with file's text saying `rustc`: `old`'s other lines (an
+/// `edition` line, comments) kept.
+pub fn with_rustc(old: Option<&str>, rustc: &str) -> String {
+    let Some(old) = old.filter(|o| recorded_rustc(Some(o)).is_some()) else {
+        return format!(
+            "# The rustc the outputs here were recorded with (written by `cargo xtask\n\
+             # bless`; see harness/src/running/drift.rs).\n{rustc}\n"
+        );
+    };
+    old.lines()
+        .map(|l| {
+            if l.trim().starts_with("rustc ") {
+                rustc
+            } else {
+                l
+            }
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
 
 /// Whose text a line of output is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -288,20 +363,6 @@ pub fn recorded_rustc(text: Option<&str>) -> Option<String> {
         .map(str::trim)
         .find(|l| l.starts_with("rustc "))
         .map(str::to_string)
-}
-
-/// Writes the running toolchain into the book's [`RECORDED_WITH`].
-pub fn record(root: &Path) -> std::io::Result<()> {
-    crate::book::files::write(
-        root,
-        Path::new(RECORDED_WITH),
-        format!(
-            "# The rustc every output.txt and transcript.txt of the book was recorded with\n\
-             # (written by `cargo xtask bless`; see harness/src/drift.rs).\n{}\n",
-            running_rustc()
-        )
-        .as_bytes(),
-    )
 }
 
 #[cfg(test)]

@@ -187,7 +187,8 @@ fn toolchain_drift_is_named_as_drift_and_a_programs_change_never_is() {
         assert_problem(
             &problems,
             &format!("{panics}/output.txt"),
-            "Recorded with rustc 1.97.0 (3f5fd8dd4 2026-07-09), checked with rustc 1.95.0",
+            "Recorded with rustc 1.97.0 (3f5fd8dd4 2026-07-09) (listings/recorded-with.txt), \
+             checked with rustc 1.95.0",
         );
         assert_problem(
             &problems,
@@ -282,6 +283,64 @@ fn optional_lines_may_be_missing_and_no_other_line_may() {
         assert!(
             note.contains("Lines with “from the worker” may be missing from your run"),
             "{note}"
+        );
+    });
+}
+
+/// A chapter ported from an older course says, in a recorded-with.txt of
+/// its own, which rustc its outputs were recorded with: its drift is named
+/// against that file, and `bless --drift` writes the running rustc there,
+/// while a listing whose program's own output changed (left as it was)
+/// keeps the old rustc in a file of its own.
+#[test]
+fn a_chapter_recorded_with_an_older_rustc_names_its_drift_there() {
+    proven(|| {
+        let book = Book::new();
+        let panics = "listings/ch01-tiny/listing-01-03";
+        let chapter = "listings/ch01-tiny/recorded-with.txt";
+        book.write(chapter, "rustc 1.46.0 (04488afe3 2020-08-24)\n");
+        book.edit(
+            &format!("{panics}/output.txt"),
+            "index out of bounds: the len is 3 but the index is 3",
+            "index out of bounds: the length is 3 but the index is 3",
+        );
+        book.edit(
+            &format!("{LISTING}/output.txt"),
+            "a train of",
+            "a train with",
+        );
+        let problems = book.outputs(Duration::from_secs(10));
+        assert_problem(
+            &problems,
+            &format!("{panics}/output.txt"),
+            "Recorded with rustc 1.46.0 (04488afe3 2020-08-24) (listings/ch01-tiny/recorded-with.txt)",
+        );
+        let checker = book.checker();
+        let root = book.root().to_path_buf();
+        let (problems, _) =
+            harness::checks::outputs::bless(&checker, harness::checks::outputs::Bless::Drift);
+        assert!(problems.is_empty(), "{problems:#?}");
+        let now = std::fs::read_to_string(root.join(chapter)).unwrap();
+        assert!(
+            now.contains(&harness::running::drift::running_rustc()),
+            "{now}"
+        );
+        let own = format!("{LISTING}/recorded-with.txt");
+        let kept = std::fs::read_to_string(root.join(&own)).unwrap();
+        assert!(
+            kept.contains("rustc 1.46.0 (04488afe3 2020-08-24)"),
+            "{kept}"
+        );
+        // The book as bless left it.
+        for file in [chapter, &own, &format!("{panics}/output.txt")] {
+            book.write(file, &std::fs::read_to_string(root.join(file)).unwrap());
+        }
+        // Checked again: the drifted output passes, the program's change is
+        // still named, against the listing's own file.
+        assert_problem(
+            &book.outputs(Duration::from_secs(10)),
+            &format!("{LISTING}/output.txt"),
+            "Recorded with rustc 1.46.0 (04488afe3 2020-08-24) (listings/ch01-tiny/listing-01-01/recorded-with.txt)",
         );
     });
 }

@@ -68,3 +68,40 @@ fn blocks_that_show_listing_files_are_left_to_the_listings_check() {
         );
     });
 }
+
+/// A chapter recorded in an older edition (`edition 2021` in its own
+/// recorded-with.txt) has each of its blocks compiled in it: skeptic gets
+/// the block with `edition2021` (tests/skeptic/edition-of-a-block.md proves
+/// skeptic obeys it), and so does the page's Run button.
+#[test]
+fn a_chapter_recorded_in_an_older_edition_compiles_its_blocks_in_it() {
+    proven(|| {
+        let book = Book::course();
+        let out = tempfile::tempdir().unwrap();
+        book.edit(
+            "src/ch07-modules.md",
+            "The toolbox adds up",
+            "```rust\nfn main() {\n    let gen = 3;\n    println!(\"{gen}\");\n}\n```\n\nThe toolbox adds up",
+        );
+        let snippets = book.snippets(out.path()).unwrap();
+        let text = std::fs::read_to_string(&snippets[0].markdown).unwrap();
+        assert!(text.starts_with("````rust\n"), "{text}");
+        book.write(
+            "listings/ch07-modules/recorded-with.txt",
+            "rustc 1.56.0 (09c42c458 2021-10-18)\nedition 2021\n",
+        );
+        let snippets = book.snippets(out.path()).unwrap();
+        let text = std::fs::read_to_string(&snippets[0].markdown).unwrap();
+        assert!(text.starts_with("````rust,edition2021\n"), "{text}");
+        // The page's block names it too, for the Run button.
+        let checker = Checker::new(book.root());
+        let problems = harness::checks::run(
+            &checker,
+            "the_book_builds_with_no_broken_link_figure_or_run_button",
+        );
+        assert!(problems.is_empty(), "{problems:#?}");
+        let page = std::fs::read_to_string(checker.work.join("html-check/html/ch07-modules.html"))
+            .unwrap();
+        assert!(page.contains("edition2021"), "the page names no edition");
+    });
+}

@@ -154,6 +154,8 @@ struct Test {
     no_run: bool,
     should_panic: bool,
     template: Option<String>,
+    // PATCH (Coding by Hand): the block's own edition (`edition2018`).
+    edition: Option<String>,
 }
 
 struct DocTestSuite {
@@ -267,6 +269,7 @@ fn extract_tests_from_string(s: &str, file_stem: &str) -> (Vec<Test>, Option<Str
                             no_run: code_block_info.no_run,
                             should_panic: code_block_info.should_panic,
                             template: code_block_info.template,
+                            edition: code_block_info.edition,
                         });
                     }
                 }
@@ -354,6 +357,7 @@ fn parse_code_block_info(info: &str) -> CodeBlockInfo {
         no_run: false,
         is_old_template: false,
         template: None,
+        edition: None,
     };
 
     for token in tokens {
@@ -383,6 +387,12 @@ fn parse_code_block_info(info: &str) -> CodeBlockInfo {
                 info.template = Some(token[4..].to_string());
                 seen_rust_tags = true;
             }
+            // PATCH (Coding by Hand): a block's edition, as rustdoc and
+            // mdBook read it.
+            "edition2015" | "edition2018" | "edition2021" | "edition2024" => {
+                info.edition = Some(token["edition".len()..].to_string());
+                seen_rust_tags = true;
+            }
             _ => seen_other_tags = true,
         }
     }
@@ -393,6 +403,7 @@ fn parse_code_block_info(info: &str) -> CodeBlockInfo {
 }
 
 struct CodeBlockInfo {
+    edition: Option<String>,
     is_rust: bool,
     should_panic: bool,
     ignore: bool,
@@ -463,7 +474,12 @@ fn create_test_runner(
     test: &Test,
 ) -> Result<String, SkepticError> {
     let template = template.clone().unwrap_or_else(|| String::from("{}"));
-    let test_text = create_test_input(&test.text);
+    let mut test_text = create_test_input(&test.text);
+    // PATCH (Coding by Hand): the block's edition travels with its text, as
+    // a last line that rt.rs reads (and that keys its cached program).
+    if let Some(edition) = &test.edition {
+        test_text.push_str(&format!("\n{}{}\n", rt::EDITION_LINE, edition));
+    }
 
     let mut s: Vec<u8> = Vec::new();
     if test.ignore {

@@ -138,6 +138,11 @@ impl PersistentCache {
     }
 }
 
+/// PATCH (Coding by Hand): the last line of a snippet whose block names its
+/// edition (`edition2018`): it is compiled in that edition, not the
+/// workspace's.
+pub const EDITION_LINE: &str = "// skeptic-edition: ";
+
 pub fn compile_test(root_dir: &str, out_dir: &str, target_triple: &str, test_text: &str) {
     handle_test(
         root_dir,
@@ -448,7 +453,11 @@ fn execute(
         .arg("--crate-type=bin");
 
     // This has to come before "-L".
-    if let Some(edition) = prepared.edition {
+    let own = test_text
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix(EDITION_LINE));
+    if let Some(edition) = own.or(prepared.edition) {
         cmd.arg(format!("--edition={}", edition));
     }
 

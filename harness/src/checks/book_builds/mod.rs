@@ -110,6 +110,11 @@ fn make_snapshot(book: &Reader, chapters: &[Chapter], dir: &Path) -> Result<(), 
         }
     }
     for chapter in chapters {
+        // The edition its blocks are shown in, if it was recorded in another.
+        let recorded = crate::running::drift::chapter_file(&chapter.source_path);
+        if let Some(bytes) = book.bytes(&recorded) {
+            files.push((recorded, bytes.to_vec()));
+        }
         for d in &chapter.directives {
             if let Err(message) = crate::checks::includes::included(book, d) {
                 problems.push(Problem::new(
