@@ -66,7 +66,13 @@ pub fn files(kind: Kind, name: &str) -> Vec<File> {
             (TRANSCRIPT, "$ cargo run\n".into()),
         ],
         Kind::Args => vec![
-            ("Cargo.toml", manifest("\n[package.metadata.listing]\nproject = \"count_lines\"\n", "")),
+            (
+                "Cargo.toml",
+                manifest(
+                    "\n[package.metadata.listing]\nproject = \"count_lines\"\ncommand = \"cargo run -- notes.txt\"\n",
+                    "",
+                ),
+            ),
             (
                 "src/main.rs",
                 "fn main() {\n    // ANCHOR: here\n    let path = std::env::args().nth(1).expect(\"a file to read\");\n    \
@@ -75,10 +81,16 @@ pub fn files(kind: Kind, name: &str) -> Vec<File> {
                     .into(),
             ),
             ("notes.txt", "one\ntwo\nthree\n".into()),
-            (TRANSCRIPT, "$ cargo run -- notes.txt\n".into()),
+            (EXPECTED_OUTPUT, String::new()),
         ],
         Kind::Library => vec![
-            ("Cargo.toml", manifest("\n[package.metadata.listing]\nproject = \"adder\"\n", "\n[lib]\nname = \"adder\"\n")),
+            (
+                "Cargo.toml",
+                manifest(
+                    "\n[package.metadata.listing]\nproject = \"adder\"\ncommand = \"cargo test\"\n",
+                    "\n[lib]\nname = \"adder\"\n",
+                ),
+            ),
             (
                 "src/lib.rs",
                 "// ANCHOR: here\npub fn add(left: u64, right: u64) -> u64 {\n    left + right\n}\n\n\
@@ -86,7 +98,7 @@ pub fn files(kind: Kind, name: &str) -> Vec<File> {
                  assert_eq!(add(2, 2), 4);\n    }\n}\n// ANCHOR_END: here\n"
                     .into(),
             ),
-            (TRANSCRIPT, "$ cargo test\n".into()),
+            (EXPECTED_OUTPUT, String::new()),
         ],
         Kind::DoesNotCompile => vec![
             (
@@ -138,7 +150,7 @@ pub fn chapter_lines(kind: Kind, rel: &str) -> String {
         _ => ("src/main.rs", "rust"),
     };
     let output = match kind {
-        Kind::Session | Kind::Input | Kind::Args | Kind::Library => {
+        Kind::Session | Kind::Input => {
             format!("```console\n{{{{#include ../{rel}/{TRANSCRIPT}}}}}\n```")
         }
         Kind::Varies => {

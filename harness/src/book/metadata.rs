@@ -58,6 +58,11 @@ pub struct Declared {
     pub recorded: Option<Recorded>,
     /// The seed of its randomness, in checks and in bless.
     pub seed: Option<u64>,
+    /// The command the reader runs (`cargo run`, `cargo run -- ARGS`,
+    /// `cargo test`): its `output.txt` then holds what their terminal shows
+    /// for it, less cargo's own lines (the compiler's warnings and the
+    /// program's output; the test harness's report), with no session.
+    pub command: Option<String>,
 }
 
 /// How a listing's output is recorded (and checked, and blessed): the
@@ -297,7 +302,7 @@ fn redirects(text: &str) -> Option<(Option<usize>, String)> {
 
 const HELP: &str = "The keys a listing can declare under [package.metadata.listing] are: \
     outcome (\"runs\", \"does-not-compile\", \"panics\"), error, project, caption, seed, \
-    allow, varies, recorded (see README, \"Writing the book\").";
+    command, allow, varies, recorded (see README, \"Writing the book\").";
 
 /// Checks what serde cannot: (key to point at, message).
 fn validate(declared: &Declared) -> Result<(), (String, String)> {
@@ -313,6 +318,18 @@ fn validate(declared: &Declared) -> Result<(), (String, String)> {
     }
     if let Some(recorded) = &declared.recorded {
         how_it_was_recorded(recorded)?;
+    }
+    if let Some(command) = &declared.command {
+        crate::book::session::steps(&format!("$ {command}\n")).map_err(|_| {
+            (
+                "command".to_string(),
+                format!(
+                    "`command = \"{command}\"`: the command is the one the reader runs, \
+                     `cargo run` (with `-- ARGS`), `cargo test`, `cargo build` or `cargo check`, \
+                     maybe after NAME=value variables"
+                ),
+            )
+        })?;
     }
     Ok(())
 }

@@ -344,6 +344,10 @@ impl One<'_, '_> {
             ));
         }
         let expected = rel_dir.join(EXPECTED_OUTPUT);
+        if let Some(command) = &declared.command {
+            problems.extend(self.command_problems(declared, command, &name));
+            return problems;
+        }
         let Some(wanted) = book.bytes(&expected) else {
             if declared.outcome != Outcome::Runs && book.entry(&transcript_path).is_none() {
                 problems.push(Problem::new(
@@ -858,17 +862,9 @@ impl One<'_, '_> {
         )
     }
 
-    /// Replays the listing's transcript and compares it: (line, message).
-    fn check_transcript(
-        &self,
-        declared: &Declared,
-        path: &Path,
-        text: Option<&str>,
-    ) -> Result<(), (Option<usize>, String)> {
-        let Some(text) = text else {
-            return Err((None, format!("{TRANSCRIPT} must be UTF-8 text")));
-        };
-        let steps = session::steps(text).map_err(|(line, m)| (Some(line), m))?;
+    /// Runs `steps` in a reader's copy of the listing, as a session does:
+    /// what the terminal showed, or why it stopped.
+    fn replay(&self, declared: &Declared, steps: &[session::Step]) -> Result<String, String> {
         let project = self.listing.project();
         let input = self
             .book
@@ -882,23 +878,84 @@ impl One<'_, '_> {
             project: &project,
             seed: declared.seed,
         };
-        let shown =
-            transcript::record(&session, &steps, self.sessions, self.limits).map_err(|m| {
-                // Stopped (waiting for input it lacks, say), by a program that
-                // prints something else at each run, and says neither how nor
-                // with which seed.
-                let varies_unsaid = self
-                    .executable
-                    .is_some_and(|exe| self.varies_unsaid(exe, "the listing"));
-                (
-                    None,
-                    if varies_unsaid {
-                        format!("{m}{VARIES_UNSAID}")
-                    } else {
-                        m
-                    },
-                )
-            })?;
+        transcript::record(&session, steps, self.sessions, self.limits).map_err(|m| {
+            // Stopped (waiting for input it lacks, say), by a program that
+            // prints something else at each run, and says neither how nor
+            // with which seed.
+            let varies_unsaid = self
+                .executable
+                .is_some_and(|exe| self.varies_unsaid(exe, "the listing"));
+            if varies_unsaid {
+                format!("{m}{VARIES_UNSAID}")
+            } else {
+                m
+            }
+        })
+    }
+
+    /// A listing that declares the reader's `command`: its `output.txt`
+    /// against what the terminal shows for it, less cargo's own lines.
+    fn command_problems(&self, declared: &Declared, command: &str, name: &str) -> Vec<Problem> {
+        let rel_dir = &self.listing.rel;
+        let expected = rel_dir.join(EXPECTED_OUTPUT);
+        let at =
+            |message: String| vec![Problem::new(&expected, None, format!("{name}: {message}"))];
+        if self.book.entry(&rel_dir.join(TRANSCRIPT)).is_some() {
+            return at(format!(
+                "it declares `command = \"{command}\"` and has a {TRANSCRIPT}: one way to say \
+                 what the terminal shows. Keep the {TRANSCRIPT} for a whole session, or \
+                 `command` with an {EXPECTED_OUTPUT}"
+            ));
+        }
+        let wanted = match self.book.bytes(&expected) {
+            Some(wanted) => wanted,
+            // Blessing writes it.
+            None if self.bless != Bless::No => &[],
+            None => {
+                return at(format!(
+                    "it declares `command = \"{command}\"`, so it needs an {EXPECTED_OUTPUT}: \
+                     what the terminal shows for it (`cargo xtask bless` writes it)"
+                ));
+            }
+        };
+        let Ok(mut steps) = session::steps(&format!("$ {command}\n")) else {
+            return Vec::new(); // refused where the declaration is read
+        };
+        if declared.outcome != Outcome::Runs {
+            steps[0].status = session::Status::Failed;
+        }
+        let shown = match self.replay(declared, &steps) {
+            Ok(shown) => transcript::without_cargos_lines(&shown),
+            Err(m) => return at(m),
+        };
+        let project = self.listing.project();
+        let tolerate =
+            |text: &str| transcript::comparable(text, &project, declared.varies.as_ref());
+        match self.compare(&expected, wanted, shown.as_bytes(), tolerate) {
+            Ok(()) => Vec::new(),
+            Err(Differs::Machine(problem) | Differs::Refused(problem)) => vec![problem],
+            Err(Differs::Diff(diff, drift)) => at(format!(
+                "the terminal shows something else for `{command}` than its {EXPECTED_OUTPUT} \
+                 (cargo's own lines left out: `Compiling`, `Finished`, `Running`, its summary \
+                 of warnings).\n{diff}\nIf the new output is right, accept it with `cargo \
+                 xtask bless`.{drift}"
+            )),
+        }
+    }
+
+    /// Replays the listing's transcript and compares it: (line, message).
+    fn check_transcript(
+        &self,
+        declared: &Declared,
+        path: &Path,
+        text: Option<&str>,
+    ) -> Result<(), (Option<usize>, String)> {
+        let Some(text) = text else {
+            return Err((None, format!("{TRANSCRIPT} must be UTF-8 text")));
+        };
+        let steps = session::steps(text).map_err(|(line, m)| (Some(line), m))?;
+        let project = self.listing.project();
+        let shown = self.replay(declared, &steps).map_err(|m| (None, m))?;
         let tolerate =
             |text: &str| transcript::comparable(text, &project, declared.varies.as_ref());
         match self.compare(path, text.as_bytes(), shown.as_bytes(), tolerate) {

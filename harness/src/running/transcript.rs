@@ -267,6 +267,28 @@ pub fn apply_varies(text: &str, varies: &Varies, movable: impl Fn(&str) -> bool)
     lines.join("\n") + "\n"
 }
 
+/// What the terminal showed for one command, as a course prints it with
+/// no session: without the `$` line and its status, and without cargo's own
+/// lines (its status lines, `Compiling` to `Running` and `Doc-tests`; its
+/// summary of warnings; its note that a build or a test failed). What is
+/// left is the compiler's warnings and errors, then the program's output
+/// or the test harness's report.
+pub fn without_cargos_lines(shown: &str) -> String {
+    static CARGOS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^(\s+(Compiling|Checking|Finished|Running|Doc-tests|Downloaded|Downloading|Locking|Adding|Updating|Blocking|Fresh|Documenting|Executable)\b|warning: `[^`]+` \(.*\) generated \d+ warnings?|error: could not compile `|error: test failed, to rerun pass|\$ |\? )",
+        )
+        .unwrap()
+    });
+    let mut out = String::new();
+    for line in shown.split_inclusive('\n') {
+        if !CARGOS.is_match(line) {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 /// The line that stands for any lines, or none, in a recorded output whose
 /// listing declares `elided-lines` (as in trycmd).
 pub const ELIDED: &str = "...";
@@ -428,6 +450,19 @@ mod tests {
         ));
         assert!(!matches_elided(recorded, "worker: 1\nmain: 2\n", true));
         assert!(!matches_elided("main: 1\n", "main: 1\nworker: 1\n", true));
+    }
+
+    #[test]
+    fn a_commands_output_is_what_the_terminal_shows_less_cargos_lines() {
+        let shown = "$ cargo run -- poem.txt\n   Compiling grep v0.1.0 (/projects/grep)\n\
+                     warning: unused variable: `x`\n --> src/main.rs:2:9\n\n\
+                     warning: `grep` (bin \"grep\") generated 1 warning\n\
+                     \x20   Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.2s\n\
+                     \x20    Running `target/debug/grep poem.txt`\nfound 2 lines\n";
+        assert_eq!(
+            without_cargos_lines(shown),
+            "warning: unused variable: `x`\n --> src/main.rs:2:9\n\nfound 2 lines\n"
+        );
     }
 
     #[test]

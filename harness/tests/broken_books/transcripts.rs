@@ -36,3 +36,43 @@ fn a_failing_test_in_a_cargo_test_transcript_fails() {
         );
     });
 }
+
+/// A listing may say the command the reader runs (`cargo run`, with
+/// arguments, `cargo test`): its output.txt is what their terminal shows
+/// for it, less cargo's own lines, with no session made up. A command that
+/// is not cargo's is refused at its line; an output.txt that pastes cargo's
+/// lines fails, saying they are left out.
+#[test]
+fn a_declared_command_is_checked_as_the_terminal_shows_it() {
+    proven(|| {
+        let book = Book::course().without_the_registry_crate();
+        let warns = "listings/ch03-common-concepts/listing-03-03";
+        let mine = |problems: Vec<harness::Problem>| -> Vec<harness::Problem> {
+            problems
+                .into_iter()
+                .filter(|p| p.file.starts_with(warns))
+                .collect()
+        };
+        assert!(mine(outputs(&book)).is_empty());
+        let output = std::fs::read_to_string(book.root().join(warns).join("output.txt")).unwrap();
+        book.write(
+            &format!("{warns}/output.txt"),
+            &format!("   Compiling tea_timer v0.1.0 (/projects/tea_timer)\n{output}"),
+        );
+        assert_problem(
+            &mine(outputs(&book)),
+            &format!("{warns}/output.txt"),
+            "cargo's own lines left out",
+        );
+        book.edit(
+            &format!("{warns}/Cargo.toml"),
+            "command = \"cargo run\"",
+            "command = \"rm -rf target\"",
+        );
+        assert_problem(
+            &outputs(&book),
+            &format!("{warns}/Cargo.toml:11"),
+            "the command is the one the reader runs, `cargo run`",
+        );
+    });
+}
