@@ -14,7 +14,9 @@
 // - every language a block is in has its highlighting grammar once the
 //   page has loaded (theme/highlight.js knows some by name only, and
 //   theme/cbh-listings.js fetches their grammars: theme/tools/highlight.sh);
-// - no figure's smallest label is under 11 px; figures are numbered;
+// - no figure is wider than its box, nor its smallest label under 11 px, at
+//   320, 375 and 390 px (a phone gets a figure's narrow version) and up;
+//   figures are numbered;
 // - footnote back links are at least 24 x 24 px, markers at least 24 px tall;
 // - the header's title is not cut off;
 // - the last chapter has a way on: a next page, or a link to the first
@@ -125,9 +127,15 @@ function inPage() {
   const title = document.querySelector('.menu-title');
   if (title && title.scrollWidth > title.clientWidth + 1) found.push(`the header's title is cut off: "${title.innerText}"`);
   // Figures: numbered, and their images' sizes (checked outside).
-  const figures = [...document.querySelectorAll('main figure')].map((f) => {
+  const figures = [...document.querySelectorAll('main figure')].map((f, i) => {
     const img = f.querySelector('img');
-    return { src: img?.getAttribute('src'), width: img ? rect(img).width : 0, caption: f.querySelector('figcaption')?.innerText ?? '' };
+    // The version the browser chose (a narrow one on a phone), as a path in the book.
+    const chosen = img ? new URL(img.currentSrc || img.src, document.baseURI) : null;
+    const src = chosen ? decodeURI(chosen.pathname).replace(/^\//, '') : null;
+    if (img && (f.scrollWidth > f.clientWidth + 1 || rect(img).width > rect(f).width + 0.5)) {
+      found.push(`figure ${i + 1} is wider than its box (${Math.round(rect(img).width)} px in ${Math.round(f.clientWidth)} px)`);
+    }
+    return { src, width: img ? rect(img).width : 0, caption: f.querySelector('figcaption')?.innerText ?? '' };
   });
   return { found, figures };
 }
@@ -150,7 +158,9 @@ async function checkPage(page, pageName, setting) {
 const last = pages[pages.length - 1];
 for (const pageName of pages) {
   for (const theme of THEMES) {
-    for (const width of [375, 1024, 1080, 1280]) {
+    // Phones from 320 px up, in one theme (a figure's width is the same in all).
+    const phones = theme === THEMES[0] ? [320, 390] : [];
+    for (const width of [...phones, 375, 1024, 1080, 1280]) {
       const context = await browser.newContext({ viewport: { width, height: 900 }, hasTouch: width < 500, isMobile: false });
       await context.route((url) => !url.href.startsWith(base), (route) => route.abort());
       await context.addInitScript((t) => localStorage.setItem('mdbook-theme', t), theme);

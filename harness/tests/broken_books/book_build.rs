@@ -193,3 +193,26 @@ fn a_preprocessor_or_renderer_that_runs_a_command_is_refused() {
         assert!(!Path::new("/tmp/cbh-evil").exists());
     });
 }
+
+/// A figure's narrow version (a `<picture>`'s `<source>`, what a phone
+/// shows) must exist too.
+#[test]
+fn a_figures_missing_narrow_version_fails() {
+    proven(|| {
+        let book = Book::new();
+        book.edit(
+            CHAPTER,
+            "  <img src=\"train.svg\" alt=\"A small red train.\">",
+            "  <picture>\n    <source media=\"(max-width: 560px)\" srcset=\"train-narrow.svg\">\n    \
+             <img src=\"train.svg\" alt=\"A small red train.\">\n  </picture>",
+        );
+        assert_problem(
+            &harness::checks::run(
+                &Checker::new(book.root()),
+                "the_book_builds_with_no_broken_link_figure_or_run_button",
+            ),
+            &format!("{CHAPTER}:5"),
+            "the picture's version `train-narrow.svg` does not exist",
+        );
+    });
+}

@@ -1,5 +1,6 @@
-//! Figures: every image in a chapter exists, has alt text that says what it
-//! shows, and sits in a `<figure>` with a caption. Checked on the built
+//! Figures: every image in a chapter exists (and each version a
+//! `<picture>` offers: the narrow one a phone shows), has alt text that says
+//! what it shows, and sits in a `<figure>` with a caption. Checked on the built
 //! HTML, where Markdown images and raw `<img>` tags look the same (and where
 //! mdbook-linkcheck2 does not look inside raw HTML).
 
@@ -12,6 +13,7 @@ use crate::book::problem::Problem;
 
 pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
     let images = Selector::parse("main img").unwrap();
+    let sources = Selector::parse("main picture source[srcset]").unwrap();
     let caption = Selector::parse("figcaption").unwrap();
     let mut problems = Vec::new();
     for chapter in chapters {
@@ -20,6 +22,27 @@ pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
             continue;
         };
         let html = Html::parse_document(&text);
+        let dir = page.parent().unwrap_or(Path::new(""));
+        for source in html.select(&sources) {
+            let srcset = source.value().attr("srcset").unwrap_or("");
+            let file = srcset.split_whitespace().next().unwrap_or("");
+            let exists = html_dir
+                .join(dir)
+                .join(file.split(['#', '?']).next().unwrap_or(""))
+                .is_file();
+            if !exists {
+                let line = chapter
+                    .text
+                    .lines()
+                    .position(|l| !file.is_empty() && l.contains(file))
+                    .map(|i| i + 1);
+                problems.push(Problem::new(
+                    &chapter.file,
+                    line,
+                    format!("the picture's version `{file}` does not exist"),
+                ));
+            }
+        }
         for img in html.select(&images) {
             let src = img.value().attr("src").unwrap_or("");
             let line = chapter
