@@ -15,6 +15,8 @@
 // - A terminal session or TOML is highlighted once its grammar comes.
 // - "Type it" beside Copy and Run, on every block that shows a listing's
 //   file, opens the typing mode (theme/cbh-typeit.js, loaded on first use).
+// - "Predict it" on every checked output block hides the output and lets the
+//   learner predict it (theme/cbh-predict.js, loaded on first use).
 (function () {
     'use strict';
     // Loads a script that mdBook names where this one says {{ resource }}
@@ -208,6 +210,41 @@
         button.title = 'Type this listing out here, checked as you go';
         button.setAttribute('aria-pressed', 'false');
         button.addEventListener('click', function () { typeIt(pre, button); });
+        buttons.prepend(button);
+    }
+
+    // "Predict it" on every output block the harness checks (the
+    // listing-labels preprocessor marks each, a div.cbh-output-of just above
+    // it): hide the output, type what the program will print, and see each
+    // line confirmed or not. The answer is the checked output itself. Loaded
+    // from theme/fonts/ the first time it is pressed, as "Type it" is.
+    let predicting;
+    function predict(pre, button) {
+        predicting = predicting || new Promise(function (resolve, reject) {
+            const script = load('{{ resource "fonts/cbh-predict.min.js" }}',
+                function () { resolve(window.cbhPredict); },
+                function () { predicting = null; script.remove(); reject(); });
+        });
+        predicting.then(function (mode) { mode.toggle(pre, button); },
+            function () { button.title = '"Predict it" could not load; reload the page to try again'; });
+    }
+    for (const marker of document.querySelectorAll('main .cbh-output-of')) {
+        const pre = marker.nextElementSibling;
+        if (!pre || pre.tagName !== 'PRE' || marker.dataset.kind === 'transcript') continue;
+        if (!pre.querySelector(':scope > code')) continue;
+        let buttons = pre.querySelector(':scope > .buttons');
+        if (!buttons) {
+            buttons = document.createElement('div');
+            buttons.className = 'buttons';
+            pre.prepend(buttons);
+        }
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'cbh-predict-button';
+        button.textContent = 'Predict it';
+        button.title = 'Hide the output and predict what the program prints';
+        button.setAttribute('aria-pressed', 'false');
+        button.addEventListener('click', function () { predict(pre, button); });
         buttons.prepend(button);
     }
 })();

@@ -33,7 +33,7 @@
     'use strict';
     if (window.cbhTypeit) return;
 
-    const STYLE = '__CBH_TYPEIT_CSS__';
+    const STYLE = '__CBH_CSS__';
     const style = document.createElement('style');
     style.textContent = STYLE;
     document.head.append(style);

@@ -76,6 +76,16 @@ async function check(pageName, theme, width, state) {
     const eye = pre.locator('button[title="Show hidden lines"]');
     if (await eye.count()) await eye.click();
     await pre.locator('.play-button').focus(); // shows the listing's buttons
+  } else if (state === 'predicting') {
+    // "Predict it" open on the first checked output, a prediction checked
+    // (one line wrong, so both marks show), as axe must see it.
+    const pre = page.locator('main .cbh-output-of + pre').first();
+    const lines = await pre.locator(':scope > code').evaluate((c) => c.innerText.replace(/\s+$/, '').split('\n'));
+    await pre.locator('.cbh-predict-button').click();
+    await page.locator('.cbh-pr-input').waitFor({ timeout: 5000 });
+    await page.keyboard.type(['not what it prints', ...lines.slice(1)].join('\n'));
+    await page.locator('.cbh-pr-check').click();
+    await page.locator('.cbh-pr-summary').waitFor({ timeout: 5000 });
   } else if (state === 'typing') {
     const blocks = page.locator('main .cbh-listing-label + pre');
     const n = await blocks.count();
@@ -153,6 +163,8 @@ for (const theme of themes) {
   for (const p of withListings) {
     await check(p, theme, 1280, 'typing');
     await check(p, theme, 375, 'typing');
+    await check(p, theme, 1280, 'predicting');
+    await check(p, theme, 375, 'predicting');
   }
 }
 await browser.close();

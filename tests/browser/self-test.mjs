@@ -17,6 +17,8 @@ const [root = 'book/html'] = process.argv.slice(2);
 const chapter = await firstListingPage(root);
 // The typing mode's file in the built book (hashed by mdBook).
 const typingFile = (await readdir(join(root, 'fonts'))).find((f) => /^cbh-typeit.*\.js$/.test(f));
+// "Predict it"'s file, likewise.
+const predictFile = (await readdir(join(root, 'fonts'))).find((f) => /^cbh-predict.*\.js$/.test(f));
 // A script the page runs before anything else, breaking it for the test.
 const early = (js) => (h) => h.replace('<head>', `<head><script>${js}</script>`);
 
@@ -73,9 +75,12 @@ const breakages = [
   { what: 'a footnote back link too small to tap', script: 'reader.mjs',
     edit: (h) => h.replace('</head>', '<style>.footnote-definition a[href^="#fr-"] { display: inline !important; min-width: 0 !important; min-height: 0 !important; }</style></head>'),
     says: 'a footnote back link is' },
-  { what: 'figure labels shrunk on a phone', script: 'reader.mjs',
-    edit: (h) => h.replace('</head>', '<style>.cbh-figure img { min-width: 0 !important; }</style></head>'),
+  { what: 'figure labels shrunk on a phone (no narrow version)', script: 'reader.mjs',
+    edit: (h) => h.replace(/<source [^>]*>/g, ''),
     says: 'smallest label shows at' },
+  { what: 'a figure wider than its box on a phone', script: 'reader.mjs',
+    edit: (h) => h.replace('</head>', '<style>.cbh-figure img { min-width: 480px !important; } .cbh-figure { overflow-x: auto !important; }</style></head>'),
+    says: 'is wider than its box' },
   // Code that fits, and highlighting (issue 22).
   { what: 'code blocks held to the text\'s measure at 1280 px', script: 'reader.mjs',
     edit: (h) => h.replace('</head>', '<style>main pre, main .cbh-listing-label { width: auto !important; margin-inline: 0 !important; }</style></head>'),
@@ -120,6 +125,22 @@ const breakages = [
   { what: 'the typing mode in colours axe-core flags (a button of it unreadable)', script: 'pages.mjs',
     edit: (h) => h.replace('</head>', '<style>.cbh-ti-bar button { color: #ccc !important; }</style></head>'),
     says: `FAIL ${chapter} light 1280px typing` },
+  // "Predict it" (issue 29).
+  { what: '"Predict it" that marks a wrong line as right', script: 'predict.mjs',
+    prepare: async (dir) => {
+      const file = join(dir, 'fonts', predictFile);
+      await writeFile(file, (await readFile(file, 'utf8')).replaceAll('cbh-pr-wrong', 'cbh-pr-right'));
+    },
+    says: 'FAIL 1280px: checked, the output shows again with the wrong line marked' },
+  { what: '"Predict it" downloaded with the page', script: 'predict.mjs',
+    edit: (h) => h.replace('</head>', `<script src="fonts/${predictFile}"></script></head>`),
+    says: 'FAIL 1280px: "Predict it" is not loaded before it is pressed' },
+  { what: 'a prediction made with the output in sight', script: 'predict.mjs',
+    edit: (h) => h.replace('</head>', '<style>main pre > code.cbh-pr-hidden { display: block !important; }</style></head>'),
+    says: 'FAIL 1280px: the output is hidden while predicting' },
+  { what: '"Predict it" in colours axe-core flags (a button of it unreadable)', script: 'pages.mjs',
+    edit: (h) => h.replace('</head>', '<style>.cbh-pr-bar button { color: #ccc !important; }</style></head>'),
+    says: `FAIL ${chapter} light 1280px predicting` },
   { what: 'the faded listing too faint to read (under the box, where axe-core cannot see it)', script: 'contrast.mjs',
     edit: (h) => h.replace('</head>', '<style>.cbh-ti-rest { color: #d4d4d4 !important; }</style></head>'),
     says: /typing: the faded listing \(text\) +[\d.]+:1 FAIL/ },

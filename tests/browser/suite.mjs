@@ -15,6 +15,9 @@
 //                    long lines, code that fits 100 columns from 1024 px,
 //                    highlighting, figure text sizes, tap targets, title, the
 //                    way on; every theme at 375, 1024, 1080 and 1280 px, and print
+//   predict.mjs      "Predict it": loaded on first use, keyboard only at 1280
+//                    and 375 px, a wrong line marked and said, a right one
+//                    confirmed, kept in localStorage, print
 //   typeit.mjs       "Type it": loaded on first use, every listing typed
 //                    exactly at 1280 and 375 px, slips marked and cleared,
 //                    keyboard alone, Run what you typed, print
@@ -33,6 +36,7 @@ const runs = [
   ['run-buttons.mjs', root],
   ['reader.mjs', root],
   ['typeit.mjs', root],
+  ['predict.mjs', root],
   ['screenshots.mjs', root, shots],
 ];
 const failed = [];

@@ -29,8 +29,8 @@ const theme = themeAt >= 0 ? args[themeAt + 1] : join(tools, '..');
 // source (in theme/) -> what the pages load. What a page loads only when it
 // is needed goes to fonts/, the one folder of theme/ that mdBook copies into
 // the book without naming it on the pages (see theme/README.md): the search
-// teasers' cleaner, and the typing mode, which carries its stylesheet,
-// cbh-typeit.css, inside it (one request on first use).
+// teasers' cleaner, the typing mode and "Predict it", each of which carries
+// its stylesheet inside it (one request on first use).
 const FILES = [
   { source: 'coding-by-hand.css', out: 'coding-by-hand.min.css' },
   { source: 'cbh-a11y.js', out: 'cbh-a11y.min.js' },
@@ -38,6 +38,7 @@ const FILES = [
   { source: 'cbh-search.js', out: 'fonts/cbh-search.min.js' },
   { source: 'clipboard.js', out: 'clipboard.min.js', standsIn: 'clipboard.min.js' },
   { source: 'cbh-typeit.js', css: 'cbh-typeit.css', out: 'fonts/cbh-typeit.min.js' },
+  { source: 'cbh-predict.js', css: 'cbh-predict.css', out: 'fonts/cbh-predict.min.js' },
 ];
 
 async function minifyCss(path) {
@@ -79,8 +80,8 @@ async function make({ source, css, out, standsIn }) {
     let code = text;
     if (css) {
       const style = await minifyCss(join(theme, css));
-      if (!code.includes("'__CBH_TYPEIT_CSS__'")) throw new Error(`${path} has no '__CBH_TYPEIT_CSS__' for ${css}`);
-      code = code.replace("'__CBH_TYPEIT_CSS__'", () => JSON.stringify(style));
+      if (!code.includes("'__CBH_CSS__'")) throw new Error(`${path} has no '__CBH_CSS__' for ${css}`);
+      code = code.replace("'__CBH_CSS__'", () => JSON.stringify(style));
     }
     body = await minifyJs(code, path);
   }

@@ -1,0 +1,212 @@
+// Coding by Hand: "Predict it" (issue 29). theme/cbh-listings.js loads it
+// (minified, with theme/cbh-predict.css inside it, from fonts/) the first time
+// a learner presses "Predict it" on an output block, and calls
+// window.cbhPredict.toggle(pre, button); pressing the button again closes it.
+//
+// The output block is the listing's checked output (`cargo test` proves it is
+// what the program prints): it is the answer, never a second copy. Pressing
+// "Predict it" hides it; the learner types what they think the program
+// prints, one line per line, and "Check my prediction" shows the output again
+// with each of its lines marked: confirmed, or not what they wrote (and what
+// they wrote, in words, for a screen reader too). A right prediction says so.
+// An output that may differ from run to run (a `may-differ` block) is
+// compared line by line in any order, and says so. The result is kept in this
+// browser's localStorage, never sent anywhere.
+(function () {
+    'use strict';
+    if (window.cbhPredict) return;
+
+    const STYLE = '__CBH_CSS__';
+    const style = document.createElement('style');
+    style.textContent = STYLE;
+    document.head.append(style);
+
+    const open = new Map();
+    let ids = 0;
+
+    function el(tag, cls, text) {
+        const e = document.createElement(tag);
+        if (cls) e.className = cls;
+        if (text) e.textContent = text;
+        return e;
+    }
+
+    function store(name, value) {
+        try {
+            if (value === undefined) return JSON.parse(localStorage.getItem(name) || 'null');
+            localStorage.setItem(name, JSON.stringify(value));
+        } catch (e) { /* no storage (private window): nothing kept */ }
+        return null;
+    }
+
+    function hash(text) {
+        let h = 0x811c9dc5;
+        for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+        return h.toString(36);
+    }
+
+    // A line as compared: spaces at its end never count.
+    const trimEnd = function (l) { return l.replace(/\s+$/, ''); };
+
+    // The lines of a text, without the blank lines at its end.
+    function linesOf(text) {
+        const lines = text.replace(/\r\n/g, '\n').split('\n').map(trimEnd);
+        while (lines.length && !lines[lines.length - 1]) lines.pop();
+        return lines;
+    }
+
+    // The output's lines, each with the element that shows it (its
+    // .cbh-line span, from cbh-listings.js) when there is one.
+    function outputLines(code) {
+        const spans = Array.from(code.querySelectorAll(':scope > .cbh-line'));
+        const rows = spans.length
+            ? spans.map(function (s) { return { text: trimEnd(s.textContent.replace(/\n$/, '')), node: s }; })
+            : code.textContent.split('\n').map(function (t) { return { text: trimEnd(t), node: null }; });
+        while (rows.length && !rows[rows.length - 1].text) rows.pop();
+        return rows;
+    }
+
+    // Each output line: right (the prediction has it, at its place; or
+    // anywhere, when the order may differ), and what was written there.
+    function compare(rows, predicted, anyOrder) {
+        if (anyOrder) {
+            const left = new Map();
+            for (const l of predicted) left.set(l, (left.get(l) || 0) + 1);
+            return rows.map(function (r) {
+                const n = left.get(r.text) || 0;
+                if (n) left.set(r.text, n - 1);
+                return { right: n > 0, wrote: null };
+            });
+        }
+        return rows.map(function (r, i) {
+            const wrote = i < predicted.length ? predicted[i] : null;
+            return { right: wrote === r.text, wrote: wrote };
+        });
+    }
+
+    function start(pre, button) {
+        const code = pre.querySelector(':scope > code');
+        const marker = pre.previousElementSibling;
+        const listing = marker && marker.dataset ? marker.dataset.listing || '' : '';
+        const anyOrder = code.classList.contains('may-differ');
+        const rows = outputLines(code);
+        const key = 'cbh-predict:' + listing + ':' + hash(rows.map(function (r) { return r.text; }).join('\n'));
+        const id = 'cbh-pr-' + (++ids);
+        const s = { pre: pre, code: code, button: button };
+
+        s.root = el('div', 'cbh-pr');
+        s.root.setAttribute('role', 'group');
+        s.root.setAttribute('aria-label', 'Predict what the program prints');
+        const label = el('label', 'cbh-pr-label', 'What will it print? One line per line of output.');
+        label.htmlFor = id;
+        const input = el('textarea', 'cbh-pr-input');
+        input.id = id;
+        input.rows = Math.min(Math.max(rows.length, 2), 12);
+        input.spellcheck = false;
+        input.setAttribute('autocapitalize', 'off');
+        input.setAttribute('autocomplete', 'off');
+        const note = el('p', 'cbh-pr-note', anyOrder
+            ? 'This output may differ from run to run: your lines are compared in any order.'
+            : '');
+        const bar = el('div', 'cbh-pr-bar');
+        const check = el('button', 'cbh-pr-check', 'Check my prediction');
+        check.type = 'button';
+        const reveal = el('button', 'cbh-pr-reveal', 'Show the output');
+        reveal.type = 'button';
+        bar.append(check, reveal);
+        const result = el('div', 'cbh-pr-result');
+        result.setAttribute('role', 'status');
+        result.setAttribute('aria-live', 'polite');
+        const before = store(key);
+        if (before) {
+            result.textContent = 'Last time here: ' + before.right + ' of ' + before.total + ' lines right.';
+        }
+        s.root.append(label, input);
+        if (anyOrder) s.root.append(note);
+        s.root.append(bar, result);
+
+        function unmark() {
+            for (const r of rows) {
+                if (r.node) r.node.classList.remove('cbh-pr-right', 'cbh-pr-wrong');
+            }
+        }
+        function hideOutput() {
+            unmark();
+            code.classList.add('cbh-pr-hidden');
+            code.setAttribute('aria-hidden', 'true');
+        }
+        function showOutput() {
+            code.classList.remove('cbh-pr-hidden');
+            code.removeAttribute('aria-hidden');
+        }
+
+        check.addEventListener('click', function () {
+            const predicted = linesOf(input.value);
+            const marks = compare(rows, predicted, anyOrder);
+            showOutput();
+            unmark();
+            marks.forEach(function (m, i) {
+                if (rows[i].node) rows[i].node.classList.add(m.right ? 'cbh-pr-right' : 'cbh-pr-wrong');
+            });
+            const right = marks.filter(function (m) { return m.right; }).length;
+            const extra = anyOrder ? 0 : Math.max(0, predicted.length - rows.length);
+            result.textContent = '';
+            const summary = el('p', 'cbh-pr-summary');
+            if (right === rows.length && !extra) {
+                summary.textContent = 'Right: every line, as the program prints it (' + rows.length + ' of ' + rows.length + ').';
+                result.classList.add('cbh-pr-all-right');
+            } else {
+                summary.textContent = right + ' of ' + rows.length + ' lines right' +
+                    (extra ? ', and ' + extra + ' line' + (extra === 1 ? '' : 's') + ' more than it prints' : '') + '.';
+                result.classList.remove('cbh-pr-all-right');
+            }
+            result.append(summary);
+            const wrong = marks.map(function (m, i) { return [m, i]; }).filter(function (p) { return !p[0].right; });
+            if (wrong.length) {
+                const list = el('ul', 'cbh-pr-wrong-list');
+                for (const [m, i] of wrong) {
+                    const said = anyOrder
+                        ? 'Line ' + (i + 1) + ' is not in your prediction: it prints “' + rows[i].text + '”.'
+                        : m.wrote === null
+                            ? 'Line ' + (i + 1) + ': you wrote nothing; it prints “' + rows[i].text + '”.'
+                            : 'Line ' + (i + 1) + ': you wrote “' + m.wrote + '”; it prints “' + rows[i].text + '”.';
+                    list.append(el('li', null, said));
+                }
+                result.append(list);
+            }
+            store(key, { right: right, total: rows.length, at: Date.now() });
+        });
+        reveal.addEventListener('click', function () {
+            showOutput();
+            reveal.disabled = true;
+        });
+        input.addEventListener('input', function () {
+            if (!code.classList.contains('cbh-pr-hidden') && !reveal.disabled) hideOutput();
+        });
+
+        s.close = function () {
+            s.root.remove();
+            showOutput();
+            unmark();
+            button.setAttribute('aria-pressed', 'false');
+            button.title = 'Hide the output and predict what the program prints';
+            open.delete(pre);
+        };
+
+        hideOutput();
+        pre.after(s.root);
+        button.setAttribute('aria-pressed', 'true');
+        button.title = 'Stop predicting and show the output';
+        input.focus({ preventScroll: true });
+        s.root.scrollIntoView({ block: 'nearest' });
+        return s;
+    }
+
+    window.cbhPredict = {
+        toggle: function (pre, button) {
+            const s = open.get(pre);
+            if (s) s.close();
+            else open.set(pre, start(pre, button));
+        },
+    };
+})();
