@@ -20,6 +20,9 @@
 //! elided-lines = true                # a `...` line stands for any lines, or none
 //! optional-lines = ["from the spawned thread"]  # a line holding one may be missing, or elsewhere
 //!
+//! [package.metadata.listing.exercise]  # the chapter shows a starter; solution/ solves it
+//! goal = "output"                      # or "tests": what the solution must do
+//!
 //! [package.metadata.listing.recorded]  # how its output was recorded
 //! why = "the course records sessions without these warnings"
 //! allow = ["unused_variables", "dead_code"]   # rustc lints turned off
@@ -63,6 +66,29 @@ pub struct Declared {
     /// for it, less cargo's own lines (the compiler's warnings and the
     /// program's output; the test harness's report), with no session.
     pub command: Option<String>,
+    /// An exercise: the chapter shows a starter, the reader writes the rest.
+    pub exercise: Option<Exercise>,
+}
+
+/// An exercise (`[package.metadata.listing.exercise]`): the listing's `src/`
+/// is the starter the chapter shows; `solution/` holds files that replace
+/// `src/`'s of the same name, kept out of the page; the goal is an output
+/// (`output.txt`) or tests (`tests/`). The check proves the solution
+/// reaches the goal and the starter does not yet.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Exercise {
+    pub goal: Goal,
+}
+
+/// What an exercise's program must do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Goal {
+    /// Print its `output.txt`.
+    Output,
+    /// Pass its tests (`cargo test`).
+    Tests,
 }
 
 /// How a listing's output is recorded (and checked, and blessed): the
@@ -302,7 +328,7 @@ fn redirects(text: &str) -> Option<(Option<usize>, String)> {
 
 const HELP: &str = "The keys a listing can declare under [package.metadata.listing] are: \
     outcome (\"runs\", \"does-not-compile\", \"panics\"), error, project, caption, seed, \
-    command, allow, varies, recorded (see README, \"Writing the book\").";
+    command, exercise, allow, varies, recorded (see README, \"Writing the book\").";
 
 /// Checks what serde cannot: (key to point at, message).
 fn validate(declared: &Declared) -> Result<(), (String, String)> {

@@ -252,9 +252,16 @@ pub fn apply_varies(text: &str, varies: &Varies, movable: impl Fn(&str) -> bool)
         .iter()
         .filter_map(|s| crate::book::metadata::span_regex(s).ok())
         .collect();
+    // With optional lines declared, a last line cut short (no final
+    // newline: the program stopped while a thread printed it) is not
+    // compared either.
+    let cut = (!varies.optional_lines.is_empty() && !text.ends_with('\n'))
+        .then(|| text.lines().count().saturating_sub(1));
     let mut lines: Vec<String> = text
         .lines()
-        .filter(|line| !varies.optional(line))
+        .enumerate()
+        .filter(|(i, line)| !varies.optional(line) && Some(*i) != cut)
+        .map(|(_, line)| line)
         .map(|line| {
             spans.iter().fold(line.to_string(), |line, re| {
                 re.replace_all(&line, "[..]").into_owned()

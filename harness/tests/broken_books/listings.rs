@@ -65,3 +65,9 @@ pub const CUT_SHORT: &str = "listings/ch16-threads/listing-16-02";
 /// A worker thread that may be stopped anywhere, even before it prints: its
 /// lines are declared `optional-lines`.
 pub const STOPS_ANYWHERE: &str = "listings/ch16-threads/listing-16-03";
+
+/// An exercise whose goal is an output: a kettle's boiling time.
+pub const BOIL: &str = "listings/ch05-structs/listing-05-02";
+
+/// An exercise whose goal is tests: leap years.
+pub const LEAP: &str = "listings/ch11-testing/listing-11-03";

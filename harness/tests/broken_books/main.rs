@@ -20,6 +20,7 @@ mod book_toml;
 mod contained;
 mod contributions;
 mod coverage;
+mod exercises;
 mod files;
 mod includes;
 mod lints;

@@ -110,7 +110,10 @@ pub fn not_on_the_playground(listing: &Listing, book: &Reader) -> Option<String>
     for path in book.names(&listing.rel) {
         let file = path.strip_prefix(&listing.rel).unwrap_or(path);
         let name = file.display().to_string();
-        if PLAYGROUND_FILES.contains(&name.as_str()) {
+        // An exercise's solution is not on the page: the starter is run.
+        if PLAYGROUND_FILES.contains(&name.as_str())
+            || file.starts_with(crate::checks::outputs::SOLUTION)
+        {
             continue;
         }
         return Some(if name == INPUT {
@@ -121,8 +124,21 @@ pub fn not_on_the_playground(listing: &Listing, book: &Reader) -> Option<String>
             format!("it reads {name}")
         });
     }
-    let transcript = book.text(&listing.rel.join(TRANSCRIPT)).unwrap_or_default();
-    for step in crate::book::session::steps(transcript).unwrap_or_default() {
+    // What the reader runs: the transcript's commands, or the one it
+    // declares (`command`).
+    let mut commands = book
+        .text(&listing.rel.join(TRANSCRIPT))
+        .unwrap_or_default()
+        .to_string();
+    if let Some(command) = listing
+        .declared
+        .as_ref()
+        .ok()
+        .and_then(|d| d.command.as_ref())
+    {
+        commands.push_str(&format!("$ {command}\n"));
+    }
+    for step in crate::book::session::steps(&commands).unwrap_or_default() {
         if let Some((name, _)) = step.env.first() {
             return Some(format!("it is run with {name} set"));
         }

@@ -38,6 +38,9 @@ pub const OUTPUT_LIMIT: usize = 1024 * 1024;
 /// The check's name in the verdict store.
 const NAME: &str = "outputs";
 
+mod exercise;
+pub use exercise::SOLUTION;
+
 /// Where a listing's program runs, as a reader's project would be: the
 /// program is `/home/reader/NAME/target/debug/NAME`, run as
 /// `target/debug/NAME` in `/home/reader/NAME`, with `HOME=/home/reader`,
@@ -346,6 +349,10 @@ impl One<'_, '_> {
         let expected = rel_dir.join(EXPECTED_OUTPUT);
         if let Some(command) = &declared.command {
             problems.extend(self.command_problems(declared, command, &name));
+            return problems;
+        }
+        if let Some(exercise) = &declared.exercise {
+            problems.extend(self.exercise_problems(declared, exercise, &name));
             return problems;
         }
         let Some(wanted) = book.bytes(&expected) else {
@@ -865,6 +872,16 @@ impl One<'_, '_> {
     /// Runs `steps` in a reader's copy of the listing, as a session does:
     /// what the terminal showed, or why it stopped.
     fn replay(&self, declared: &Declared, steps: &[session::Step]) -> Result<String, String> {
+        self.replay_with(declared, self.files, steps)
+    }
+
+    /// [`Self::replay`], in a copy of `files` (an exercise's solution).
+    fn replay_with(
+        &self,
+        declared: &Declared,
+        files: &[(PathBuf, Vec<u8>)],
+        steps: &[session::Step],
+    ) -> Result<String, String> {
         let project = self.listing.project();
         let input = self
             .book
@@ -872,7 +889,7 @@ impl One<'_, '_> {
             .unwrap_or_default();
         let lock = self.book.bytes(Path::new(crate::book::listings::LOCK));
         let session = transcript::Session {
-            files: self.files,
+            files,
             lock,
             input,
             project: &project,
