@@ -15,6 +15,9 @@
 // - A terminal session or TOML is highlighted once its grammar comes.
 // - "Type it" beside Copy and Run, on every block that shows a listing's
 //   file, opens the typing mode (theme/cbh-typeit.js, loaded on first use).
+// - "Write it" in its place on an exercise's starter (its label says
+//   data-exercise): the learner writes their own code from it (the same
+//   file's other mode).
 // - "Predict it" on every checked output block hides the output and lets the
 //   learner predict it (theme/cbh-predict.js, loaded on first use).
 (function () {
@@ -191,25 +194,27 @@
     // where the {{ resource }} below says. It is loaded the first time a
     // learner presses the button, so a page's first load does not grow.
     let typing;
-    function typeIt(pre, button) {
+    function typeIt(pre, button, free) {
         typing = typing || new Promise(function (resolve, reject) {
             const script = load('{{ resource "fonts/cbh-typeit.min.js" }}',
                 function () { resolve(window.cbhTypeit); },
                 function () { typing = null; script.remove(); reject(); });
         });
-        typing.then(function (mode) { mode.toggle(pre, button); },
+        typing.then(function (mode) { mode.toggle(pre, button, { free: free }); },
             function () { button.title = 'The typing mode could not load; reload the page to try again'; });
     }
     for (const pre of document.querySelectorAll('main .cbh-listing-label + pre')) {
         const buttons = pre.querySelector(':scope > .buttons');
         if (!buttons || !pre.querySelector(':scope > code')) continue;
+        // An exercise's starter is written, not copied: "Write it".
+        const free = !!pre.previousElementSibling.dataset.exercise;
         const button = document.createElement('button');
         button.type = 'button';
         button.className = 'cbh-typeit-button';
-        button.textContent = 'Type it';
-        button.title = 'Type this listing out here, checked as you go';
+        button.textContent = free ? 'Write it' : 'Type it';
+        button.title = free ? 'Write your own solution here, from the starter' : 'Type this listing out here, checked as you go';
         button.setAttribute('aria-pressed', 'false');
-        button.addEventListener('click', function () { typeIt(pre, button); });
+        button.addEventListener('click', function () { typeIt(pre, button, free); });
         buttons.prepend(button);
     }
 

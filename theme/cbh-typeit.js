@@ -29,6 +29,13 @@
 // prints is compared with the book's checked output, the output block of the
 // same listing (the listing-labels preprocessor marks it, a
 // div.cbh-output-of just above it). Nothing leaves the page before that.
+//
+// "Write it" (issue 29), on a listing that is an exercise (its label says
+// data-exercise): the starter in an editable box, where the learner writes
+// their own code (nothing is a slip, and pasting is allowed: it is their
+// code), kept as a draft in localStorage; "Run what you wrote" (where the
+// block runs on the playground) runs it and compares what it printed with
+// the exercise's goal, its checked output block.
 (function () {
     'use strict';
     if (window.cbhTypeit) return;
@@ -393,7 +400,7 @@
         const params = { version: code.indexOf('#![feature') !== -1 ? 'nightly' : 'stable', optimize: '0', code: code, edition: edition };
         const out = s.result;
         out.hidden = false;
-        out.textContent = 'Running what you typed in the Rust Playground…';
+        out.textContent = 'Running what you ' + (s.free ? 'wrote' : 'typed') + ' in the Rust Playground…';
         const timeout = new Promise(function (_, reject) {
             setTimeout(function () { reject(new Error('no answer in 20 seconds')); }, 20000);
         });
@@ -409,15 +416,16 @@
             const verdict = document.createElement('p');
             verdict.className = 'cbh-ti-verdict';
             head.textContent = answer.error ? 'It did not build or run; the playground says:' : 'What your program printed:';
+            const goal = s.free ? 'the exercise\'s goal' : 'the book\'s checked output';
             if (book === null) {
                 verdict.textContent = 'The book shows no checked output for this listing to compare with.';
             } else {
                 const diff = firstDifference(book, printed);
                 if (!diff) {
-                    verdict.textContent = '✓ The same as the book\'s checked output.';
+                    verdict.textContent = s.free ? '✓ It prints the exercise\'s goal: well done.' : '✓ The same as the book\'s checked output.';
                     verdict.classList.add('cbh-ti-same');
                 } else {
-                    verdict.textContent = 'Not the same as the book\'s checked output, from line ' + diff.line + ': the book\'s reads “' +
+                    verdict.textContent = (s.free ? 'Not ' + goal + ' yet' : 'Not the same as ' + goal) + ', from line ' + diff.line + ': the book\'s reads “' +
                         (diff.book === undefined ? '(no line)' : diff.book) + '”, yours “' + (diff.yours === undefined ? '(no line)' : diff.yours) + '”.';
                     verdict.classList.add('cbh-ti-differs');
                 }
@@ -564,11 +572,95 @@
         return s;
     }
 
+    // ---- "Write it": an exercise, written freely ----
+
+    function startFree(pre, button) {
+        const code = pre.querySelector(':scope > code');
+        const label = pre.previousElementSibling;
+        const lines = blockLines(code);
+        const id = 'cbh-wi-' + (++ids);
+        const s = {
+            pre: pre, code: code, button: button, shown: lines.shown, part: lines.part, free: true,
+            target: lines.shown.map(function (r) { return r.text; }),
+            listing: label.dataset.listing, file: label.dataset.file,
+            name: label.textContent.split(' — ')[0].trim(),
+        };
+        s.indent = takenIndent(s);
+        const draft = 'cbh-writeit:' + s.listing + ':' + s.file;
+        s.root = el('div', 'cbh-ti cbh-wi');
+        s.root.setAttribute('role', 'group');
+        s.root.setAttribute('aria-label', 'Writing ' + s.name);
+        const bar = el('div', 'cbh-ti-bar');
+        const again = el('button', 'cbh-ti-again', 'Start from the starter again');
+        again.type = 'button';
+        if (runnable(s)) {
+            const go = el('button', 'cbh-ti-run', 'Run what you wrote');
+            go.type = 'button';
+            go.addEventListener('click', function () { run(s); });
+            bar.append(go);
+        }
+        bar.append(again);
+        const hint = el('p', 'cbh-ti-hint', label.dataset.exercise === 'tests'
+            ? 'Write your own code, from the starter: the goal is that the tests the chapter shows pass (run them with cargo test). Tab indents; Esc leaves the box.'
+            : 'Write your own code, from the starter: the goal is the output the chapter shows. Tab indents; Esc leaves the box.');
+        hint.id = id + '-hint';
+        const name = el('label', 'cbh-wi-label', 'Your ' + s.file);
+        name.htmlFor = id;
+        s.input = el('textarea', 'cbh-wi-input');
+        s.input.id = id;
+        s.input.setAttribute('aria-describedby', id + '-hint');
+        for (const [k, v] of [['autocomplete', 'off'], ['autocorrect', 'off'], ['autocapitalize', 'off'],
+            ['spellcheck', 'false'], ['wrap', 'off'], ['translate', 'no'], ['data-gramm', 'false']]) s.input.setAttribute(k, v);
+        s.input.value = store(draft) || s.target.join('\n');
+        s.input.rows = Math.min(Math.max(s.target.length + 2, 4), 24);
+        s.result = el('div', 'cbh-ti-result');
+        s.result.setAttribute('role', 'status');
+        s.result.hidden = true;
+        s.root.append(bar, hint, name, s.input, s.result);
+
+        again.addEventListener('click', function () {
+            s.input.value = s.target.join('\n');
+            store(draft, null);
+            s.input.focus();
+        });
+        s.input.addEventListener('input', function () { store(draft, s.input.value); });
+        s.input.addEventListener('keydown', function (e) {
+            if (e.key === 'Tab' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+                e.preventDefault();
+                const at = s.input.selectionStart;
+                const col = at - s.input.value.lastIndexOf('\n', at - 1) - 1;
+                s.input.setRangeText(' '.repeat(4 - col % 4), at, s.input.selectionEnd, 'end');
+                store(draft, s.input.value);
+            } else if (e.key === 'Escape') {
+                e.preventDefault();
+                s.button.focus();
+            }
+        });
+
+        s.close = function () {
+            s.root.remove();
+            code.classList.remove('cbh-ti-hidden');
+            code.tabIndex = 0;
+            button.setAttribute('aria-pressed', 'false');
+            button.title = 'Write your own solution here, from the starter';
+            sessions.delete(pre);
+        };
+
+        code.classList.add('cbh-ti-hidden');
+        code.tabIndex = -1;
+        code.after(s.root);
+        button.setAttribute('aria-pressed', 'true');
+        button.title = 'Stop writing (your draft is kept in this browser)';
+        s.input.focus({ preventScroll: true });
+        s.root.scrollIntoView({ block: 'nearest' });
+        return s;
+    }
+
     window.cbhTypeit = {
-        toggle: function (pre, button) {
+        toggle: function (pre, button, options) {
             const open = sessions.get(pre);
             if (open) open.close();
-            else sessions.set(pre, start(pre, button));
+            else sessions.set(pre, options && options.free ? startFree(pre, button) : start(pre, button));
         },
     };
 })();

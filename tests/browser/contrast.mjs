@@ -55,7 +55,7 @@ for (const theme of ['light', 'rust', 'coal', 'navy', 'ayu']) {
     return out;
   });
   // The typing mode, open on the first listing, with a slip.
-  const pre = page.locator('main .cbh-listing-label + pre').first();
+  const pre = page.locator('main .cbh-listing-label:not([data-exercise]) + pre').first();
   await pre.locator('.cbh-typeit-button').click();
   await pre.locator('.cbh-ti-input').waitFor({ timeout: 5000 });
   await page.keyboard.type('le#');

@@ -87,7 +87,7 @@ async function check(pageName, theme, width, state) {
     await page.locator('.cbh-pr-check').click();
     await page.locator('.cbh-pr-summary').waitFor({ timeout: 5000 });
   } else if (state === 'typing') {
-    const blocks = page.locator('main .cbh-listing-label + pre');
+    const blocks = page.locator('main .cbh-listing-label:not([data-exercise]) + pre');
     const n = await blocks.count();
     const first = blocks.first();
     const lines = await first.locator(':scope > code').evaluate((c) => c.innerText.replace(/\s+$/, '').split('\n'));

@@ -70,7 +70,7 @@ for (const theme of typing ? ['light', 'coal'] : []) {
     await page.addInitScript((t) => localStorage.setItem('mdbook-theme', t), theme);
     await page.goto(base + typing, { waitUntil: 'load' });
     output = await page.evaluate(() => document.querySelector('main .cbh-output-of + pre code')?.textContent ?? '');
-    const blocks = page.locator('main .cbh-listing-label + pre');
+    const blocks = page.locator('main .cbh-listing-label:not([data-exercise]) + pre');
     const n = await blocks.count();
     const lines = (i) => blocks.nth(i).locator(':scope > code').evaluate((c) => c.innerText.replace(/\s+$/, '').split('\n'));
     // The first listing, typed to the end.

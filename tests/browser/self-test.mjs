@@ -4,13 +4,16 @@
 // are what their sources make (on a copy of theme/). Exits 1 if a check let
 // a breakage through.
 //
-//   node tests/browser/self-test.mjs BOOK_HTML_DIR
+//   COURSE_BOOK=target/course-book-html node tests/browser/self-test.mjs BOOK_HTML_DIR
+//
+// (COURSE_BOOK: the course-book fixture, built, for the breakages of what
+// only it shows, such as "Write it" on an exercise.)
 import { spawnSync } from 'node:child_process';
 import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { firstListingPage } from './summary.mjs';
+import { chapterPages, firstListingPage } from './summary.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [root = 'book/html'] = process.argv.slice(2);
@@ -19,6 +22,14 @@ const chapter = await firstListingPage(root);
 const typingFile = (await readdir(join(root, 'fonts'))).find((f) => /^cbh-typeit.*\.js$/.test(f));
 // "Predict it"'s file, likewise.
 const predictFile = (await readdir(join(root, 'fonts'))).find((f) => /^cbh-predict.*\.js$/.test(f));
+// The course-book fixture, built (COURSE_BOOK; .ci/run builds it), for what
+// only it shows: its first page with an exercise whose goal is an output.
+const courseRoot = process.env.COURSE_BOOK;
+const courseSrc = 'tests/fixtures/course-book/src';
+let coursePage = null;
+for (const p of courseRoot ? await chapterPages(courseSrc) : []) {
+  if ((await readFile(join(courseRoot, p), 'utf8').catch(() => '')).includes('data-exercise="output"')) { coursePage = p; break; }
+}
 // A script the page runs before anything else, breaking it for the test.
 const early = (js) => (h) => h.replace('<head>', `<head><script>${js}</script>`);
 
@@ -141,6 +152,13 @@ const breakages = [
   { what: '"Predict it" in colours axe-core flags (a button of it unreadable)', script: 'pages.mjs',
     edit: (h) => h.replace('</head>', '<style>.cbh-pr-bar button { color: #ccc !important; }</style></head>'),
     says: `FAIL ${chapter} light 1280px predicting` },
+  // "Write it", on the course-book fixture's exercise (issue 29).
+  { what: '"Write it" that opens an empty box, not the starter', script: 'writeit.mjs', book: 'course',
+    edit: early("document.addEventListener('focusin', (e) => { if (e.target.classList && e.target.classList.contains('cbh-wi-input')) e.target.value = ''; });"),
+    says: 'FAIL 1280px: the box holds the starter' },
+  { what: '"Run what you wrote" that posts the starter, not what was written', script: 'writeit.mjs', book: 'course',
+    edit: early("const f = window.fetch; window.fetch = (u, o) => { if (o && o.body) { const b = JSON.parse(o.body); b.code = b.code.replace(/^.*(\\* 80\\.0).*$/m, 'todo!()'); o = { ...o, body: JSON.stringify(b) }; } return f(u, o); };"),
+    says: 'FAIL 1280px: what the learner wrote prints the goal' },
   { what: 'the faded listing too faint to read (under the box, where axe-core cannot see it)', script: 'contrast.mjs',
     edit: (h) => h.replace('</head>', '<style>.cbh-ti-rest { color: #d4d4d4 !important; }</style></head>'),
     says: /typing: the faded listing \(text\) +[\d.]+:1 FAIL/ },
@@ -157,16 +175,23 @@ const themeBreakages = [
 const only = (b) => !process.env.SELF_TEST_ONLY || b.what.includes(process.env.SELF_TEST_ONLY);
 let letThrough = 0;
 for (const b of breakages.filter(only)) {
+  const course = b.book === 'course';
+  if (course && !coursePage) {
+    letThrough++;
+    console.log(`FAIL ${b.script} catches ${b.what} (not run: COURSE_BOOK names no built course-book with an exercise)`);
+    continue;
+  }
   const dir = await mkdtemp(join(tmpdir(), 'broken-page-'));
-  await cp(root, dir, { recursive: true });
-  const page = join(dir, chapter);
+  await cp(course ? courseRoot : root, dir, { recursive: true });
+  const page = join(dir, course ? coursePage : chapter);
   const html = await readFile(page, 'utf8');
   const broken = b.edit ? b.edit(html) : html;
   if (broken === html && !b.prepare) throw new Error(`could not break the page: ${b.what}`);
   await writeFile(page, broken);
   if (b.prepare) await b.prepare(dir);
   const run = spawnSync(process.execPath, [join(here, b.script), dir], {
-    encoding: 'utf8', env: { ...process.env, ONLY_PAGE: chapter, ONLY_THEME: 'light', ...b.env } });
+    encoding: 'utf8',
+    env: { ...process.env, ONLY_PAGE: course ? coursePage : chapter, ONLY_THEME: 'light', ...(course ? { BOOK_SRC: courseSrc } : {}), ...b.env } });
   const caught = run.status === 1 && (b.says instanceof RegExp ? b.says.test(run.stdout) : run.stdout.includes(b.says));
   if (!caught) letThrough++;
   console.log(`${caught ? 'ok  ' : 'FAIL'} ${b.script} catches ${b.what}${caught ? '' : ` (exit ${run.status}; expected "${b.says}")`}`);

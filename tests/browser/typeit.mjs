@@ -68,9 +68,9 @@ async function open({ width = 1280, mobile = false, printed = null, pageName = c
 }
 
 // What block i shows, as the learner reads it (hidden lines hidden).
-const shownText = (page, i) => page.locator('main .cbh-listing-label + pre > code').nth(i)
+const shownText = (page, i) => page.locator('main .cbh-listing-label:not([data-exercise]) + pre > code').nth(i)
   .evaluate((c) => c.innerText.replace(/\s+$/, '').split('\n').map((l) => l.replace(/\s+$/, '')));
-const blocks = (page) => page.locator('main .cbh-listing-label + pre').count();
+const blocks = (page) => page.locator('main .cbh-listing-label:not([data-exercise]) + pre').count();
 
 async function typeLines(page, lines, { indent = false } = {}) {
   for (const [i, line] of lines.entries()) {
@@ -79,7 +79,7 @@ async function typeLines(page, lines, { indent = false } = {}) {
   }
 }
 
-const state = (page, i = 0) => page.locator('main .cbh-listing-label + pre').nth(i).evaluate((pre) => {
+const state = (page, i = 0) => page.locator('main .cbh-listing-label:not([data-exercise]) + pre').nth(i).evaluate((pre) => {
   const input = pre.querySelector('.cbh-ti-input');
   return {
     open: !!pre.querySelector('.cbh-ti'),
@@ -112,12 +112,12 @@ for (const [pageName, width, mobile] of part('listings') ? runs : []) {
     const { context, page, log } = await open({ width, mobile, pageName });
     if (pageName !== chapter) console.log(`     ${pageName}:`);
     const n = await blocks(page);
-    const buttons = await page.locator('main .cbh-listing-label + pre > .buttons > .cbh-typeit-button').count();
+    const buttons = await page.locator('main .cbh-listing-label:not([data-exercise]) + pre > .buttons > .cbh-typeit-button').count();
     check(n > 0 && buttons === n, `${width}px: "Type it" on every block that shows a listing's file`, `${buttons} of ${n}`);
     check(typingModule(log).length === 0, `${width}px: the typing mode is not downloaded on load`, typingModule(log).join(', '));
     for (let i = 0; i < n; i++) {
       const lines = await shownText(page, i);
-      const pre = page.locator('main .cbh-listing-label + pre').nth(i);
+      const pre = page.locator('main .cbh-listing-label:not([data-exercise]) + pre').nth(i);
       await pre.locator('.cbh-typeit-button').click();
       await pre.locator('.cbh-ti-input').waitFor({ timeout: 5000 });
       await typeLines(page, lines);
@@ -136,7 +136,7 @@ for (const [pageName, width, mobile] of part('listings') ? runs : []) {
     check(log.offOrigin.length === 0, `${width}px: no request leaves the origin while typing`, log.offOrigin.join(', '));
     check(log.errors.length === 0, `${width}px: no console errors`, log.errors.join(' | '));
     // Once more: the best time so far.
-    const pre = page.locator('main .cbh-listing-label + pre').first();
+    const pre = page.locator('main .cbh-listing-label:not([data-exercise]) + pre').first();
     await pre.locator('.cbh-ti-again').click();
     await typeLines(page, await shownText(page, 0));
     const again = await state(page, 0);
@@ -152,7 +152,7 @@ for (const [pageName, width, mobile] of part('listings') ? runs : []) {
 if (part('slips')) try {
   const { context, page } = await open();
   const lines = await shownText(page, 0);
-  const pre = page.locator('main .cbh-listing-label + pre').first();
+  const pre = page.locator('main .cbh-listing-label:not([data-exercise]) + pre').first();
   await pre.locator('.cbh-typeit-button').click();
   await pre.locator('.cbh-ti-input').waitFor();
   // The first line, right but for one character, at column `col`.
@@ -282,7 +282,7 @@ for (const [printed, expect] of part('run') ? [[null, 'same'], ['something else\
     // a page without the marker fails.)
     const found = await page.evaluate(() => {
       const all = [...document.querySelectorAll('main pre')];
-      const pres = [...document.querySelectorAll('main .cbh-listing-label + pre')];
+      const pres = [...document.querySelectorAll('main .cbh-listing-label:not([data-exercise]) + pre')];
       for (const [i, pre] of pres.entries()) {
         const play = pre.querySelector('.play-button');
         if (!play || play.hidden) continue;
@@ -294,7 +294,7 @@ for (const [printed, expect] of part('run') ? [[null, 'same'], ['something else\
     if (!found) throw new Error('no listing on the page has a Run button and its output just after it');
     const runnable = found.i;
     log.bookOutput = found.output;
-    const pre = page.locator('main .cbh-listing-label + pre').nth(runnable);
+    const pre = page.locator('main .cbh-listing-label:not([data-exercise]) + pre').nth(runnable);
     const lines = await shownText(page, runnable);
     await pre.locator('.cbh-typeit-button').click();
     await pre.locator('.cbh-ti-input').waitFor();
@@ -321,7 +321,7 @@ for (const [printed, expect] of part('run') ? [[null, 'same'], ['something else\
 // 5. Print: the typing mode is absent, the listing printed.
 if (part('print')) try {
   const { context, page } = await open();
-  const pre = page.locator('main .cbh-listing-label + pre').first();
+  const pre = page.locator('main .cbh-listing-label:not([data-exercise]) + pre').first();
   await pre.locator('.cbh-typeit-button').click();
   await pre.locator('.cbh-ti-input').waitFor();
   await page.keyboard.type('let');

@@ -63,9 +63,8 @@ impl Preprocessor for ListingLabels {
                         .map(|b| String::from_utf8_lossy(&b).into_owned())
                         .unwrap_or_default()
                 };
-                let captions = |listing: &Path| caption_in(&manifest(listing));
                 let notes = |listing: &Path| note_in(&manifest(listing));
-                let labelled = labelled(&ctx.root, &chapter, &captions, &notes);
+                let labelled = labelled(&ctx.root, &chapter, &manifest, &notes);
                 // Outputs are marked while their includes are still there
                 // to find; then a transcript's include becomes its text.
                 let marked =
@@ -102,6 +101,9 @@ pub struct Label {
     /// `{{#rustdoc_include}}` hides the rest instead, and copy gives it all).
     pub excerpt: bool,
     pub caption: Option<String>,
+    /// The listing is an exercise (its goal: `output` or `tests`): the page
+    /// offers "Write it" on it (theme/cbh-listings.js).
+    pub exercise: Option<&'static str>,
 }
 
 impl Label {
@@ -124,8 +126,12 @@ impl Label {
     }
 
     fn html(&self) -> String {
+        let exercise = self
+            .exercise
+            .map(|goal| format!(" data-exercise=\"{goal}\""))
+            .unwrap_or_default();
         let mut html = format!(
-            "<p class=\"{CLASS}\" data-listing=\"{}\" data-file=\"{}\">\
+            "<p class=\"{CLASS}\" data-listing=\"{}\" data-file=\"{}\"{exercise}>\
              <span class=\"cbh-listing-number\">{}</span>",
             escape(&self.listing.to_string_lossy()),
             escape(&self.file),
@@ -155,12 +161,13 @@ impl Label {
 }
 
 /// The labels of a chapter's code blocks, in order: `None` for a block
-/// that shows no listing's file. `caption` gives a listing's caption (from
-/// its directory, relative to the book's root).
+/// that shows no listing's file. `manifest` gives a listing's Cargo.toml
+/// (from its directory, relative to the book's root): its caption, and
+/// whether it is an exercise.
 pub fn labels(
     root: &Path,
     chapter: &Chapter,
-    caption: &dyn Fn(&Path) -> Option<String>,
+    manifest: &dyn Fn(&Path) -> String,
 ) -> Vec<Option<Label>> {
     let mut seen = BTreeSet::new();
     chapter
@@ -175,9 +182,11 @@ pub fn labels(
             let continued = !seen.insert(listing.clone());
             let excerpt = directive.kind == "include"
                 && directive.text.contains(&format!("{}:", directive.written));
-            let caption = (!continued).then(|| caption(&listing)).flatten();
+            let toml = manifest(&listing);
+            let caption = (!continued).then(|| caption_in(&toml)).flatten();
             Some(Label {
                 number: number(&listing),
+                exercise: exercise_in(&toml),
                 listing,
                 file,
                 continued,
@@ -260,10 +269,10 @@ pub fn note_in(manifest: &str) -> Option<String> {
 fn labelled(
     root: &Path,
     chapter: &Chapter,
-    caption: &dyn Fn(&Path) -> Option<String>,
+    manifest: &dyn Fn(&Path) -> String,
     note: &dyn Fn(&Path) -> Option<String>,
 ) -> String {
-    let labels = labels(root, chapter, caption);
+    let labels = labels(root, chapter, manifest);
     let notes = notes(root, chapter, note);
     let mut at_line: Vec<(usize, Label)> = chapter
         .blocks
@@ -476,6 +485,17 @@ pub fn number(listing: &Path) -> String {
     }
 }
 
+/// The goal of the exercise a listing's manifest declares, if it is one.
+pub fn exercise_in(manifest: &str) -> Option<&'static str> {
+    let declared = crate::book::metadata::parse(Path::new("Cargo.toml"), Ok(manifest))
+        .ok()?
+        .1;
+    declared.exercise.map(|e| match e.goal {
+        crate::book::metadata::Goal::Output => "output",
+        crate::book::metadata::Goal::Tests => "tests",
+    })
+}
+
 /// The caption in a listing's manifest (its metadata's `caption`).
 pub fn caption_in(manifest: &str) -> Option<String> {
     let manifest: toml::Table = manifest.parse().ok()?;
@@ -495,7 +515,7 @@ pub fn check(
     root: &Path,
     html_dir: &Path,
     chapters: &[Chapter],
-    caption: &dyn Fn(&Path) -> Option<String>,
+    manifest: &dyn Fn(&Path) -> String,
     note: &dyn Fn(&Path) -> Option<String>,
 ) -> Vec<Problem> {
     let blocks = scraper::Selector::parse("main pre").unwrap();
@@ -506,7 +526,7 @@ pub fn check(
         };
         let html = scraper::Html::parse_document(&text);
         let fences = &chapter.blocks;
-        let expected = labels(root, chapter, caption);
+        let expected = labels(root, chapter, manifest);
         let expected_notes = notes(root, chapter, note);
         for ((pre, fence), expected_note) in html.select(&blocks).zip(fences).zip(&expected_notes) {
             // An output recorded as the reader should know says how, under

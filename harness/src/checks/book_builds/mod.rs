@@ -53,8 +53,10 @@ pub fn build_into(cx: &Checker, book: &Reader, dest: &Path) -> Vec<Problem> {
     }
     let html = dest.join("html");
     let root = book.root();
-    let caption = |listing: &Path| {
-        labels::caption_in(book.text(&listing.join("Cargo.toml")).unwrap_or_default())
+    let manifest = |listing: &Path| {
+        book.text(&listing.join("Cargo.toml"))
+            .unwrap_or_default()
+            .to_string()
     };
     let note = |listing: &Path| {
         labels::note_in(book.text(&listing.join("Cargo.toml")).unwrap_or_default())
@@ -63,7 +65,7 @@ pub fn build_into(cx: &Checker, book: &Reader, dest: &Path) -> Vec<Problem> {
     let mut problems = crate::checks::active_content::pages::check(book, &html, chapters);
     problems.extend(fragments::check(&html, chapters));
     problems.extend(figures::check(&html, chapters));
-    problems.extend(labels::check(root, &html, chapters, &caption, &note));
+    problems.extend(labels::check(root, &html, chapters, &manifest, &note));
     problems.extend(runnable::check(book, &html, chapters));
     problems
 }

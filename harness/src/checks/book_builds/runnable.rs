@@ -124,6 +124,21 @@ pub fn not_on_the_playground(listing: &Listing, book: &Reader) -> Option<String>
             format!("it reads {name}")
         });
     }
+    // An output that shows the compiler's warnings (a declared `command`'s):
+    // the playground shows them apart from what the program prints.
+    let declares_command = listing.declared.as_ref().is_ok_and(|d| d.command.is_some());
+    let output = book
+        .text(&listing.rel.join(crate::book::listings::EXPECTED_OUTPUT))
+        .unwrap_or_default();
+    if declares_command
+        && output
+            .lines()
+            .any(|l| l.starts_with("warning") || l.starts_with("error"))
+    {
+        return Some(
+            "its output shows the compiler's warnings, which the playground shows apart".into(),
+        );
+    }
     // What the reader runs: the transcript's commands, or the one it
     // declares (`command`).
     let mut commands = book
