@@ -9,8 +9,10 @@
 // prints, one line per line, and "Check my prediction" shows the output again
 // with each of its lines marked: confirmed, or not what they wrote (and what
 // they wrote, in words, for a screen reader too). A right prediction says so.
-// An output that may differ from run to run (a `may-differ` block) is
-// compared line by line in any order, and says so. The result is kept in this
+// An output that may differ from run to run (a `may-differ` block) says so,
+// and is compared within the tolerance its listing declares (the
+// listing-labels preprocessor puts it on the output's marker): in any order,
+// `...` lines, lines that may be missing, spans that may differ. The result is kept in this
 // browser's localStorage, never sent anywhere.
 (function () {
     'use strict';
@@ -66,29 +68,106 @@
         return rows;
     }
 
-    // Each output line: right (the prediction has it, at its place; or
-    // anywhere, when the order may differ), and what was written there.
-    function compare(rows, predicted, anyOrder) {
-        if (anyOrder) {
-            const left = new Map();
-            for (const l of predicted) left.set(l, (left.get(l) || 0) + 1);
-            return rows.map(function (r) {
-                const n = left.get(r.text) || 0;
-                if (n) left.set(r.text, n - 1);
-                return { right: n > 0, wrote: null };
-            });
+    // How the output may differ from run to run, as its listing declares it
+    // (the listing-labels preprocessor puts it on the output's marker): lines
+    // in any order, `...` lines that stand for any lines, lines that may be
+    // missing (they hold one of the `optional` texts), and spans (regular
+    // expressions) whose text may differ.
+    function toleranceOf(marker) {
+        const d = marker && marker.dataset ? marker.dataset : {};
+        const list = function (k) {
+            try { return d[k] ? JSON.parse(d[k]) : []; } catch (e) { return []; }
+        };
+        const spans = list('spans').map(function (p) {
+            try { return new RegExp(p, 'g'); } catch (e) { return null; }
+        }).filter(Boolean);
+        return { anyOrder: 'anyOrder' in d, elided: 'elided' in d, optional: list('optional'), spans: spans };
+    }
+
+    const escapeRe = function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); };
+
+    // Whether the predicted line `wrote` is the output's line `line`: the
+    // same, but where a declared span may differ.
+    function same(line, wrote, tol) {
+        if (!tol.spans.length) return line === wrote;
+        let pattern = '';
+        let at = 0;
+        const cuts = [];
+        for (const re of tol.spans) {
+            re.lastIndex = 0;
+            let m;
+            while ((m = re.exec(line)) !== null) {
+                if (!m[0].length) { re.lastIndex++; continue; }
+                cuts.push([m.index, m.index + m[0].length]);
+            }
         }
-        return rows.map(function (r, i) {
-            const wrote = i < predicted.length ? predicted[i] : null;
-            return { right: wrote === r.text, wrote: wrote };
+        cuts.sort(function (a, b) { return a[0] - b[0]; });
+        for (const [from, to] of cuts) {
+            if (from < at) continue;
+            pattern += escapeRe(line.slice(at, from)) + '.*?';
+            at = to;
+        }
+        pattern += escapeRe(line.slice(at));
+        return new RegExp('^' + pattern + '$').test(wrote);
+    }
+
+    const optional = function (text, tol) {
+        return tol.optional.some(function (o) { return text.indexOf(o) !== -1; });
+    };
+
+    // Each output line: 'right' (the prediction has it, at its place, or
+    // anywhere when the order may differ), 'wrong' (it does not), or 'free'
+    // (a `...` line, or a line that may be missing and was not predicted:
+    // neither); and how many predicted lines are more than it prints.
+    function compare(rows, predicted, tol) {
+        const used = predicted.map(function () { return false; });
+        const marks = rows.map(function (r, i) {
+            const cut = tol.elided && r.text.trim() === '...';
+            return { cut: cut, optional: !cut && optional(r.text, tol), wrote: null, i: i };
         });
+        if (tol.anyOrder) {
+            for (const m of marks) {
+                if (m.cut) continue;
+                const k = predicted.findIndex(function (p, j) { return !used[j] && same(rows[m.i].text, p, tol); });
+                if (k >= 0) { used[k] = true; m.right = true; }
+            }
+        } else {
+            let j = 0;
+            let free = false;
+            for (const m of marks) {
+                if (m.cut) { free = true; continue; }
+                // Lines the prediction may skip: any, after a `...`; else only
+                // lines that may be missing anyway.
+                let k = j;
+                while (k < predicted.length && !same(rows[m.i].text, predicted[k], tol)
+                    && (free || optional(predicted[k], tol))) k++;
+                if (k < predicted.length && same(rows[m.i].text, predicted[k], tol)) {
+                    for (let x = j; x <= k; x++) used[x] = x === k || optional(predicted[x], tol) || free;
+                    m.right = true;
+                    j = k + 1;
+                    free = false;
+                } else {
+                    m.wrote = j < predicted.length ? predicted[j] : null;
+                    if (!m.optional) j = Math.min(j + 1, predicted.length);
+                }
+            }
+        }
+        const extra = tol.elided ? 0 : predicted.filter(function (p, k) { return !used[k] && !optional(p, tol); }).length
+            - (tol.anyOrder ? 0 : marks.filter(function (m) { return !m.right && !m.cut && !m.optional && m.wrote !== null; }).length);
+        return {
+            marks: marks.map(function (m) {
+                return { state: m.right ? 'right' : (m.cut || m.optional) ? 'free' : 'wrong', wrote: m.wrote };
+            }),
+            extra: Math.max(0, extra),
+        };
     }
 
     function start(pre, button) {
         const code = pre.querySelector(':scope > code');
         const marker = pre.previousElementSibling;
         const listing = marker && marker.dataset ? marker.dataset.listing || '' : '';
-        const anyOrder = code.classList.contains('may-differ');
+        const tol = toleranceOf(marker);
+        const varies = code.classList.contains('may-differ');
         const rows = outputLines(code);
         const key = 'cbh-predict:' + listing + ':' + hash(rows.map(function (r) { return r.text; }).join('\n'));
         const id = 'cbh-pr-' + (++ids);
@@ -105,9 +184,13 @@
         input.spellcheck = false;
         input.setAttribute('autocapitalize', 'off');
         input.setAttribute('autocomplete', 'off');
-        const note = el('p', 'cbh-pr-note', anyOrder
-            ? 'This output may differ from run to run: your lines are compared in any order.'
-            : '');
+        const how = [];
+        if (tol.anyOrder) how.push('in any order');
+        if (tol.elided) how.push('a “...” line stands for any lines');
+        if (tol.optional.length) how.push('lines with ' + tol.optional.map(function (o) { return '“' + o + '”'; }).join(' or ') + ' may be missing');
+        if (tol.spans.length) how.push('some parts of a line may differ');
+        const note = el('p', 'cbh-pr-note', 'This output may differ from run to run: your prediction is compared ' +
+            (how.length ? 'with that in mind (' + how.join('; ') + ').' : 'as it is.'));
         const bar = el('div', 'cbh-pr-bar');
         const check = el('button', 'cbh-pr-check', 'Check my prediction');
         check.type = 'button';
@@ -122,7 +205,7 @@
             result.textContent = 'Last time here: ' + before.right + ' of ' + before.total + ' lines right.';
         }
         s.root.append(label, input);
-        if (anyOrder) s.root.append(note);
+        if (varies) s.root.append(note);
         s.root.append(bar, result);
 
         function unmark() {
@@ -142,30 +225,31 @@
 
         check.addEventListener('click', function () {
             const predicted = linesOf(input.value);
-            const marks = compare(rows, predicted, anyOrder);
+            const { marks, extra } = compare(rows, predicted, tol);
             showOutput();
             unmark();
             marks.forEach(function (m, i) {
-                if (rows[i].node) rows[i].node.classList.add(m.right ? 'cbh-pr-right' : 'cbh-pr-wrong');
+                if (rows[i].node && m.state !== 'free') rows[i].node.classList.add(m.state === 'right' ? 'cbh-pr-right' : 'cbh-pr-wrong');
             });
-            const right = marks.filter(function (m) { return m.right; }).length;
-            const extra = anyOrder ? 0 : Math.max(0, predicted.length - rows.length);
+            const counted = marks.filter(function (m) { return m.state !== 'free'; });
+            const right = counted.filter(function (m) { return m.state === 'right'; }).length;
+            const total = counted.length;
             result.textContent = '';
             const summary = el('p', 'cbh-pr-summary');
-            if (right === rows.length && !extra) {
-                summary.textContent = 'Right: every line, as the program prints it (' + rows.length + ' of ' + rows.length + ').';
+            if (right === total && !extra) {
+                summary.textContent = 'Right: every line, as the program prints it (' + total + ' of ' + total + ').';
                 result.classList.add('cbh-pr-all-right');
             } else {
-                summary.textContent = right + ' of ' + rows.length + ' lines right' +
+                summary.textContent = right + ' of ' + total + ' lines right' +
                     (extra ? ', and ' + extra + ' line' + (extra === 1 ? '' : 's') + ' more than it prints' : '') + '.';
                 result.classList.remove('cbh-pr-all-right');
             }
             result.append(summary);
-            const wrong = marks.map(function (m, i) { return [m, i]; }).filter(function (p) { return !p[0].right; });
+            const wrong = marks.map(function (m, i) { return [m, i]; }).filter(function (p) { return p[0].state === 'wrong'; });
             if (wrong.length) {
                 const list = el('ul', 'cbh-pr-wrong-list');
                 for (const [m, i] of wrong) {
-                    const said = anyOrder
+                    const said = tol.anyOrder
                         ? 'Line ' + (i + 1) + ' is not in your prediction: it prints “' + rows[i].text + '”.'
                         : m.wrote === null
                             ? 'Line ' + (i + 1) + ': you wrote nothing; it prints “' + rows[i].text + '”.'
@@ -174,7 +258,7 @@
                 }
                 result.append(list);
             }
-            store(key, { right: right, total: rows.length, at: Date.now() });
+            store(key, { right: right, total: total, at: Date.now() });
         });
         reveal.addEventListener('click', function () {
             showOutput();

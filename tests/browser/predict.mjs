@@ -12,7 +12,12 @@
 //   region; a right prediction says it is right; the result is kept in
 //   localStorage;
 // - Enter on "Predict it" again closes it and shows the output; no request
-//   leaves the origin; no console error; in print it is absent.
+//   leaves the origin; no console error; in print it is absent;
+// - on a book with outputs that vary (the course-book fixture), each is
+//   compared within the tolerance its listing declares: lines in another
+//   order (any-order), without the `...` lines (elided-lines), without the
+//   lines that may be missing (optional-lines) are right; a changed line of
+//   its own is still marked.
 //
 // Prints one line per check; exits 1 if any fails.
 //
@@ -26,7 +31,8 @@ import { chapterPages } from './summary.mjs';
 const [root = 'book/html'] = process.argv.slice(2);
 let chapter = null;
 for (const p of await chapterPages()) {
-  if ((await readFile(join(root, p), 'utf8').catch(() => '')).includes('cbh-output-of')) { chapter = p; break; }
+  // A page with an output block (not only sessions, which have no "Predict it").
+  if (/class="cbh-output-of" data-listing="[^"]*"(?! data-kind)/.test(await readFile(join(root, p), 'utf8').catch(() => ''))) { chapter = p; break; }
 }
 const { server, base } = await serve(root);
 const browser = await chromium.launch(launchArgs);
@@ -51,7 +57,7 @@ async function session(width, mobile) {
   check(outputs > 0 && buttons === outputs - transcripts, `${at}: every checked output has "Predict it"`, `${buttons} of ${outputs - transcripts}`);
   check(!log.local.some((u) => u.includes('cbh-predict')), `${at}: "Predict it" is not loaded before it is pressed`);
 
-  const pre = page.locator('main .cbh-output-of + pre').first();
+  const pre = page.locator('main .cbh-output-of:not([data-kind]) + pre').first();
   const code = pre.locator(':scope > code');
   const lines = await code.evaluate((c) => c.innerText.replace(/\s+$/, '').split('\n').map((l) => l.replace(/\s+$/, '')));
   const button = pre.locator('.cbh-predict-button');
@@ -106,9 +112,51 @@ async function session(width, mobile) {
   await context.close();
 }
 
+// Each output that varies, predicted as a learner who read the note would:
+// its lines in another order, without its `...` lines, without its lines that
+// may be missing; right within its tolerance. Then one of its own lines
+// changed: marked wrong.
+async function varying(pageName) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.route((url) => !url.href.startsWith(base), (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto(base + pageName);
+  await page.waitForLoadState('networkidle');
+  const markers = page.locator('main .cbh-output-of[data-any-order], main .cbh-output-of[data-elided], main .cbh-output-of[data-optional]');
+  const n = await markers.count();
+  check(n > 0, `${pageName}: outputs that vary carry their tolerance`, `${n}`);
+  for (let i = 0; i < n; i++) {
+    const marker = markers.nth(i);
+    const tol = await marker.evaluate((m) => ({ any: m.hasAttribute('data-any-order'), elided: m.hasAttribute('data-elided'),
+      optional: JSON.parse(m.dataset.optional || '[]'), listing: m.dataset.listing }));
+    const pre = page.locator(`main .cbh-output-of[data-listing="${tol.listing}"] + pre`);
+    const lines = await pre.locator(':scope > code').evaluate((c) => c.innerText.replace(/\s+$/, '').split('\n'));
+    let predicted = lines.filter((l) => !(tol.elided && l.trim() === '...') && !tol.optional.some((o) => l.includes(o)));
+    if (tol.any) predicted = [...predicted].reverse();
+    const predict = async (text) => {
+      await pre.locator('.cbh-predict-button').click();
+      await page.locator('.cbh-pr-input').fill(text);
+      await page.locator('.cbh-pr-check').click();
+      const said = await page.locator('.cbh-pr-summary').innerText();
+      await pre.locator('.cbh-predict-button').click();
+      return said;
+    };
+    const right = await predict(predicted.join('\n'));
+    check(right.startsWith('Right'), `${tol.listing}: within its tolerance, a right prediction is right`, right);
+    const changed = [...predicted];
+    changed[0] = `${changed[0]} (changed)`;
+    const wrong = await predict(changed.join('\n'));
+    check(!wrong.startsWith('Right'), `${tol.listing}: a line of its own changed is still wrong`, wrong);
+  }
+  await context.close();
+}
+
 if (!chapter) {
   check(false, 'a chapter with a checked output block');
 } else {
+  for (const p of await chapterPages()) {
+    if ((await readFile(join(root, p), 'utf8').catch(() => '')).match(/data-(any-order|elided|optional)/)) await varying(p);
+  }
   await session(1280, false);
   await session(375, true);
   // In print: no panel, the output printed.
@@ -116,12 +164,12 @@ if (!chapter) {
   await context.route((url) => !url.href.startsWith(base), (route) => route.abort());
   const page = await context.newPage();
   await page.goto(base + chapter);
-  await page.locator('main .cbh-output-of + pre .cbh-predict-button').first().click();
+  await page.locator('main .cbh-output-of:not([data-kind]) + pre .cbh-predict-button').first().click();
   await page.locator('.cbh-pr-input').waitFor({ timeout: 5000 });
   await page.emulateMedia({ media: 'print' });
   const printed = await page.evaluate(() => ({
     panel: [...document.querySelectorAll('.cbh-pr')].some((p) => getComputedStyle(p).display !== 'none'),
-    output: getComputedStyle(document.querySelector('main .cbh-output-of + pre > code')).display !== 'none',
+    output: getComputedStyle(document.querySelector('main .cbh-output-of:not([data-kind]) + pre > code')).display !== 'none',
   }));
   check(!printed.panel && printed.output, 'print: no "Predict it" panel, the output printed');
   await context.close();

@@ -67,8 +67,10 @@ impl Preprocessor for ListingLabels {
                 let labelled = labelled(&ctx.root, &chapter, &manifest, &notes);
                 // Outputs are marked while their includes are still there
                 // to find; then a transcript's include becomes its text.
-                let marked =
-                    numbered_figures(&outputs_marked(&ctx.root, &chapter, &labelled), number);
+                let marked = numbered_figures(
+                    &outputs_marked(&ctx.root, &chapter, &labelled, &manifest),
+                    number,
+                );
                 let shown = terminals_as_shown(&ctx.root, &chapter.file, &marked);
                 // A chapter recorded in an older edition runs its blocks in it.
                 let recorded =
@@ -339,7 +341,12 @@ pub const OUTPUT_CLASS: &str = "cbh-output-of";
 /// data-listing="listings/…">`), so the page knows whose output a block is:
 /// the theme's "Type it" compares what a learner's typed program prints with
 /// it (theme/cbh-typeit.js). `chapter` places the includes.
-fn outputs_marked(root: &Path, chapter: &Chapter, text: &str) -> String {
+fn outputs_marked(
+    root: &Path,
+    chapter: &Chapter,
+    text: &str,
+    manifest: &dyn Fn(&Path) -> String,
+) -> String {
     let mut at_line: Vec<(usize, String)> = code_blocks(text)
         .into_iter()
         .filter_map(|block| {
@@ -356,10 +363,11 @@ fn outputs_marked(root: &Path, chapter: &Chapter, text: &str) -> String {
                 TRANSCRIPT => " data-kind=\"transcript\"",
                 _ => return None,
             };
+            let tolerance = tolerance_in(&manifest(&listing));
             Some((
                 block.line,
                 format!(
-                    "<div hidden class=\"{OUTPUT_CLASS}\" data-listing=\"{}\"{kind}></div>",
+                    "<div hidden class=\"{OUTPUT_CLASS}\" data-listing=\"{}\"{kind}{tolerance}></div>",
                     escape(&listing.to_string_lossy())
                 ),
             ))
@@ -483,6 +491,36 @@ pub fn number(listing: &Path) -> String {
         },
         _ => name,
     }
+}
+
+/// How a listing's output may differ from run to run, as attributes of its
+/// output's marker, for "Predict it" to compare within the same tolerance
+/// (theme/cbh-predict.js): `data-any-order`, `data-elided`, and the
+/// `data-optional` texts and `data-spans` patterns as JSON lists.
+pub fn tolerance_in(manifest: &str) -> String {
+    let Some(varies) = crate::book::metadata::parse(Path::new("Cargo.toml"), Ok(manifest))
+        .ok()
+        .and_then(|(_, declared)| declared.varies)
+    else {
+        return String::new();
+    };
+    let mut attributes = String::new();
+    if varies.any_order {
+        attributes.push_str(" data-any-order");
+    }
+    if varies.elided_lines {
+        attributes.push_str(" data-elided");
+    }
+    for (name, list) in [
+        ("optional", &varies.optional_lines),
+        ("spans", &varies.spans),
+    ] {
+        if !list.is_empty() {
+            let json = serde_json::to_string(list).unwrap_or_default();
+            attributes.push_str(&format!(" data-{name}=\"{}\"", escape(&json)));
+        }
+    }
+    attributes
 }
 
 /// The goal of the exercise a listing's manifest declares, if it is one.
@@ -710,7 +748,7 @@ mod tests {
                 .into(),
         );
         snapbox::assert_data_eq!(
-            outputs_marked(root, &chapter, &chapter.text),
+            outputs_marked(root, &chapter, &chapter.text, &|_| String::new()),
             snapbox::str![[r#"
 ```rust
 {{#rustdoc_include ../listings/ch01-x/listing-01-01/src/main.rs:sum}}
@@ -769,7 +807,7 @@ not a listing's output
                    ```rust\n{{#include ../listings/ch01-x/listing-01-02/src/lib.rs:part}}\n```\n"
                 .into(),
         );
-        let text = labelled(root, &chapter, &|_| None, &|_| None);
+        let text = labelled(root, &chapter, &|_| String::new(), &|_| None);
         snapbox::assert_data_eq!(
             text,
             snapbox::str![[r#"
