@@ -1,70 +1,41 @@
-//! Every `rust` block of every chapter, compiled and run by skeptic as the
-//! reader sees it (build.rs generates the tests), plus the proof blocks in
-//! tests/skeptic/. The `proof_` tests prove the vendored skeptic and this
-//! file's wrapper, not the book: `cargo test` lists them as ignored, and
-//! `cargo xtask test` runs them.
+//! The harness's own proof of skeptic, as it runs the chapters' `rust`
+//! blocks (tests/book.rs, through tests/support/blocks.rs): the vendored
+//! skeptic's patches and the runner's wrapper. Not the book: `cargo test`
+//! leaves this file out (`test = false` in Cargo.toml), and `cargo xtask
+//! test` runs its `proof_` tests.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 
-/// Runs one generated test (`kind` names skeptic's `runner`: `run_test` or
-/// `compile_test`), and says which chapter and listing it comes from if it
-/// fails. A block that passed before, with the same text, kind, workspace
-/// manifest, lock file, skeptic and toolchain, is not compiled again: its
-/// pass is remembered (harness/src/cache.rs; `CBH_NO_CACHE=1` runs it).
-fn snippet(
-    origin: &str,
-    kind: &str,
-    runner: fn(&str, &str, &str, &str),
-    root: &str,
-    out: &str,
-    target: &str,
-    text: &str,
-) {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    (kind, text).hash(&mut hasher);
-    harness::engine::cache::unless_passed(
-        std::path::Path::new(root),
-        &format!("snippet-{:016x}", hasher.finish()),
-        &["Cargo.toml", "Cargo.lock", "vendor/skeptic/src"],
-        || {
-            short_panic_messages();
-            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| runner(root, out, target, text)))
-            {
-                panic!("{origin}: {}", message_of(payload.as_ref()));
-            }
-        },
-    );
+#[path = "support/blocks.rs"]
+mod blocks;
+
+/// Runs one program as a chapter's block is run (`run_test`), its pass
+/// kept; a failure names `origin`.
+fn snippet(origin: &str, text: &str) -> Result<(), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    blocks::run(origin, "run_test", root, blocks::inputs(root), text)
 }
 
-fn message_of(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
-}
-
-/// A failure here is for an author: rustc's diagnostic (printed by skeptic)
-/// and one line naming the block. So panics print their message alone, not
-/// the thread, the source location or a backtrace; and skeptic's own panic,
-/// which `snippet` turns into one that names the block, prints nothing.
-fn short_panic_messages() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
-            if info
-                .location()
-                .is_some_and(|l| l.file().contains("skeptic/src/"))
-            {
-                return;
-            }
-            eprintln!("{}", message_of(info.payload()));
-        }));
+/// The blocks of tests/skeptic/ compile in the edition they are in: the
+/// workspace's, 2024 (patch 1), or the one a block names (patch 7). Each
+/// compiles in that edition only, so a wrong one fails.
+#[test]
+#[ignore = "the harness's own proof: `cargo xtask test` runs it"]
+fn proof_blocks_compile_in_their_edition() {
+    unless_skeptic_changed("blocks_compile_in_their_edition", || {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let checker = harness::engine::checker::Checker::new(root);
+        let reader = harness::engine::trace::Reader::new(&checker.book);
+        let files: Vec<std::path::PathBuf> = ["edition-2024.md", "edition-of-a-block.md"]
+            .iter()
+            .map(|f| Path::new("tests/skeptic").join(f))
+            .collect();
+        let snippets = harness::snippets::in_files(&reader, &files).unwrap();
+        assert_eq!(snippets.len(), 2, "one block in each file");
+        let failures = blocks::failures(root, blocks::inputs(root), &snippets);
+        assert!(failures.is_empty(), "{failures:#?}");
     });
 }
-
-include!(concat!(env!("OUT_DIR"), "/skeptic-tests.rs"));
 
 /// The failure of a block that does not compile names where the block is
 /// and stays short: no rustc command line.
@@ -87,6 +58,8 @@ fn unless_skeptic_changed(name: &str, test: impl FnOnce()) {
             "vendor/skeptic/src",
             "vendor/skeptic/Cargo.toml",
             "tests/skeptic.rs",
+            "tests/skeptic",
+            "tests/support/blocks.rs",
         ],
         test,
     );
@@ -142,32 +115,18 @@ fn endless_block_is_stopped() {
 #[test]
 #[ignore = "run by a_block_that_never_ends_is_stopped, with a short time limit"]
 fn endless_block() {
-    snippet(
+    blocks::short_panic_messages();
+    if let Err(failure) = snippet(
         "tests/endless.md:3",
-        "run_test",
-        skeptic::rt::run_test,
-        env!("CARGO_MANIFEST_DIR"),
-        env!("OUT_DIR"),
-        env!("SKEPTIC_TARGET"),
         "fn main() { loop { std::hint::spin_loop(); } }\n",
-    );
+    ) {
+        panic!("{failure}");
+    }
 }
 
 /// What a block's program did, if it failed: the failure's message.
 fn block_failure(origin: &str, text: &str) -> Option<String> {
-    catch_unwind(|| {
-        snippet(
-            origin,
-            "run_test",
-            skeptic::rt::run_test,
-            env!("CARGO_MANIFEST_DIR"),
-            env!("OUT_DIR"),
-            env!("SKEPTIC_TARGET"),
-            text,
-        )
-    })
-    .err()
-    .map(|payload| message_of(payload.as_ref()))
+    snippet(origin, text).err()
 }
 
 /// A block's program runs contained, as a listing does (the sandbox
@@ -259,17 +218,15 @@ fn proof_a_block_compiles_contained() {
 #[test]
 #[ignore = "run by a_block_compiles_contained, with a short limit"]
 fn endless_const_block() {
-    snippet(
+    blocks::short_panic_messages();
+    if let Err(failure) = snippet(
         "tests/endless-const.md:3",
-        "run_test",
-        skeptic::rt::run_test,
-        env!("CARGO_MANIFEST_DIR"),
-        env!("OUT_DIR"),
-        env!("SKEPTIC_TARGET"),
         "#![allow(long_running_const_eval)]\n\
          const N: u64 = { let mut i = 0u64; loop { i = i.wrapping_add(1); } };\n\
          fn main() { println!(\"{N}\"); }\n",
-    );
+    ) {
+        panic!("{failure}");
+    }
 }
 
 /// A block sees the sandbox's environment, not the one `cargo test` was

@@ -1,7 +1,9 @@
 //! Feeds skeptic. Each `rust` block of each chapter, as the reader sees it
-//! (expanded by mdBook's own preprocessors), goes into a Markdown file of
+//! (expanded by mdBook's own preprocessors), becomes a Markdown document of
 //! its own, so that every skeptic test is one block whose origin (chapter,
-//! line, listing) we know and can name when it fails.
+//! line, listing) we know and can name when it fails. They are found when
+//! the tests run (tests/book.rs), not in a build script: a chapter edited
+//! compiles nothing again.
 //!
 //! Every `rust` block is compiled one way or the other, never skipped:
 //!
@@ -29,24 +31,48 @@ use crate::engine::trace::Reader;
 pub struct Snippet {
     /// Where the block comes from, e.g. `src/ch01.md:52 (listings/…/src/main.rs)`.
     pub origin: String,
-    /// The one-block Markdown file written for skeptic.
-    pub markdown: PathBuf,
-    /// The files the block includes: skeptic's test changes when they do.
-    pub includes: Vec<PathBuf>,
+    /// What skeptic calls the file the block is in: the chapter's stem
+    /// and the block's line (`ch01-start_line_52`).
+    pub name: String,
+    /// The block as a Markdown document of its own, for skeptic: its info
+    /// string (with the edition its chapter was recorded in) and its text
+    /// as mdBook expanded it.
+    pub markdown: String,
 }
 
-/// Writes the book's `rust` blocks, and those of `extra` Markdown files
-/// (the harness's own, relative to the book's root, used as they are), into
-/// `out_dir`. What was read of the book is in `book`'s trace.
-pub fn write_for_skeptic(
-    cx: &Checker,
-    book: &Reader,
-    extra: &[PathBuf],
-    out_dir: &Path,
-) -> Result<Vec<Snippet>, String> {
-    std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
+/// The `rust` blocks of the book's chapters that skeptic compiles, each as
+/// the reader sees it, or why one is refused. All that decides them is read
+/// through `book` (in its trace): the chapters, what their blocks include
+/// (whole), the listings' manifests and recorded editions.
+pub fn for_skeptic(cx: &Checker, book: &Reader) -> Result<Vec<Snippet>, String> {
+    let chapters = crate::checks::book_builds::expanded_chapters(cx, book).map_err(|problems| {
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    snippets_of(book, &chapters)
+}
+
+/// The same for Markdown `files` of the harness's own (relative to the
+/// book's root), used as they are, not expanded.
+pub fn in_files(book: &Reader, files: &[PathBuf]) -> Result<Vec<Snippet>, String> {
+    let root = book.root();
+    let mut sources = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(root.join(file))
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+        let chapter = Chapter::new(root, file.clone(), file.clone(), text.clone());
+        sources.push((chapter, text));
+    }
+    snippets_of(book, &sources)
+}
+
+/// The blocks of each chapter as written, beside the chapter as expanded.
+fn snippets_of(book: &Reader, sources: &[(Chapter, String)]) -> Result<Vec<Snippet>, String> {
     let mut snippets = Vec::new();
-    for (chapter, expanded) in &sources(cx, book, extra)? {
+    for (chapter, expanded) in sources {
         let written: Vec<&CodeBlock> = chapter.blocks.iter().filter(|b| b.is_rust()).collect();
         let seen: Vec<CodeBlock> = code_blocks(expanded)
             .into_iter()
@@ -67,37 +93,12 @@ pub fn write_for_skeptic(
                 source,
                 block: &block,
             };
-            if let Some(snippet) = at.snippet(out_dir)? {
+            if let Some(snippet) = at.snippet()? {
                 snippets.push(snippet);
             }
         }
     }
     Ok(snippets)
-}
-
-/// The chapters as mdBook expands them, and the `extra` files as they are,
-/// each with its text.
-fn sources(
-    cx: &Checker,
-    book: &Reader,
-    extra: &[PathBuf],
-) -> Result<Vec<(Chapter, String)>, String> {
-    let root = book.root();
-    let mut sources =
-        crate::checks::book_builds::expanded_chapters(cx, book).map_err(|problems| {
-            problems
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        })?;
-    for file in extra {
-        let text = std::fs::read_to_string(root.join(file))
-            .map_err(|e| format!("{}: {e}", file.display()))?;
-        let chapter = Chapter::new(root, file.clone(), file.clone(), text.clone());
-        sources.push((chapter, text));
-    }
-    Ok(sources)
 }
 
 /// One `rust` block: as written in its chapter, and as mdBook expanded it.
@@ -112,7 +113,7 @@ impl Block<'_, '_> {
     /// The block for skeptic, written into `out_dir`; none when it shows a
     /// listing's file (the listings check builds it) or a listing that
     /// fails on purpose; or why the block is refused.
-    fn snippet(&self, out_dir: &Path) -> Result<Option<Snippet>, String> {
+    fn snippet(&self) -> Result<Option<Snippet>, String> {
         let (chapter, source) = (self.chapter, self.source);
         let found = &source.directives;
         let fails_on_purpose = found.iter().any(|d| self.declared_to_fail(&d.path));
@@ -144,7 +145,7 @@ impl Block<'_, '_> {
         if one_listing_file {
             return self.shows_the_listing_file().map(|()| None);
         }
-        self.written(out_dir).map(Some)
+        Ok(Some(self.written()))
     }
 
     /// The block's `ignore` refusal, at its line.
@@ -202,20 +203,26 @@ impl Block<'_, '_> {
         ))
     }
 
-    /// The block written as a Markdown file of its own for skeptic.
-    fn written(&self, out_dir: &Path) -> Result<Snippet, String> {
-        let (root, chapter, source) = (self.book.root(), self.chapter, self.source);
+    /// The block as a Markdown document of its own for skeptic.
+    fn written(&self) -> Snippet {
+        let (book, chapter, source) = (self.book, self.chapter, self.source);
+        let root = book.root();
         let found = &source.directives;
-        let included: Vec<String> = found
-            .iter()
-            .map(|d| {
+        let mut included = Vec::new();
+        for d in found {
+            // What skeptic compiles is the included text itself, not only
+            // its shape: read it whole, so that a kept pass follows it.
+            if let Some(rel) = book.book().relative(&d.path) {
+                book.bytes(rel);
+            }
+            included.push(
                 d.path
                     .strip_prefix(root)
                     .unwrap_or(&d.path)
                     .display()
-                    .to_string()
-            })
-            .collect();
+                    .to_string(),
+            );
+        }
         let mut origin = format!("{}:{}", chapter.file.display(), source.line);
         if !included.is_empty() {
             origin.push_str(&format!(" (listing {})", included.join(", ")));
@@ -225,11 +232,9 @@ impl Block<'_, '_> {
             .file_stem()
             .unwrap_or_default()
             .to_string_lossy();
-        let markdown = out_dir.join(format!("{stem}_line_{}.md", source.line));
         // A chapter recorded in an older edition compiles its blocks in it.
         let edition = crate::running::drift::recorded_edition(
-            self.book
-                .text(&crate::running::drift::chapter_file(&chapter.source_path)),
+            book.text(&crate::running::drift::chapter_file(&chapter.source_path)),
         );
         let info = match edition {
             Some(year) if !self.block.tags().iter().any(|t| t.starts_with("edition")) => {
@@ -237,13 +242,11 @@ impl Block<'_, '_> {
             }
             _ => self.block.info.clone(),
         };
-        let text = format!("````{info}\n{}````\n", self.block.body);
-        write_if_changed(&markdown, &text)?;
-        Ok(Snippet {
+        Snippet {
             origin,
-            markdown,
-            includes: found.iter().map(|d| d.path.clone()).collect(),
-        })
+            name: format!("{stem}_line_{}", source.line),
+            markdown: format!("````{info}\n{}````\n", self.block.body),
+        }
     }
 }
 
@@ -258,58 +261,4 @@ fn shows_text_of(block: &str, file: &str) -> bool {
             .unwrap_or(shown);
         lines.any(|l| l == shown)
     })
-}
-
-/// Writes a block's Markdown for skeptic, dated at the epoch. skeptic tells
-/// cargo to run build.rs again when a file it was given changes, and cargo
-/// takes a file written while build.rs ran as changed since: dated now,
-/// every new block would run build.rs (and compile all the tests) again on
-/// the next `cargo test`, with nothing changed. The file only follows the
-/// chapters, which cargo watches themselves.
-fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
-    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
-        return Ok(());
-    }
-    let failed = |e: std::io::Error| format!("{}: {e}", path.display());
-    std::fs::write(path, text).map_err(failed)?;
-    std::fs::File::options()
-        .write(true)
-        .open(path)
-        .and_then(|f| f.set_modified(std::time::SystemTime::UNIX_EPOCH))
-        .map_err(failed)
-}
-
-/// Rewrites skeptic's generated tests so that each one reports where its
-/// block comes from: the n-th call to skeptic's runner is the n-th snippet.
-pub fn annotate(generated: &str, snippets: &[Snippet]) -> Result<String, String> {
-    let mut out = String::with_capacity(generated.len());
-    let mut rest = generated;
-    let mut origins = snippets.iter().map(|s| &s.origin);
-    while let Some(at) = rest.find("skeptic::rt::") {
-        let call = &rest[at..];
-        let runner = if call.starts_with("skeptic::rt::run_test(") {
-            "skeptic::rt::run_test"
-        } else if call.starts_with("skeptic::rt::compile_test(") {
-            "skeptic::rt::compile_test"
-        } else {
-            return Err(format!(
-                "unexpected skeptic call: {}",
-                &call[..call.len().min(40)]
-            ));
-        };
-        let origin = origins
-            .next()
-            .ok_or("skeptic made more tests than there are snippets")?;
-        out.push_str(&rest[..at]);
-        out.push_str(&format!(
-            "crate::snippet(r#\"{origin}\"#, {:?}, {runner}, ",
-            runner.trim_start_matches("skeptic::rt::")
-        ));
-        rest = &call[runner.len() + 1..];
-    }
-    out.push_str(rest);
-    if origins.next().is_some() {
-        return Err("skeptic made fewer tests than there are snippets".into());
-    }
-    Ok(out)
 }

@@ -260,17 +260,38 @@ pub fn inputs_key(root: &Path, inputs: &[&str]) -> u64 {
 
 /// [`unless_passed`], with the inputs' key found by [`inputs_key`].
 pub fn unless_passed_with(root: &Path, test_name: &str, inputs: u64, test: impl FnOnce()) {
-    let key = hash_of((test_name, inputs));
-    let store = Store::new(&root.join("target/verdicts"));
-    let dir = store.dir.join("passed");
-    let path = dir.join(format!("{test_name}-{key:016x}"));
-    if store.used && path.exists() {
+    if has_passed(root, test_name, inputs) {
         return;
     }
     test();
-    if std::fs::create_dir_all(&dir).is_ok() {
+    remember_pass(root, test_name, inputs);
+}
+
+/// Whether `test_name` passed with these inputs, and its pass is kept.
+pub fn has_passed(root: &Path, test_name: &str, inputs: u64) -> bool {
+    let store = Store::new(&root.join("target/verdicts"));
+    store.used && pass_file(&store, test_name, inputs).exists()
+}
+
+/// Keeps the pass of `test_name` with these inputs (only a pass is kept: a
+/// failure, the book's or the machine's, is found again next time).
+pub fn remember_pass(root: &Path, test_name: &str, inputs: u64) {
+    let store = Store::new(&root.join("target/verdicts"));
+    let path = pass_file(&store, test_name, inputs);
+    if path
+        .parent()
+        .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+    {
         let _ = std::fs::write(&path, "");
     }
+}
+
+fn pass_file(store: &Store, test_name: &str, inputs: u64) -> PathBuf {
+    let key = hash_of((test_name, inputs));
+    store
+        .dir
+        .join("passed")
+        .join(format!("{test_name}-{key:016x}"))
 }
 
 #[cfg(test)]

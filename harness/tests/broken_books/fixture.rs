@@ -199,10 +199,10 @@ impl Book {
     }
 
     /// The `rust` blocks the book hands to skeptic.
-    pub fn snippets(&self, out: &Path) -> Result<Vec<harness::snippets::Snippet>, String> {
+    pub fn snippets(&self) -> Result<Vec<harness::snippets::Snippet>, String> {
         let checker = self.checker();
         let reader = harness::engine::trace::Reader::new(&checker.book);
-        harness::snippets::write_for_skeptic(&checker, &reader, &[], out)
+        harness::snippets::for_skeptic(&checker, &reader)
     }
 }
 

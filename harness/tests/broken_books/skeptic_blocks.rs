@@ -11,8 +11,7 @@ use crate::listings::*;
 fn blocks_that_fail_on_purpose_are_not_given_to_skeptic() {
     proven(|| {
         let book = Book::new();
-        let out = tempfile::tempdir().unwrap();
-        let snippets = book.snippets(out.path()).unwrap();
+        let snippets = book.snippets().unwrap();
         // Listing-01-01's block is its file, built by the listings check.
         let origins: Vec<&str> = snippets.iter().map(|s| s.origin.as_str()).collect();
         assert!(origins.is_empty(), "{origins:?}");
@@ -22,7 +21,7 @@ fn blocks_that_fail_on_purpose_are_not_given_to_skeptic() {
             "```rust\n{{#rustdoc_include ../listings/ch01-tiny/listing-01-01",
             "```rust,should_panic\n{{#rustdoc_include ../listings/ch01-tiny/listing-01-01",
         );
-        let refused = book.snippets(out.path()).err().unwrap();
+        let refused = book.snippets().err().unwrap();
         assert!(
             refused.contains(&format!("{CHAPTER}:10"))
                 && refused.contains("must show a listing declared to fail"),
@@ -39,8 +38,7 @@ fn blocks_that_fail_on_purpose_are_not_given_to_skeptic() {
 fn blocks_that_show_listing_files_are_left_to_the_listings_check() {
     proven(|| {
         let book = Book::course().without_the_registry_crate();
-        let out = tempfile::tempdir().unwrap();
-        let snippets = book.snippets(out.path()).unwrap();
+        let snippets = book.snippets().unwrap();
         assert!(
             snippets.is_empty(),
             "{:?}",
@@ -52,7 +50,7 @@ fn blocks_that_show_listing_files_are_left_to_the_listings_check() {
         "The toolbox adds up",
         "```rust\nfn main() {\n    println!(\"typed in the chapter\");\n}\n```\n\nThe toolbox adds up",
     );
-        let snippets = book.snippets(out.path()).unwrap();
+        let snippets = book.snippets().unwrap();
         let origins: Vec<&str> = snippets.iter().map(|s| s.origin.as_str()).collect();
         assert_eq!(origins, ["src/ch07-modules.md:10"]);
 
@@ -61,7 +59,7 @@ fn blocks_that_show_listing_files_are_left_to_the_listings_check() {
             "```rust\nfn main()",
             "```rust,ignore\nfn main()",
         );
-        let refused = book.snippets(out.path()).err().unwrap();
+        let refused = book.snippets().err().unwrap();
         assert!(
             refused.contains("src/ch07-modules.md:10") && refused.contains("`ignore` is refused"),
             "{refused}"
@@ -77,21 +75,20 @@ fn blocks_that_show_listing_files_are_left_to_the_listings_check() {
 fn a_chapter_recorded_in_an_older_edition_compiles_its_blocks_in_it() {
     proven(|| {
         let book = Book::course();
-        let out = tempfile::tempdir().unwrap();
         book.edit(
             "src/ch07-modules.md",
             "The toolbox adds up",
             "```rust\nfn main() {\n    let gen = 3;\n    println!(\"{gen}\");\n}\n```\n\nThe toolbox adds up",
         );
-        let snippets = book.snippets(out.path()).unwrap();
-        let text = std::fs::read_to_string(&snippets[0].markdown).unwrap();
+        let snippets = book.snippets().unwrap();
+        let text = &snippets[0].markdown;
         assert!(text.starts_with("````rust\n"), "{text}");
         book.write(
             "listings/ch07-modules/recorded-with.txt",
             "rustc 1.56.0 (09c42c458 2021-10-18)\nedition 2021\n",
         );
-        let snippets = book.snippets(out.path()).unwrap();
-        let text = std::fs::read_to_string(&snippets[0].markdown).unwrap();
+        let snippets = book.snippets().unwrap();
+        let text = &snippets[0].markdown;
         assert!(text.starts_with("````rust,edition2021\n"), "{text}");
         // The page's block names it too, for the Run button.
         let checker = Checker::new(book.root());
@@ -103,5 +100,57 @@ fn a_chapter_recorded_in_an_older_edition_compiles_its_blocks_in_it() {
         let page = std::fs::read_to_string(checker.work.join("html-check/html/ch07-modules.html"))
             .unwrap();
         assert!(page.contains("edition2021"), "the page names no edition");
+    });
+}
+
+/// What skeptic compiles is what a block includes, every byte of it, so the
+/// verdict on the chapters' blocks (tests/book.rs) is kept with the whole
+/// included file, not only its shape (what a page's structure needs): an
+/// edit inside a line of it must find the blocks again.
+#[test]
+fn the_verdict_on_blocks_follows_every_byte_they_include() {
+    proven(|| {
+        let book = Book::course().without_the_registry_crate();
+        // A block that is more than the listing's file goes to skeptic.
+        book.edit(
+            "src/ch07-modules.md",
+            "{{#rustdoc_include ../listings/ch07-modules/listing-07-01/src/main.rs}}",
+            "{{#rustdoc_include ../listings/ch07-modules/listing-07-01/src/main.rs}}\n// typed in the chapter",
+        );
+        let checker = book.checker();
+        let reader = harness::engine::trace::Reader::new(&checker.book);
+        let snippets = harness::snippets::for_skeptic(&checker, &reader).unwrap();
+        assert_eq!(snippets.len(), 1, "the block goes to skeptic");
+        assert!(snippets[0].markdown.contains("\"hammer\", 450"));
+        let whole = harness::engine::trace::Fact::File(
+            "listings/ch07-modules/listing-07-01/src/main.rs".into(),
+        );
+        assert!(
+            reader.trace().iter().any(|(fact, _)| *fact == whole),
+            "the included file is not read whole: {:#?}",
+            reader.trace()
+        );
+        if checker.store.is_used() {
+            checker.store.keep("rust-blocks", "", &reader, &[]);
+            assert!(
+                checker
+                    .store
+                    .lookup(&checker.book, "rust-blocks", "")
+                    .is_some()
+            );
+            book.edit(
+                "listings/ch07-modules/listing-07-01/src/main.rs",
+                "\"hammer\", 450",
+                "\"hammer\", 451",
+            );
+            let checker = book.checker();
+            assert!(
+                checker
+                    .store
+                    .lookup(&checker.book, "rust-blocks", "")
+                    .is_none(),
+                "an edit inside a line of an included file kept the blocks' verdict"
+            );
+        }
     });
 }

@@ -123,6 +123,69 @@ where
     run(&config);
 }
 
+/// PATCH (Coding by Hand): a test found in Markdown at run time, as
+/// `generate_doc_tests` would generate it in a build script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownTest {
+    /// The name `generate_doc_tests` gives its test function.
+    pub name: String,
+    /// The program, as the generated test passes it to `rt::run_test` or
+    /// `rt::compile_test` (the template filled, the edition line added).
+    pub text: String,
+    pub ignore: bool,
+    pub no_run: bool,
+    pub should_panic: bool,
+}
+
+/// PATCH (Coding by Hand): the tests `generate_doc_tests` would generate for
+/// the Markdown `markdown` of a file named `file_stem`, found at run time
+/// instead: a book's chapters can then change without running a build script
+/// or compiling a test again. Templates named by `skt-` live in a file beside
+/// the document, which a string has not: such a block is an error here.
+pub fn tests_in_markdown(markdown: &str, file_stem: &str) -> Result<Vec<MarkdownTest>, String> {
+    let (tests, old_template) = extract_tests_from_string(markdown, &sanitize_test_name(file_stem));
+    tests
+        .into_iter()
+        .map(|test| {
+            if let Some(name) = &test.template {
+                return Err(format!("template {name} not found for {file_stem}"));
+            }
+            let template = old_template.as_deref().unwrap_or("{}");
+            Ok(MarkdownTest {
+                text: format!("\n{}", fill_template(template, &test_program(&test))),
+                name: test.name,
+                ignore: test.ignore,
+                no_run: test.no_run,
+                should_panic: test.should_panic,
+            })
+        })
+        .collect()
+}
+
+/// What `format!(template, text)` makes of a template at run time: `{}` is
+/// the text, `{{` and `}}` are braces.
+fn fill_template(template: &str, text: &str) -> String {
+    let mut out = String::with_capacity(template.len() + text.len());
+    let mut rest = template;
+    while let Some(at) = rest.find(['{', '}']) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let (piece, len) = if tail.starts_with("{}") {
+            (text, 2)
+        } else if tail.starts_with("{{") {
+            ("{", 2)
+        } else if tail.starts_with("}}") {
+            ("}", 2)
+        } else {
+            (&tail[..1], 1)
+        };
+        out.push_str(piece);
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 struct Config {
     out_dir: PathBuf,
     root_dir: PathBuf,
@@ -468,18 +531,24 @@ fn create_test_input(lines: &[String]) -> String {
         .collect()
 }
 
-fn create_test_runner(
-    config: &Config,
-    template: &Option<String>,
-    test: &Test,
-) -> Result<String, SkepticError> {
-    let template = template.clone().unwrap_or_else(|| String::from("{}"));
+/// The program of a test, as written in its block.
+fn test_program(test: &Test) -> String {
     let mut test_text = create_test_input(&test.text);
     // PATCH (Coding by Hand): the block's edition travels with its text, as
     // a last line that rt.rs reads (and that keys its cached program).
     if let Some(edition) = &test.edition {
         test_text.push_str(&format!("\n{}{}\n", rt::EDITION_LINE, edition));
     }
+    test_text
+}
+
+fn create_test_runner(
+    config: &Config,
+    template: &Option<String>,
+    test: &Test,
+) -> Result<String, SkepticError> {
+    let template = template.clone().unwrap_or_else(|| String::from("{}"));
+    let test_text = test_program(test);
 
     let mut s: Vec<u8> = Vec::new();
     if test.ignore {

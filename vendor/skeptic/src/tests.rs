@@ -813,3 +813,28 @@ fn get_lines(lines: String) -> Vec<String> {
         .map(|string_slice| format!("{}\n", string_slice)) //restore line endings since they are removed by split.
         .collect()
 }
+
+// PATCH (Coding by Hand): tests found at run time are the generated ones.
+#[test]
+fn test_tests_in_markdown() {
+    let markdown = "# Title\n\n```rust,no_run,edition2018\n# use std::fmt;\nfn main() {}\n```\n";
+    let tests = tests_in_markdown(markdown, "ch01-start").unwrap();
+    assert_eq!(tests.len(), 1);
+    assert_eq!(tests[0].name, "ch01_start_sect_title_line_3");
+    assert!(tests[0].no_run && !tests[0].ignore && !tests[0].should_panic);
+    assert_eq!(
+        tests[0].text,
+        format!(
+            "\nuse std::fmt;\nfn main() {{}}\n\n{}2018\n",
+            rt::EDITION_LINE
+        )
+    );
+
+    let with_template =
+        "```rust,skeptic-template\nfn main() {{ {} }}\n```\n\n```rust\nlet x = 1;\n```\n";
+    let tests = tests_in_markdown(with_template, "t").unwrap();
+    assert_eq!(tests[0].text, "\nfn main() { let x = 1;\n }\n");
+
+    let named = "```rust,skt-other\nfn main() {}\n```\n";
+    assert!(tests_in_markdown(named, "t").is_err());
+}
