@@ -187,56 +187,29 @@
         });
     }
 
-    // "Type it" on every block that shows a listing's file (its label is
-    // just above it). The typing mode is theme/cbh-typeit.js, minified into
-    // theme/fonts/ (see theme/README.md): mdBook copies that folder into the
-    // book without naming it on any page, and puts the file's hashed name
-    // where the {{ resource }} below says. It is loaded the first time a
-    // learner presses the button, so a page's first load does not grow.
-    let typing;
-    function typeIt(pre, button, free) {
-        typing = typing || new Promise(function (resolve, reject) {
-            const script = load('{{ resource "fonts/cbh-typeit.min.js" }}',
-                function () { resolve(window.cbhTypeit); },
-                function () { typing = null; script.remove(); reject(); });
-        });
-        typing.then(function (mode) { mode.toggle(pre, button, { free: free }); },
-            function () { button.title = 'The typing mode could not load; reload the page to try again'; });
-    }
-    for (const pre of document.querySelectorAll('main .cbh-listing-label + pre')) {
-        const buttons = pre.querySelector(':scope > .buttons');
-        if (!buttons || !pre.querySelector(':scope > code')) continue;
-        // An exercise's starter is written, not copied: "Write it".
-        const free = !!pre.previousElementSibling.dataset.exercise;
-        const button = document.createElement('button');
-        button.type = 'button';
-        button.className = 'cbh-typeit-button';
-        button.textContent = free ? 'Write it' : 'Type it';
-        button.title = free ? 'Write your own solution here, from the starter' : 'Type this listing out here, checked as you go';
-        button.setAttribute('aria-pressed', 'false');
-        button.addEventListener('click', function () { typeIt(pre, button, free); });
-        buttons.prepend(button);
+    // A mode of the page that loads its script the first time a learner
+    // presses its button, so a page's first load does not grow: the
+    // scripts are minified into theme/fonts/ (see theme/README.md), which
+    // mdBook copies into the book without naming it on any page, and puts
+    // each file's hashed name where a {{ resource }} below says. `name` is
+    // the global the script sets; the returned function runs `then` with it.
+    function lazily(src, name) {
+        let loading;
+        return function (button, then) {
+            loading = loading || new Promise(function (resolve, reject) {
+                const script = load(src, function () { resolve(window[name]); },
+                    function () { loading = null; script.remove(); reject(); });
+            });
+            loading.then(then, function () {
+                button.title = '"' + button.textContent + '" could not load; reload the page to try again';
+            });
+        };
     }
 
-    // "Predict it" on every output block the harness checks (the
-    // listing-labels preprocessor marks each, a div.cbh-output-of just above
-    // it): hide the output, type what the program will print, and see each
-    // line confirmed or not. The answer is the checked output itself. Loaded
-    // from theme/fonts/ the first time it is pressed, as "Type it" is.
-    let predicting;
-    function predict(pre, button) {
-        predicting = predicting || new Promise(function (resolve, reject) {
-            const script = load('{{ resource "fonts/cbh-predict.min.js" }}',
-                function () { resolve(window.cbhPredict); },
-                function () { predicting = null; script.remove(); reject(); });
-        });
-        predicting.then(function (mode) { mode.toggle(pre, button); },
-            function () { button.title = '"Predict it" could not load; reload the page to try again'; });
-    }
-    for (const marker of document.querySelectorAll('main .cbh-output-of')) {
-        const pre = marker.nextElementSibling;
-        if (!pre || pre.tagName !== 'PRE' || marker.dataset.kind === 'transcript') continue;
-        if (!pre.querySelector(':scope > code')) continue;
+    // A toggle button first in the block's row of buttons (made if the
+    // block has none), which calls `open` with itself when pressed. Its
+    // text says what it does (no tooltip: a first load is held to 180 KB).
+    function addButton(pre, className, text, open) {
         let buttons = pre.querySelector(':scope > .buttons');
         if (!buttons) {
             buttons = document.createElement('div');
@@ -245,11 +218,38 @@
         }
         const button = document.createElement('button');
         button.type = 'button';
-        button.className = 'cbh-predict-button';
-        button.textContent = 'Predict it';
-        button.title = 'Hide the output and predict what the program prints';
+        button.className = className;
+        button.textContent = text;
         button.setAttribute('aria-pressed', 'false');
-        button.addEventListener('click', function () { predict(pre, button); });
+        button.addEventListener('click', function () { open(button); });
         buttons.prepend(button);
+    }
+
+    // "Type it" on every block that shows a listing's file (its label is
+    // just above it): theme/cbh-typeit.js. On an exercise's starter (its
+    // label says data-exercise) it is "Write it": the learner writes their
+    // own code from it, with no slips.
+    const typeIt = lazily('{{ resource "fonts/cbh-typeit.min.js" }}', 'cbhTypeit');
+    for (const pre of document.querySelectorAll('main .cbh-listing-label + pre')) {
+        if (!pre.querySelector(':scope > .buttons') || !pre.querySelector(':scope > code')) continue;
+        const free = !!pre.previousElementSibling.dataset.exercise;
+        addButton(pre, 'cbh-typeit-button', free ? 'Write it' : 'Type it',
+            function (button) {
+                typeIt(button, function (mode) { mode.toggle(pre, button, { free: free }); });
+            });
+    }
+
+    // "Predict it" on every output block the harness checks (its marker is
+    // just above it; a whole terminal session is not predicted):
+    // theme/cbh-predict.js.
+    const predict = lazily('{{ resource "fonts/cbh-predict.min.js" }}', 'cbhPredict');
+    for (const marker of document.querySelectorAll('main .cbh-output-of')) {
+        const pre = marker.nextElementSibling;
+        if (!pre || pre.tagName !== 'PRE' || marker.dataset.kind === 'transcript') continue;
+        if (!pre.querySelector(':scope > code')) continue;
+        addButton(pre, 'cbh-predict-button', 'Predict it',
+            function (button) {
+                predict(button, function (mode) { mode.toggle(pre, button); });
+            });
     }
 })();

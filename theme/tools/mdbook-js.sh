@@ -15,7 +15,8 @@ v=${MDBOOK_VERSION:-$(mdbook --version | sed 's/^mdbook v//')}
 src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/mdbook-html-"$v"/front-end | head -n 1)
 terser=theme/tools/node_modules/.bin/terser
 [ -x "$terser" ] || npm ci --prefix theme/tools --no-audit --no-fund
-"$terser" "$src/js/book.js" --compress --mangle --output theme/book.js.tmp
+"$terser" "$src/js/book.js" --ecma 2020 --compress passes=3,ecma=2020,arrows=true,unsafe_arrows=true \
+    --mangle --output theme/book.js.tmp
 { printf '/* mdBook %s book.js, minified (theme/tools/mdbook-js.sh) */\n' "$v"
   cat theme/book.js.tmp; echo; } > theme/book.js
 rm theme/book.js.tmp
