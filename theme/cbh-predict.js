@@ -162,51 +162,91 @@
         };
     }
 
-    function start(pre, button) {
-        const code = pre.querySelector(':scope > code');
-        const marker = pre.previousElementSibling;
-        const listing = marker && marker.dataset ? marker.dataset.listing || '' : '';
-        const tol = toleranceOf(marker);
-        const varies = code.classList.contains('may-differ');
-        const rows = outputLines(code);
-        const key = 'cbh-predict:' + listing + ':' + hash(rows.map(function (r) { return r.text; }).join('\n'));
-        const id = 'cbh-pr-' + (++ids);
-        const s = { pre: pre, code: code, button: button };
-
-        s.root = el('div', 'cbh-pr');
-        s.root.setAttribute('role', 'group');
-        s.root.setAttribute('aria-label', 'Predict what the program prints');
+    // The panel under a hidden output: the box, the note on an output that
+    // varies, the buttons and where the verdict goes.
+    function panel(rows, tol, varies, id) {
+        const p = { root: el('div', 'cbh-pr') };
+        p.root.setAttribute('role', 'group');
+        p.root.setAttribute('aria-label', 'Predict what the program prints');
         const label = el('label', 'cbh-pr-label', 'What will it print? One line per line of output.');
         label.htmlFor = id;
-        const input = el('textarea', 'cbh-pr-input');
-        input.id = id;
-        input.rows = Math.min(Math.max(rows.length, 2), 12);
-        input.spellcheck = false;
-        input.setAttribute('autocapitalize', 'off');
-        input.setAttribute('autocomplete', 'off');
+        p.input = el('textarea', 'cbh-pr-input');
+        p.input.id = id;
+        p.input.rows = Math.min(Math.max(rows.length, 2), 12);
+        p.input.spellcheck = false;
+        p.input.setAttribute('autocapitalize', 'off');
+        p.input.setAttribute('autocomplete', 'off');
+        const bar = el('div', 'cbh-pr-bar');
+        p.check = el('button', 'cbh-pr-check', 'Check my prediction');
+        p.check.type = 'button';
+        p.reveal = el('button', 'cbh-pr-reveal', 'Show the output');
+        p.reveal.type = 'button';
+        bar.append(p.check, p.reveal);
+        p.result = el('div', 'cbh-pr-result');
+        p.result.setAttribute('role', 'status');
+        p.result.setAttribute('aria-live', 'polite');
+        p.root.append(label, p.input);
+        if (varies) p.root.append(toleranceNote(tol));
+        p.root.append(bar, p.result);
+        return p;
+    }
+
+    // What an output that varies lets a prediction leave out or reorder.
+    function toleranceNote(tol) {
         const how = [];
         if (tol.anyOrder) how.push('in any order');
         if (tol.elided) how.push('a “...” line stands for any lines');
         if (tol.optional.length) how.push('lines with ' + tol.optional.map(function (o) { return '“' + o + '”'; }).join(' or ') + ' may be missing');
         if (tol.spans.length) how.push('some parts of a line may differ');
-        const note = el('p', 'cbh-pr-note', 'This output may differ from run to run: your prediction is compared ' +
+        return el('p', 'cbh-pr-note', 'This output may differ from run to run: your prediction is compared ' +
             (how.length ? 'with that in mind (' + how.join('; ') + ').' : 'as it is.'));
-        const bar = el('div', 'cbh-pr-bar');
-        const check = el('button', 'cbh-pr-check', 'Check my prediction');
-        check.type = 'button';
-        const reveal = el('button', 'cbh-pr-reveal', 'Show the output');
-        reveal.type = 'button';
-        bar.append(check, reveal);
-        const result = el('div', 'cbh-pr-result');
-        result.setAttribute('role', 'status');
-        result.setAttribute('aria-live', 'polite');
-        const before = store(key);
-        if (before) {
-            result.textContent = 'Last time here: ' + before.right + ' of ' + before.total + ' lines right.';
+    }
+
+    // The verdict on a prediction: each line of the output marked right or
+    // wrong, a count, and what was written where a line is wrong.
+    function verdict(result, rows, marks, extra, tol) {
+        marks.forEach(function (m, i) {
+            if (rows[i].node && m.state !== 'free') rows[i].node.classList.add(m.state === 'right' ? 'cbh-pr-right' : 'cbh-pr-wrong');
+        });
+        const counted = marks.filter(function (m) { return m.state !== 'free'; });
+        const right = counted.filter(function (m) { return m.state === 'right'; }).length;
+        const total = counted.length;
+        result.textContent = '';
+        const summary = el('p', 'cbh-pr-summary');
+        const all = right === total && !extra;
+        summary.textContent = all
+            ? 'Right: every line, as the program prints it (' + total + ' of ' + total + ').'
+            : right + ' of ' + total + ' lines right' +
+                (extra ? ', and ' + extra + ' line' + (extra === 1 ? '' : 's') + ' more than it prints' : '') + '.';
+        result.classList.toggle('cbh-pr-all-right', all);
+        result.append(summary);
+        const wrong = marks.map(function (m, i) { return [m, i]; }).filter(function (p) { return p[0].state === 'wrong'; });
+        if (wrong.length) {
+            const list = el('ul', 'cbh-pr-wrong-list');
+            for (const [m, i] of wrong) {
+                const said = tol.anyOrder
+                    ? 'Line ' + (i + 1) + ' is not in your prediction: it prints “' + rows[i].text + '”.'
+                    : m.wrote === null
+                        ? 'Line ' + (i + 1) + ': you wrote nothing; it prints “' + rows[i].text + '”.'
+                        : 'Line ' + (i + 1) + ': you wrote “' + m.wrote + '”; it prints “' + rows[i].text + '”.';
+                list.append(el('li', null, said));
+            }
+            result.append(list);
         }
-        s.root.append(label, input);
-        if (varies) s.root.append(note);
-        s.root.append(bar, result);
+        return { right: right, total: total };
+    }
+
+    function start(pre, button) {
+        const code = pre.querySelector(':scope > code');
+        const marker = pre.previousElementSibling;
+        const listing = marker && marker.dataset ? marker.dataset.listing || '' : '';
+        const tol = toleranceOf(marker);
+        const rows = outputLines(code);
+        const key = 'cbh-predict:' + listing + ':' + hash(rows.map(function (r) { return r.text; }).join('\n'));
+        const p = panel(rows, tol, code.classList.contains('may-differ'), 'cbh-pr-' + (++ids));
+        const s = { pre: pre, code: code, button: button, root: p.root };
+        const before = store(key);
+        if (before) p.result.textContent = 'Last time here: ' + before.right + ' of ' + before.total + ' lines right.';
 
         function unmark() {
             for (const r of rows) {
@@ -223,49 +263,19 @@
             code.removeAttribute('aria-hidden');
         }
 
-        check.addEventListener('click', function () {
-            const predicted = linesOf(input.value);
-            const { marks, extra } = compare(rows, predicted, tol);
+        p.check.addEventListener('click', function () {
+            const { marks, extra } = compare(rows, linesOf(p.input.value), tol);
             showOutput();
             unmark();
-            marks.forEach(function (m, i) {
-                if (rows[i].node && m.state !== 'free') rows[i].node.classList.add(m.state === 'right' ? 'cbh-pr-right' : 'cbh-pr-wrong');
-            });
-            const counted = marks.filter(function (m) { return m.state !== 'free'; });
-            const right = counted.filter(function (m) { return m.state === 'right'; }).length;
-            const total = counted.length;
-            result.textContent = '';
-            const summary = el('p', 'cbh-pr-summary');
-            if (right === total && !extra) {
-                summary.textContent = 'Right: every line, as the program prints it (' + total + ' of ' + total + ').';
-                result.classList.add('cbh-pr-all-right');
-            } else {
-                summary.textContent = right + ' of ' + total + ' lines right' +
-                    (extra ? ', and ' + extra + ' line' + (extra === 1 ? '' : 's') + ' more than it prints' : '') + '.';
-                result.classList.remove('cbh-pr-all-right');
-            }
-            result.append(summary);
-            const wrong = marks.map(function (m, i) { return [m, i]; }).filter(function (p) { return p[0].state === 'wrong'; });
-            if (wrong.length) {
-                const list = el('ul', 'cbh-pr-wrong-list');
-                for (const [m, i] of wrong) {
-                    const said = tol.anyOrder
-                        ? 'Line ' + (i + 1) + ' is not in your prediction: it prints “' + rows[i].text + '”.'
-                        : m.wrote === null
-                            ? 'Line ' + (i + 1) + ': you wrote nothing; it prints “' + rows[i].text + '”.'
-                            : 'Line ' + (i + 1) + ': you wrote “' + m.wrote + '”; it prints “' + rows[i].text + '”.';
-                    list.append(el('li', null, said));
-                }
-                result.append(list);
-            }
-            store(key, { right: right, total: total, at: Date.now() });
+            const score = verdict(p.result, rows, marks, extra, tol);
+            store(key, { right: score.right, total: score.total, at: Date.now() });
         });
-        reveal.addEventListener('click', function () {
+        p.reveal.addEventListener('click', function () {
             showOutput();
-            reveal.disabled = true;
+            p.reveal.disabled = true;
         });
-        input.addEventListener('input', function () {
-            if (!code.classList.contains('cbh-pr-hidden') && !reveal.disabled) hideOutput();
+        p.input.addEventListener('input', function () {
+            if (!code.classList.contains('cbh-pr-hidden') && !p.reveal.disabled) hideOutput();
         });
 
         s.close = function () {
@@ -273,15 +283,13 @@
             showOutput();
             unmark();
             button.setAttribute('aria-pressed', 'false');
-            button.title = 'Hide the output and predict what the program prints';
             open.delete(pre);
         };
 
         hideOutput();
         pre.after(s.root);
         button.setAttribute('aria-pressed', 'true');
-        button.title = 'Stop predicting and show the output';
-        input.focus({ preventScroll: true });
+        p.input.focus({ preventScroll: true });
         s.root.scrollIntoView({ block: 'nearest' });
         return s;
     }

@@ -556,7 +556,6 @@
             code.classList.remove('cbh-ti-hidden');
             code.tabIndex = 0;
             button.setAttribute('aria-pressed', 'false');
-            button.title = 'Type this listing out here, checked as you go';
             sessions.delete(pre);
         };
 
@@ -564,7 +563,6 @@
         code.tabIndex = -1;
         code.after(s.root);
         button.setAttribute('aria-pressed', 'true');
-        button.title = 'Stop typing (what you typed is not kept)';
         s.state = analyse(s.target, '');
         update(s);
         s.input.focus({ preventScroll: true });
@@ -642,7 +640,6 @@
             code.classList.remove('cbh-ti-hidden');
             code.tabIndex = 0;
             button.setAttribute('aria-pressed', 'false');
-            button.title = 'Write your own solution here, from the starter';
             sessions.delete(pre);
         };
 
@@ -650,7 +647,6 @@
         code.tabIndex = -1;
         code.after(s.root);
         button.setAttribute('aria-pressed', 'true');
-        button.title = 'Stop writing (your draft is kept in this browser)';
         s.input.focus({ preventScroll: true });
         s.root.scrollIntoView({ block: 'nearest' });
         return s;
