@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chapterPages, firstListingPage } from './summary.mjs';
+import { inOrder, runNode } from './pool.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [root = 'book/html'] = process.argv.slice(2);
@@ -174,30 +175,40 @@ const themeBreakages = [
 // SELF_TEST_ONLY=words runs only the breakages whose description has them.
 const only = (b) => !process.env.SELF_TEST_ONLY || b.what.includes(process.env.SELF_TEST_ONLY);
 let letThrough = 0;
-for (const b of breakages.filter(only)) {
+// Each breakage on its own copy of the book, a few at a time (pool.mjs).
+async function tryBreakage(b) {
   const course = b.book === 'course';
   if (course && !coursePage) {
-    letThrough++;
-    console.log(`FAIL ${b.script} catches ${b.what} (not run: COURSE_BOOK names no built course-book with an exercise)`);
-    continue;
+    return { caught: false, note: ' (not run: COURSE_BOOK names no built course-book with an exercise)', lines: '' };
   }
   const dir = await mkdtemp(join(tmpdir(), 'broken-page-'));
-  await cp(course ? courseRoot : root, dir, { recursive: true });
-  const page = join(dir, course ? coursePage : chapter);
-  const html = await readFile(page, 'utf8');
-  const broken = b.edit ? b.edit(html) : html;
-  if (broken === html && !b.prepare) throw new Error(`could not break the page: ${b.what}`);
-  await writeFile(page, broken);
-  if (b.prepare) await b.prepare(dir);
-  const run = spawnSync(process.execPath, [join(here, b.script), dir], {
-    encoding: 'utf8',
-    env: { ...process.env, ONLY_PAGE: course ? coursePage : chapter, ONLY_THEME: 'light', ...(course ? { BOOK_SRC: courseSrc } : {}), ...b.env } });
-  const caught = run.status === 1 && (b.says instanceof RegExp ? b.says.test(run.stdout) : run.stdout.includes(b.says));
-  if (!caught) letThrough++;
-  console.log(`${caught ? 'ok  ' : 'FAIL'} ${b.script} catches ${b.what}${caught ? '' : ` (exit ${run.status}; expected "${b.says}")`}`);
-  if (!caught) console.log(run.stdout.split('\n').filter((l) => /FAIL|axe|request|console/.test(l)).slice(0, 10).join('\n'));
-  await rm(dir, { recursive: true, force: true });
+  try {
+    await cp(course ? courseRoot : root, dir, { recursive: true });
+    const page = join(dir, course ? coursePage : chapter);
+    const html = await readFile(page, 'utf8');
+    const broken = b.edit ? b.edit(html) : html;
+    if (broken === html && !b.prepare) throw new Error(`could not break the page: ${b.what}`);
+    await writeFile(page, broken);
+    if (b.prepare) await b.prepare(dir);
+    const run = await runNode(join(here, b.script), [dir],
+      { ONLY_PAGE: course ? coursePage : chapter, ONLY_THEME: 'light', ...(course ? { BOOK_SRC: courseSrc } : {}), ...b.env });
+    const caught = run.status === 1 && (b.says instanceof RegExp ? b.says.test(run.stdout) : run.stdout.includes(b.says));
+    return {
+      caught,
+      note: caught ? '' : ` (exit ${run.status}; expected "${b.says}")`,
+      lines: run.stdout.split('\n').filter((l) => /FAIL|axe|request|console/.test(l)).slice(0, 10).join('\n'),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
+const chosen = breakages.filter(only);
+await inOrder(chosen.map((b) => () => tryBreakage(b)), (r, i) => {
+  const b = chosen[i];
+  if (!r.caught) letThrough++;
+  console.log(`${r.caught ? 'ok  ' : 'FAIL'} ${b.script} catches ${b.what}${r.note}`);
+  if (!r.caught && r.lines) console.log(r.lines);
+});
 for (const b of themeBreakages.filter(only)) {
   const dir = await mkdtemp(join(tmpdir(), 'broken-theme-'));
   await cp(join(here, '../../theme'), dir, { recursive: true, filter: (f) => !f.includes('node_modules') });

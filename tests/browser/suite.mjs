@@ -23,9 +23,9 @@
 //                    keyboard alone, Run what you typed, print
 //   screenshots.mjs  figures load, nothing overflows, PNGs of every theme,
 //                    and of the typing mode open (light, coal; 375, 1280 px)
-import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inOrder, runNode } from './pool.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [root = 'book/html', shots = 'target/screenshots'] = process.argv.slice(2);
@@ -39,11 +39,31 @@ const runs = [
   ['predict.mjs', root],
   ['screenshots.mjs', root, shots],
 ];
+// COURSE_BOOK: the course-book fixture, built (`cargo xtask build-fixture
+// tests/fixtures/course-book DIR`), for what only a book of every kind of
+// listing shows: Run only where the playground can run it, "Write it" on
+// its exercises, "Predict it" on outputs that vary, every kind of listing
+// labelled and readable (light theme), and every one of them typed.
+const course = process.env.COURSE_BOOK;
+const courseSrc = { BOOK_SRC: 'tests/fixtures/course-book/src' };
+const courseRuns = course ? [
+  ['run-buttons.mjs', course],
+  ['writeit.mjs', course],
+  ['predict.mjs', course],
+  ['reader.mjs', course, { ...courseSrc, ONLY_THEME: 'light' }],
+  ['typeit.mjs', course],
+] : [];
+const all = [...runs.map((r) => [...r, {}]), ...courseRuns.map(([s, dir, env]) => [s, dir, env ?? courseSrc])];
+// A few at a time (pool.mjs), each one's output printed whole, in order.
 const failed = [];
-for (const [script, ...args] of runs) {
-  console.log(`\n== ${script} ${args.join(' ')}`);
-  const { status } = spawnSync(process.execPath, [join(here, script), ...args], { stdio: 'inherit' });
-  if (status !== 0) failed.push(script);
-}
+await inOrder(all.map((r) => () => runNode(join(here, r[0]), r.slice(1, -1), r.at(-1))), (r, i) => {
+  const [script, ...rest] = all[i];
+  const args = rest.slice(0, -1);
+  const env = Object.entries(rest.at(-1)).map(([k, v]) => `${k}=${v} `).join('');
+  console.log(`\n== ${env}${script} ${args.join(' ')}`);
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  if (r.status !== 0) failed.push(`${script} ${args.join(' ')}`);
+});
 console.log(failed.length ? `\nbrowser suite: FAILED in ${failed.join(', ')}` : '\nbrowser suite: all passed');
 process.exit(failed.length ? 1 : 0);
