@@ -360,7 +360,8 @@ fn the_cache_changes_no_verdict() {
 }
 
 /// The long run `.ci/run` makes: `CBH_DIFFERENTIAL_SEEDS` seeds (8 unless
-/// set) of `CBH_DIFFERENTIAL_STEPS` edits each (40 unless set).
+/// set) of `CBH_DIFFERENTIAL_STEPS` edits each (40 unless set), as many
+/// seeds at once as the machine has cores.
 #[test]
 #[ignore = "hundreds of steps, minutes; .ci/run runs it"]
 fn the_cache_changes_no_verdict_over_hundreds_of_edits() {
@@ -371,9 +372,24 @@ fn the_cache_changes_no_verdict_over_hundreds_of_edits() {
             .unwrap_or(default)
     };
     let steps = number("CBH_DIFFERENTIAL_STEPS", 40) as usize;
-    for seed in 1..=number("CBH_DIFFERENTIAL_SEEDS", 8) {
-        differential(seed, steps, false);
-    }
+    let seeds = number("CBH_DIFFERENTIAL_SEEDS", 8);
+    // Each seed on its own copy of the book and its own store: as many at
+    // once as the machine has cores (a failure names its seed and step).
+    let next = std::sync::atomic::AtomicU64::new(1);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let seed = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if seed > seeds {
+                        break;
+                    }
+                    differential(seed, steps, false);
+                }
+            });
+        }
+    });
 }
 
 /// The repository's root: the fixture books are in its `tests/fixtures/`.
