@@ -55,7 +55,11 @@ fn copy(from: &Path, to: &Path) {
             copy(&entry.path(), &to.join(entry.file_name()));
         }
     } else {
-        std::fs::copy(from, to).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::copy(from, to)
+            .unwrap_or_else(|e| panic!("{} -> {}: {e}", from.display(), to.display()));
     }
 }
 
