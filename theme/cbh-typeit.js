@@ -445,21 +445,10 @@
         return e;
     }
 
-    function start(pre, button) {
-        const code = pre.querySelector(':scope > code');
-        const label = pre.previousElementSibling;
-        const lines = blockLines(code);
-        const id = 'cbh-ti-' + (++ids);
-        const s = {
-            pre: pre, code: code, button: button, shown: lines.shown, part: lines.part,
-            target: lines.shown.map(function (r) { return r.text; }),
-            listing: label.dataset.listing, file: label.dataset.file,
-            name: label.textContent.split(' — ')[0].trim(),
-            fill: store('cbh-typeit-fill') !== false,
-            keys: new Set(), slips: [], started: 0, done: false, line: 0,
-        };
-        s.indent = takenIndent(s);
-
+    // The typing box and what goes with it, into s: the bar (fill in
+    // indentation, Run, Start over), the hint, the faded listing under the
+    // box, the progress, the summary and what screen readers are told.
+    function typingPanel(s, id) {
         s.root = el('div', 'cbh-ti');
         s.root.setAttribute('role', 'group');
         s.root.setAttribute('aria-label', 'Typing ' + s.name);
@@ -507,7 +496,11 @@
         s.say = el('p', 'cbh-ti-sr');
         s.say.setAttribute('aria-live', 'polite');
         s.root.append(bar, hint, s.surface, s.progress, s.summary, s.result, s.alert, s.say);
+        return { fill: fill, again: again };
+    }
 
+    // What the typing box does with keys, input, paste and the bar's controls.
+    function listenWhileTyping(s, fill, again) {
         fill.addEventListener('change', function () {
             s.fill = fill.checked;
             store('cbh-typeit-fill', s.fill);
@@ -550,6 +543,26 @@
         s.input.addEventListener('drop', noPaste);
         s.input.addEventListener('scroll', function () { s.input.scrollTop = 0; s.input.scrollLeft = 0; });
         for (const ev of ['keyup', 'click']) s.input.addEventListener(ev, function () { showProgress(s); });
+    }
+
+    function start(pre, button) {
+        const code = pre.querySelector(':scope > code');
+        const label = pre.previousElementSibling;
+        const lines = blockLines(code);
+        const id = 'cbh-ti-' + (++ids);
+        const s = {
+            pre: pre, code: code, button: button, shown: lines.shown, part: lines.part,
+            target: lines.shown.map(function (r) { return r.text; }),
+            listing: label.dataset.listing, file: label.dataset.file,
+            name: label.textContent.split(' — ')[0].trim(),
+            fill: store('cbh-typeit-fill') !== false,
+            keys: new Set(), slips: [], started: 0, done: false, line: 0,
+        };
+        s.indent = takenIndent(s);
+
+        const { fill, again } = typingPanel(s, id);
+
+        listenWhileTyping(s, fill, again);
 
         s.close = function () {
             s.root.remove();

@@ -29,15 +29,17 @@ import { inOrder, runNode } from './pool.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [root = 'book/html', shots = 'target/screenshots'] = process.argv.slice(2);
+// Each run: a check, what it is given, and what it is told by environment.
+const run = (script, args, env = {}) => ({ script, args, env });
 const runs = [
-  ['pages.mjs', root],
-  ['behaviour.mjs', root],
-  ['contrast.mjs', root],
-  ['run-buttons.mjs', root],
-  ['reader.mjs', root],
-  ['typeit.mjs', root],
-  ['predict.mjs', root],
-  ['screenshots.mjs', root, shots],
+  run('pages.mjs', [root]),
+  run('behaviour.mjs', [root]),
+  run('contrast.mjs', [root]),
+  run('run-buttons.mjs', [root]),
+  run('reader.mjs', [root]),
+  run('typeit.mjs', [root]),
+  run('predict.mjs', [root]),
+  run('screenshots.mjs', [root, shots]),
 ];
 // COURSE_BOOK: the course-book fixture, built (`cargo xtask build-fixture
 // tests/fixtures/course-book DIR`), for what only a book of every kind of
@@ -46,24 +48,24 @@ const runs = [
 // labelled and readable (light theme), and every one of them typed.
 const course = process.env.COURSE_BOOK;
 const courseSrc = { BOOK_SRC: 'tests/fixtures/course-book/src' };
-const courseRuns = course ? [
-  ['run-buttons.mjs', course],
-  ['writeit.mjs', course],
-  ['predict.mjs', course],
-  ['reader.mjs', course, { ...courseSrc, ONLY_THEME: 'light' }],
-  ['typeit.mjs', course],
-] : [];
-const all = [...runs.map((r) => [...r, {}]), ...courseRuns.map(([s, dir, env]) => [s, dir, env ?? courseSrc])];
+if (course) {
+  runs.push(
+    run('run-buttons.mjs', [course], courseSrc),
+    run('writeit.mjs', [course], courseSrc),
+    run('predict.mjs', [course], courseSrc),
+    run('reader.mjs', [course], { ...courseSrc, ONLY_THEME: 'light' }),
+    run('typeit.mjs', [course], courseSrc),
+  );
+}
 // A few at a time (pool.mjs), each one's output printed whole, in order.
 const failed = [];
-await inOrder(all.map((r) => () => runNode(join(here, r[0]), r.slice(1, -1), r.at(-1))), (r, i) => {
-  const [script, ...rest] = all[i];
-  const args = rest.slice(0, -1);
-  const env = Object.entries(rest.at(-1)).map(([k, v]) => `${k}=${v} `).join('');
-  console.log(`\n== ${env}${script} ${args.join(' ')}`);
-  process.stdout.write(r.stdout);
-  process.stderr.write(r.stderr);
-  if (r.status !== 0) failed.push(`${script} ${args.join(' ')}`);
+await inOrder(runs.map((r) => () => runNode(join(here, r.script), r.args, r.env)), (result, i) => {
+  const { script, args, env } = runs[i];
+  const named = `${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}${script} ${args.join(' ')}`;
+  console.log(`\n== ${named}`);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  if (result.status !== 0) failed.push(named);
 });
 console.log(failed.length ? `\nbrowser suite: FAILED in ${failed.join(', ')}` : '\nbrowser suite: all passed');
 process.exit(failed.length ? 1 : 0);
