@@ -738,6 +738,7 @@ impl Report {
                 "maxrss_kb" => report.usage.memory = number * 1024,
                 "written" => report.usage.written = number,
                 "left" => report.left.push(value.to_string()),
+                "left_processes" => report.usage.processes = number as usize,
                 "error" => report.error = Some(value.to_string()),
                 _ => {}
             }

@@ -441,7 +441,7 @@ fn contain_and_run(cfg: &Config, root: &Path) -> Result<String, String> {
         pid => pid,
     };
     let status = reap_until(program);
-    let left = leftovers();
+    let (left, left_count) = leftovers();
     // SAFETY: from PID 1 of the namespace, kill(-1) reaches every other
     // process in it, and nothing outside.
     unsafe { sys::kill(-1, sys::SIGKILL) };
@@ -464,6 +464,9 @@ fn contain_and_run(cfg: &Config, root: &Path) -> Result<String, String> {
         "status {status}\ncpu_us {cpu_us}\nmaxrss_kb {}\nwritten {written}\n",
         usage.maxrss
     );
+    // How many it left running at once: a fork bomb whose first process
+    // exited between two of the caller's looks is still over the limit.
+    text.push_str(&format!("left_processes {left_count}\n"));
     for name in left {
         text.push_str(&format!("left {}\n", one_line(&name)));
     }
@@ -490,14 +493,15 @@ fn reap_until(pid: i32) -> i32 {
 }
 
 /// The names of the processes still running in the namespace, but for
-/// this one. One that was forked a moment ago gets a moment to become the
+/// this one, and how many they are. One that was forked a moment ago gets a moment to become the
 /// program it runs, so that it is named after that (`sleep`, not `sh`).
-fn leftovers() -> Vec<String> {
-    let running = || -> Vec<String> {
+fn leftovers() -> (Vec<String>, usize) {
+    let running = || -> (Vec<String>, usize) {
         let Ok(dir) = std::fs::read_dir("/proc") else {
-            return Vec::new();
+            return (Vec::new(), 0);
         };
         let mut names = Vec::new();
+        let mut count = 0;
         for entry in dir.flatten() {
             let Some(pid) = entry
                 .file_name()
@@ -517,14 +521,17 @@ fn leftovers() -> Vec<String> {
             };
             let state = stat[close + 1..].split_whitespace().next().unwrap_or("");
             let name = stat[open + 1..close].to_string();
-            if state != "Z" && !names.contains(&name) {
-                names.push(name);
+            if state != "Z" {
+                count += 1;
+                if !names.contains(&name) {
+                    names.push(name);
+                }
             }
         }
-        names
+        (names, count)
     };
-    if running().is_empty() {
-        return Vec::new();
+    if running().0.is_empty() {
+        return (Vec::new(), 0);
     }
     std::thread::sleep(std::time::Duration::from_millis(50));
     running()
