@@ -6,6 +6,9 @@
 // line per check; exits 1 if any fails.
 //
 //   node tests/browser/behaviour.mjs BOOK_HTML_DIR
+//
+// BEHAVIOUR_PART=4,5 runs only those numbered parts (self-test.mjs runs the
+// part a breakage must fail, not all nine).
 import { chromium } from 'playwright-core';
 import { serve, launchArgs, openLogged } from './serve.mjs';
 import { firstListingPage } from './summary.mjs';
@@ -16,6 +19,8 @@ const chapter = await firstListingPage(root);
 const { server, base } = await serve(root);
 const browser = await chromium.launch(launchArgs);
 let failed = 0;
+const parts = process.env.BEHAVIOUR_PART?.split(',').map(Number);
+const part = (n) => !parts || parts.includes(n);
 const check = (ok, what, detail = '') => {
   if (!ok) failed++;
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
@@ -47,7 +52,7 @@ const focused = (page) => page.evaluate(() => {
 });
 
 // 1. Load: nothing leaves the origin, no console errors, search data not yet loaded.
-try {
+if (part(1)) try {
   const { context, page, log } = await open();
   await page.waitForTimeout(1000);
   check(log.offOrigin.length === 0, 'load: no request leaves the origin', log.offOrigin.join(', '));
@@ -80,7 +85,7 @@ try {
 }
 
 // 3. Skip link moves focus into the content.
-try {
+if (part(3)) try {
   const { context, page } = await open();
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
@@ -93,7 +98,7 @@ try {
 }
 
 // 4. Run from the keyboard: one POST to the playground, its output shown.
-try {
+if (part(4)) try {
   const { context, page, log } = await open();
   await page.locator('pre.playground .play-button').first().focus();
   await page.keyboard.press('Enter');
@@ -113,7 +118,7 @@ try {
 }
 
 // 5. Copy from the keyboard; hidden-lines toggle.
-try {
+if (part(5)) try {
   const { context, page, log } = await open();
   const pre = page.locator('pre.playground').first();
   await pre.locator('.clip-button').focus();
@@ -145,7 +150,7 @@ try {
 }
 
 // 6. Search from the keyboard: "s" opens, results, Escape closes; the button works too.
-try {
+if (part(6)) try {
   const { context, page, log } = await open();
   await page.keyboard.press('s');
   const inInput = await page.evaluate(() => document.activeElement.id === 'mdbook-searchbar');
@@ -195,7 +200,7 @@ try {
 }
 
 // 7. Theme from the keyboard.
-try {
+if (part(7)) try {
   const { context, page } = await open();
   await page.locator('#mdbook-theme-toggle').focus();
   await page.keyboard.press('Enter');
@@ -215,7 +220,7 @@ try {
 }
 
 // 8. Sidebar toggle from the keyboard (phone width: starts closed).
-try {
+if (part(8)) try {
   const { context, page } = await open(chapter, 375);
   const toggle = page.locator('#mdbook-menu-bar .left-buttons > :is(button, label):visible').first();
   await toggle.focus();
@@ -232,7 +237,7 @@ try {
 }
 
 // 9. Print: the print page has the chapter, highlighted, and calls window.print().
-try {
+if (part(9)) try {
   const context = await browser.newContext();
   await context.route((url) => !url.href.startsWith(base), (r) => r.abort());
   await context.addInitScript(() => { window.print = () => { window.__printed = true; }; });

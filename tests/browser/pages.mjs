@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
 import { readdir } from 'node:fs/promises';
 import { serve, launchArgs } from './serve.mjs';
+import { inOrder } from './pool.mjs';
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
@@ -28,7 +29,6 @@ const pages = (await readdir(root)).filter((f) => f.endsWith('.html'))
 const chapters = pages.filter((p) => !['404.html', 'print.html', 'toc.html'].includes(p));
 const { server, base } = await serve(root);
 const browser = await chromium.launch(launchArgs);
-let problems = 0;
 // What every page's Content-Security-Policy must say, directive by directive.
 const CSP_MUST_SAY = ["default-src 'self'", "object-src 'none'", "frame-src 'none'",
   "form-action 'none'", "base-uri 'self'", "connect-src 'self' https://play.rust-lang.org"];
@@ -133,17 +133,21 @@ async function check(pageName, theme, width, state) {
     ...violations.flatMap((v) => v.nodes.map((n) =>
       `axe ${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 160)}`)),
   ];
-  problems += found.length;
-  console.log(`${found.length ? 'FAIL' : 'ok  '} ${pageName} ${theme} ${width}px ${state}`);
-  for (const f of found) console.log(`       ${f}`);
   await context.close();
+  return [`${found.length ? 'FAIL' : 'ok  '} ${pageName} ${theme} ${width}px ${state}`, found];
 }
 
+// Every check a job, in the order their lines are printed.
+const checks = [];
+// ONLY_STATE=typing checks just that state (self-test.mjs uses it).
+const queue = (...args) => {
+  if (!process.env.ONLY_STATE || args[3] === process.env.ONLY_STATE) checks.push(() => check(...args));
+};
 for (const pageName of pages) {
   for (const theme of themes) {
-    await check(pageName, theme, 1280, 'load');
+    queue(pageName, theme, 1280, 'load');
     if (!chapters.includes(pageName)) continue;
-    await check(pageName, theme, 375, 'load');
+    queue(pageName, theme, 375, 'load');
   }
 }
 const withListings = [];
@@ -157,16 +161,24 @@ for (const pageName of chapters) {
 }
 for (const theme of themes) {
   const pageName = withListings[0] ?? chapters[0];
-  for (const state of ['search', 'themes', 'help']) await check(pageName, theme, 1280, state);
-  await check(pageName, theme, 375, 'sidebar');
-  for (const p of withListings) await check(p, theme, 1280, 'run');
+  for (const state of ['search', 'themes', 'help']) queue(pageName, theme, 1280, state);
+  queue(pageName, theme, 375, 'sidebar');
+  for (const p of withListings) queue(p, theme, 1280, 'run');
   for (const p of withListings) {
-    await check(p, theme, 1280, 'typing');
-    await check(p, theme, 375, 'typing');
-    await check(p, theme, 1280, 'predicting');
-    await check(p, theme, 375, 'predicting');
+    queue(p, theme, 1280, 'typing');
+    queue(p, theme, 375, 'typing');
+    queue(p, theme, 1280, 'predicting');
+    queue(p, theme, 375, 'predicting');
   }
 }
+// Each page waits on its loads more than it computes: PAGE_JOBS pages (in
+// their own contexts) at once, default 4; their lines printed in order.
+let problems = 0;
+await inOrder(checks, ([line, found]) => {
+  problems += found.length;
+  console.log(line);
+  for (const f of found) console.log(`       ${f}`);
+}, Math.max(1, Number(process.env.PAGE_JOBS) || 4));
 await browser.close();
 server.close();
 console.log(problems ? `${problems} problem(s)` : 'every page: its Content-Security-Policy, no off-origin request, no console error, no axe violation');

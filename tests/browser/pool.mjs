@@ -21,9 +21,10 @@ export function runNode(script, args, env = {}) {
   });
 }
 
-/// Runs each of `jobs` (async functions) at most `width` at once, and calls
-/// `report(result, index)` in the jobs' order. Resolves to every result.
-export async function inOrder(jobs, report) {
+/// Runs each of `jobs` (async functions) at most `at` at once (default
+/// `width`), and calls `report(result, index)` in the jobs' order. Resolves
+/// to every result.
+export async function inOrder(jobs, report, at = width) {
   const results = new Array(jobs.length);
   const done = new Array(jobs.length).fill(false);
   let next = 0;
@@ -42,6 +43,6 @@ export async function inOrder(jobs, report) {
       flush();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(at, jobs.length) }, worker));
   return results;
 }
