@@ -72,6 +72,9 @@ pub fn in_files(book: &Reader, files: &[PathBuf]) -> Result<Vec<Snippet>, String
 /// The blocks of each chapter as written, beside the chapter as expanded.
 fn snippets_of(book: &Reader, sources: &[(Chapter, String)]) -> Result<Vec<Snippet>, String> {
     let mut snippets = Vec::new();
+    // Read (and noted in the trace) once, not once a block: a course of
+    // hundreds of listings would note every manifest hundreds of times.
+    let listings = book.listings();
     for (chapter, expanded) in sources {
         let written: Vec<&CodeBlock> = chapter.blocks.iter().filter(|b| b.is_rust()).collect();
         let seen: Vec<CodeBlock> = code_blocks(expanded)
@@ -89,6 +92,7 @@ fn snippets_of(book: &Reader, sources: &[(Chapter, String)]) -> Result<Vec<Snipp
         for (source, block) in written.into_iter().zip(seen) {
             let at = Block {
                 book,
+                listings,
                 chapter,
                 source,
                 block: &block,
@@ -104,6 +108,7 @@ fn snippets_of(book: &Reader, sources: &[(Chapter, String)]) -> Result<Vec<Snipp
 /// One `rust` block: as written in its chapter, and as mdBook expanded it.
 struct Block<'a, 'b> {
     book: &'a Reader<'b>,
+    listings: &'a [crate::book::listings::Listing],
     chapter: &'a Chapter,
     source: &'a CodeBlock,
     block: &'a CodeBlock,
@@ -161,15 +166,14 @@ impl Block<'_, '_> {
 
     /// Whether `dir` is in a listing declared to fail.
     fn declared_to_fail(&self, dir: &Path) -> bool {
-        self.book
-            .listings()
+        self.listings
             .iter()
             .any(|l| dir.starts_with(&l.dir) && l.outcome() != crate::book::listings::Outcome::Runs)
     }
 
     /// Whether `file` is a listing's Rust file, which the listings check builds.
     fn built_by_the_listings_check(&self, file: &Path) -> bool {
-        self.book.listings().iter().any(|l| {
+        self.listings.iter().any(|l| {
             ["src", "tests", "examples", "benches"]
                 .iter()
                 .any(|dir| file.starts_with(l.dir.join(dir)))

@@ -438,12 +438,16 @@ pub fn mirror(dir: &Path, files: &[(PathBuf, Vec<u8>)], keep: &[&str]) -> std::i
             write(dir, rel, content)?;
         }
     }
-    // Directories left empty.
+    // Directories left empty (every directory a wanted file is in, found
+    // once: hundreds of listings make thousands of both).
+    let needed: std::collections::BTreeSet<&Path> = files
+        .iter()
+        .flat_map(|(f, _)| f.ancestors().skip(1))
+        .collect();
     let mut dirs: Vec<&PathBuf> = there.dirs.iter().collect();
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
     for rel in dirs {
-        let needed = files.iter().any(|(f, _)| f.starts_with(rel));
-        if !needed {
+        if !needed.contains(rel.as_path()) {
             let _ = remove(dir, rel);
         }
     }

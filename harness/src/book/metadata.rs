@@ -33,7 +33,7 @@
 //! depends on its random numbers and still checks exactly.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -178,6 +178,33 @@ struct Metadata {
 /// (`manifest`, its path relative to the book's root, for problems; `text`,
 /// what the book holds there, if it is a readable text file).
 pub fn parse(manifest: &Path, text: Result<&str, String>) -> Result<(String, Declared), Problem> {
+    let Ok(text) = text else {
+        return parse_once(manifest, text);
+    };
+    // The same manifest is read for each block that shows its listing, in
+    // each of mdBook's passes: parsed once per thread (the text and the path
+    // are the key, so an edit is parsed again; a few thousand kept at most).
+    type Parsed = Result<(String, Declared), Problem>;
+    thread_local! {
+        static PARSED: std::cell::RefCell<std::collections::HashMap<(PathBuf, String), Parsed>> =
+            Default::default();
+    }
+    let key = (manifest.to_path_buf(), text.to_string());
+    if let Some(known) = PARSED.with(|p| p.borrow().get(&key).cloned()) {
+        return known;
+    }
+    let parsed = parse_once(manifest, Ok(text));
+    PARSED.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.len() >= 4096 {
+            p.clear();
+        }
+        p.insert(key, parsed.clone());
+    });
+    parsed
+}
+
+fn parse_once(manifest: &Path, text: Result<&str, String>) -> Result<(String, Declared), Problem> {
     let problem = |line: Option<usize>, message: String| Problem::new(manifest, line, message);
     let text = text.map_err(|e| {
         problem(

@@ -44,6 +44,9 @@ impl Preprocessor for ListingLabels {
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
         let src = ctx.config.book.src.clone();
+        // Each manifest read once in this pass, however many blocks show
+        // its listing.
+        let manifests = std::cell::RefCell::new(std::collections::HashMap::new());
         book.for_each_mut(|item| {
             if let BookItem::Chapter(ch) = item
                 && let Some(path) = &ch.source_path
@@ -55,13 +58,19 @@ impl Preprocessor for ListingLabels {
                     std::mem::take(&mut ch.content),
                 );
                 let number = ch.number.as_ref().and_then(|n| n.first().copied());
-                let manifest = |listing: &Path| {
+                let manifest = |listing: &Path| -> String {
                     let rel = listing.join("Cargo.toml");
-                    crate::book::files::read(&ctx.root, &rel)
-                        .ok()
-                        .flatten()
-                        .map(|b| String::from_utf8_lossy(&b).into_owned())
-                        .unwrap_or_default()
+                    let mut known = manifests.borrow_mut();
+                    known
+                        .entry(rel)
+                        .or_insert_with_key(|rel| {
+                            crate::book::files::read(&ctx.root, rel)
+                                .ok()
+                                .flatten()
+                                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                                .unwrap_or_default()
+                        })
+                        .clone()
                 };
                 let notes = |listing: &Path| note_in(&manifest(listing));
                 let labelled = labelled(&ctx.root, &chapter, &manifest, &notes);
@@ -547,22 +556,17 @@ pub fn caption_in(manifest: &str) -> Option<String> {
 }
 
 /// Every block that shows a listing's file has its label on the built page
-/// (in `html_dir`), reading what the listing says (`caption`); no other
+/// (`pages`, parsed), reading what the listing says (`caption`); no other
 /// block has one.
 pub fn check(
     root: &Path,
-    html_dir: &Path,
-    chapters: &[Chapter],
+    pages: &[(&Chapter, scraper::Html)],
     manifest: &dyn Fn(&Path) -> String,
     note: &dyn Fn(&Path) -> Option<String>,
 ) -> Vec<Problem> {
     let blocks = scraper::Selector::parse("main pre").unwrap();
     let mut problems = Vec::new();
-    for chapter in chapters {
-        let Ok(text) = std::fs::read_to_string(html_dir.join(chapter.page())) else {
-            continue;
-        };
-        let html = scraper::Html::parse_document(&text);
+    for (chapter, html) in pages {
         let fences = &chapter.blocks;
         let expected = labels(root, chapter, manifest);
         let expected_notes = notes(root, chapter, note);

@@ -11,17 +11,13 @@ use scraper::{ElementRef, Html, Selector};
 use crate::book::chapters::Chapter;
 use crate::book::problem::Problem;
 
-pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
+pub fn check(html_dir: &Path, pages: &[(&Chapter, Html)]) -> Vec<Problem> {
     let images = Selector::parse("main img").unwrap();
     let sources = Selector::parse("main picture source[srcset]").unwrap();
     let caption = Selector::parse("figcaption").unwrap();
     let mut problems = Vec::new();
-    for chapter in chapters {
+    for (chapter, html) in pages {
         let page = chapter.page();
-        let Ok(text) = std::fs::read_to_string(html_dir.join(&page)) else {
-            continue;
-        };
-        let html = Html::parse_document(&text);
         let dir = page.parent().unwrap_or(Path::new(""));
         for source in html.select(&sources) {
             let srcset = source.value().attr("srcset").unwrap_or("");

@@ -10,17 +10,13 @@ use scraper::{Html, Selector};
 use crate::book::chapters::Chapter;
 use crate::book::problem::Problem;
 
-/// Checks the pages in `html_dir` that were made from `chapters`.
-pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
+/// Checks the chapters' pages as built (parsed).
+pub fn check(built: &[(&Chapter, Html)]) -> Vec<Problem> {
     let mut pages: BTreeMap<PathBuf, (BTreeSet<String>, Vec<String>)> = BTreeMap::new();
     let ids = Selector::parse("[id]").unwrap();
     let links = Selector::parse("main a[href]").unwrap();
-    let page_paths: Vec<PathBuf> = chapters.iter().map(Chapter::page).collect();
-    for page in &page_paths {
-        let Ok(text) = std::fs::read_to_string(html_dir.join(page)) else {
-            continue;
-        };
-        let html = Html::parse_document(&text);
+    for (chapter, html) in built {
+        let page = chapter.page();
         let found_ids = html
             .select(&ids)
             .filter_map(|e| e.value().attr("id"))
@@ -34,7 +30,8 @@ pub fn check(html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
         pages.insert(page.clone(), (found_ids, hrefs));
     }
     let mut problems = Vec::new();
-    for (chapter, page) in chapters.iter().zip(&page_paths) {
+    for (chapter, _) in built {
+        let page = &chapter.page();
         let Some((_, hrefs)) = pages.get(page) else {
             continue;
         };

@@ -33,13 +33,21 @@ pub mod linkcheck;
 pub mod runnable;
 
 /// The book builds into the checks' own directory, and holds together.
+/// Its pages' active content is the active-content check's to judge: in
+/// one run, both checks render the same bytes (the model, read once for
+/// every check) with the same mdBook, so judging them here again would only
+/// double the work of every edit.
 pub fn check(cx: &Checker, book: &Reader) -> Vec<Problem> {
-    build_into(cx, book, &cx.work.join("html-check"))
+    build_and_judge(cx, book, &cx.work.join("html-check"), false)
 }
 
-/// Builds the book into `dest` (its HTML in `dest/html`), and checks what
-/// was built.
+/// Builds the book into `dest` (its HTML in `dest/html`) to be published,
+/// and checks what was built, its pages' active content included.
 pub fn build_into(cx: &Checker, book: &Reader, dest: &Path) -> Vec<Problem> {
+    build_and_judge(cx, book, dest, true)
+}
+
+fn build_and_judge(cx: &Checker, book: &Reader, dest: &Path, active: bool) -> Vec<Problem> {
     let chapters = match book.chapters() {
         Ok(chapters) => chapters,
         Err(problems) => return problems.to_vec(),
@@ -62,12 +70,32 @@ pub fn build_into(cx: &Checker, book: &Reader, dest: &Path) -> Vec<Problem> {
         labels::note_in(book.text(&listing.join("Cargo.toml")).unwrap_or_default())
     };
     // What is published is judged, not only what was written.
-    let mut problems = crate::checks::active_content::pages::check(book, &html, chapters);
-    problems.extend(fragments::check(&html, chapters));
-    problems.extend(figures::check(&html, chapters));
-    problems.extend(labels::check(root, &html, chapters, &manifest, &note));
-    problems.extend(runnable::check(book, &html, chapters));
+    let mut problems = Vec::new();
+    if active {
+        problems.extend(crate::checks::active_content::pages::check(
+            book, &html, chapters,
+        ));
+    }
+    let pages = parse_pages(&html, chapters);
+    problems.extend(fragments::check(&pages));
+    problems.extend(figures::check(&html, &pages));
+    problems.extend(labels::check(root, &pages, &manifest, &note));
+    problems.extend(runnable::check(book, &pages));
     problems
+}
+
+/// The pages of `chapters` in `html_dir`, in the chapters' order, each
+/// parsed once for every judge of it (a page of a chapter with hundreds of
+/// listings takes a while to parse); a chapter without a page is left out
+/// (mdBook's own error says why).
+fn parse_pages<'a>(html_dir: &Path, chapters: &'a [Chapter]) -> Vec<(&'a Chapter, scraper::Html)> {
+    chapters
+        .iter()
+        .filter_map(|chapter| {
+            let text = std::fs::read_to_string(html_dir.join(chapter.page())).ok()?;
+            Some((chapter, scraper::Html::parse_document(&text)))
+        })
+        .collect()
 }
 
 /// The book's pages as mdBook's HTML renderer makes them, and nothing

@@ -9,25 +9,20 @@
 //! that it runs with cargo on the reader's computer
 //! (`theme/coding-by-hand.css`).
 
-use std::path::Path;
-
 use scraper::{Html, Selector};
 
-use crate::book::chapters::{Chapter, CodeBlock};
+use crate::book::chapters::Chapter;
+use crate::book::chapters::CodeBlock;
 use crate::book::listings::Listing;
 use crate::book::problem::Problem;
 use crate::book::session::{INPUT, TRANSCRIPT};
 use crate::engine::trace::Reader;
 
-pub fn check(book: &Reader, html_dir: &Path, chapters: &[Chapter]) -> Vec<Problem> {
+pub fn check(book: &Reader, pages: &[(&Chapter, Html)]) -> Vec<Problem> {
     let listings = book.listings();
     let rust_blocks = Selector::parse("main pre > code.language-rust").unwrap();
     let mut problems = Vec::new();
-    for chapter in chapters {
-        let Ok(text) = std::fs::read_to_string(html_dir.join(chapter.page())) else {
-            continue;
-        };
-        let html = Html::parse_document(&text);
+    for (chapter, html) in pages {
         // The n-th Rust block on the page is the n-th ```rust fence.
         let fences: Vec<&CodeBlock> = chapter.blocks.iter().filter(|b| b.is_rust()).collect();
         for (code, block) in html.select(&rust_blocks).zip(fences) {
@@ -126,12 +121,13 @@ pub fn not_on_the_playground(listing: &Listing, book: &Reader) -> Option<String>
     }
     // An output that shows the compiler's warnings (a declared `command`'s):
     // the playground shows them apart from what the program prints.
+    // Read only then: what a listing prints is otherwise none of the Run
+    // button's business, and the build is not checked again when it changes.
     let declares_command = listing.declared.as_ref().is_ok_and(|d| d.command.is_some());
-    let output = book
-        .text(&listing.rel.join(crate::book::listings::EXPECTED_OUTPUT))
-        .unwrap_or_default();
     if declares_command
-        && output
+        && book
+            .text(&listing.rel.join(crate::book::listings::EXPECTED_OUTPUT))
+            .unwrap_or_default()
             .lines()
             .any(|l| l.starts_with("warning") || l.starts_with("error"))
     {
