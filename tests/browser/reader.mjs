@@ -160,7 +160,10 @@ for (const pageName of pages) {
   for (const theme of THEMES) {
     // Phones from 320 px up, in one theme (a figure's width is the same in all).
     const phones = theme === THEMES[0] ? [320, 390] : [];
-    for (const width of [...phones, 375, 1024, 1080, 1280]) {
+    // ONLY_WIDTH=375 checks just that width (self-test.mjs uses it).
+    const widths = [...phones, 375, 1024, 1080, 1280]
+      .filter((w) => !process.env.ONLY_WIDTH || w === Number(process.env.ONLY_WIDTH));
+    for (const width of widths) {
       const context = await browser.newContext({ viewport: { width, height: 900 }, hasTouch: width < 500, isMobile: false });
       await context.route((url) => !url.href.startsWith(base), (route) => route.abort());
       await context.addInitScript((t) => localStorage.setItem('mdbook-theme', t), theme);
