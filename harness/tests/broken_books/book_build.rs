@@ -121,6 +121,28 @@ fn a_listing_without_a_run_button_fails() {
     });
 }
 
+/// What `cargo run` shows of a listing that declares it includes rustc's
+/// warnings, which the playground shows apart from what the program
+/// prints: such a listing keeps no Run button (the Run-button judge reads
+/// its output only then).
+#[test]
+fn a_run_button_on_a_listing_whose_output_shows_warnings_fails() {
+    proven(|| {
+        let book = Book::course();
+        book.edit(
+            "src/ch03-common-concepts.md",
+            "```rust,noplayground\n{{#rustdoc_include ../listings/ch03-common-concepts/listing-03-03/src/main.rs:shadowing}}",
+            "```rust\n{{#rustdoc_include ../listings/ch03-common-concepts/listing-03-03/src/main.rs}}",
+        );
+        let problems = book.build();
+        assert_problem(
+            &problems,
+            "src/ch03-common-concepts.md:16",
+            "its output shows the compiler's warnings",
+        );
+    });
+}
+
 #[test]
 fn a_listing_without_its_label_or_a_label_without_a_listing_fails() {
     proven(|| {
