@@ -41,7 +41,7 @@ pub fn check(cx: &Checker, book: &Reader) -> Vec<Problem> {
         Ok(chapters) => chapters,
         Err(problems) => return problems.to_vec(),
     };
-    match crate::checks::book_builds::render_html(cx, book, &cx.work.join("html-active")) {
+    match crate::checks::book_builds::render_html(cx, book) {
         Ok(html) => pages::check(book, &html, chapters),
         Err(problems) => problems,
     }

@@ -48,9 +48,15 @@ pub fn in_page(text: &str) -> Vec<Active> {
         .rfind("</main>")
         .filter(|&e| e >= start)
         .unwrap_or(text.len());
-    let mut found = in_fragment(&text[start..end]);
     let template = format!("{}{}", &text[..start], &text[end..]);
-    let mut page = in_document(text);
+    // The chapter's part and the whole page are parsed side by side: on a
+    // page of hundreds of listings (the print page holds every chapter),
+    // each parse is most of the check's time.
+    let (mut found, mut page) = std::thread::scope(|s| {
+        let fragment = s.spawn(|| in_fragment(&text[start..end]));
+        let page = in_document(text);
+        (fragment.join().expect("the fragment was parsed"), page)
+    });
     let mut around = in_document(&template);
     page.sort();
     around.sort();

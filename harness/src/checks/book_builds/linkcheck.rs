@@ -27,6 +27,13 @@ pub struct Linkcheck2 {
     pub findings: Arc<Mutex<Vec<Finding>>>,
 }
 
+impl Linkcheck2 {
+    /// What it found, so far.
+    pub fn findings(&self) -> Vec<Finding> {
+        self.findings.lock().unwrap().clone()
+    }
+}
+
 impl Renderer for Linkcheck2 {
     fn name(&self) -> &str {
         "linkcheck2"

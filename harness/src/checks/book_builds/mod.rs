@@ -18,11 +18,10 @@
 use std::path::{Path, PathBuf};
 
 use mdbook_driver::MDBook;
-use mdbook_driver::builtin_renderers::MarkdownRenderer;
 
 use crate::book::chapters::Chapter;
 use crate::book::problem::Problem;
-use crate::checks::book_builds::linkcheck::Linkcheck2;
+use crate::checks::book_builds::linkcheck::Finding;
 use crate::checks::labels;
 use crate::engine::checker::Checker;
 use crate::engine::trace::Reader;
@@ -30,6 +29,7 @@ use crate::engine::trace::Reader;
 pub mod figures;
 pub mod fragments;
 pub mod linkcheck;
+pub mod render;
 pub mod runnable;
 
 /// The book builds into the checks' own directory, and holds together.
@@ -52,14 +52,30 @@ fn build_and_judge(cx: &Checker, book: &Reader, dest: &Path, active: bool) -> Ve
         Ok(chapters) => chapters,
         Err(problems) => return problems.to_vec(),
     };
-    let snapshot = cx.work.join("snapshot/build");
-    if let Err(problems) = make_snapshot(book, chapters, &snapshot) {
-        return problems;
+    match book.book().config() {
+        Ok(config) if !render::checks_links(config) => {
+            return vec![Problem::new(
+                "book.toml",
+                None,
+                "add an `[output.linkcheck2]` table with `warning-policy = \"error\"`, so broken links fail the build",
+            )];
+        }
+        Err(problems) => return problems.to_vec(),
+        Ok(_) => {}
     }
-    if let Err(problems) = render(book, chapters, &snapshot, dest) {
-        return problems;
+    let rendered = match render::rendered(cx, book, dest, active) {
+        Ok(rendered) => rendered,
+        Err(problems) => return problems,
+    };
+    let links = linkcheck_problems(
+        book,
+        chapters,
+        rendered.links.as_deref().unwrap_or_default(),
+    );
+    if !links.is_empty() {
+        return links;
     }
-    let html = dest.join("html");
+    let html = &rendered.html;
     let root = book.root();
     let manifest = |listing: &Path| {
         book.text(&listing.join("Cargo.toml"))
@@ -73,12 +89,12 @@ fn build_and_judge(cx: &Checker, book: &Reader, dest: &Path, active: bool) -> Ve
     let mut problems = Vec::new();
     if active {
         problems.extend(crate::checks::active_content::pages::check(
-            book, &html, chapters,
+            book, html, chapters,
         ));
     }
-    let pages = parse_pages(&html, chapters);
+    let pages = parse_pages(html, chapters);
     problems.extend(fragments::check(&pages));
-    problems.extend(figures::check(&html, &pages));
+    problems.extend(figures::check(html, &pages));
     problems.extend(labels::check(root, &pages, &manifest, &note));
     problems.extend(runnable::check(book, &pages));
     problems
@@ -98,141 +114,9 @@ fn parse_pages<'a>(html_dir: &Path, chapters: &'a [Chapter]) -> Vec<(&'a Chapter
         .collect()
 }
 
-/// The book's pages as mdBook's HTML renderer makes them, and nothing
-/// else run (no link check), into `dest`; returns where the pages are.
-pub fn render_html(cx: &Checker, book: &Reader, dest: &Path) -> Result<PathBuf, Vec<Problem>> {
-    let chapters = book.chapters().map_err(<[Problem]>::to_vec)?;
-    let snapshot = cx.work.join("snapshot/pages");
-    make_snapshot(book, chapters, &snapshot)?;
-    let mut mdbook = load(book, &snapshot)?;
-    mdbook
-        .config
-        .set("build.build-dir", dest.to_string_lossy().as_ref())
-        .expect("build-dir is a string");
-    mdbook
-        .execute_build_process(&mdbook_html::HtmlHandlebars::new())
-        .map_err(|e| {
-            vec![Problem::new(
-                "book.toml",
-                None,
-                format!("mdBook could not render the pages: {e:#}"),
-            )]
-        })?;
-    Ok(mdbook.build_dir_for("html"))
-}
-
-/// Writes the copy of the book mdBook runs on into `dir`: what the pages
-/// are made of, each read through `book` (and so in the verdict's trace).
-/// Refuses while an include reaches outside the book or is refused (the
-/// include check says why), since mdBook would read it.
-fn make_snapshot(book: &Reader, chapters: &[Chapter], dir: &Path) -> Result<(), Vec<Problem>> {
-    let model = book.book();
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let mut problems = Vec::new();
-    if let Some(toml) = book.bytes(Path::new("book.toml")) {
-        files.push(("book.toml".into(), toml.to_vec()));
-    }
-    for top in [model.src(), Path::new("theme")] {
-        for (path, entry) in book.tree(top) {
-            if let crate::book::files::Entry::File(bytes) = entry {
-                files.push((path.to_path_buf(), bytes.to_vec()));
-            }
-        }
-    }
-    for chapter in chapters {
-        // The edition its blocks are shown in, if it was recorded in another.
-        let recorded = crate::running::drift::chapter_file(&chapter.source_path);
-        if let Some(bytes) = book.bytes(&recorded) {
-            files.push((recorded, bytes.to_vec()));
-        }
-        for d in &chapter.directives {
-            if let Err(message) = crate::checks::includes::included(book, d) {
-                problems.push(Problem::new(
-                    &chapter.file,
-                    Some(d.line),
-                    format!("the book is not built while this include is refused: {message}"),
-                ));
-                continue;
-            }
-            let Some(rel) = book.book().relative(&d.path) else {
-                continue;
-            };
-            // In a code block, what the page shows of it cannot change the
-            // page's structure but through its shape (noted by `included`);
-            // in the prose, all of it counts.
-            let bytes = if d.in_block {
-                model.bytes(rel)
-            } else {
-                book.bytes(rel)
-            };
-            if let Some(bytes) = bytes {
-                files.push((rel.to_path_buf(), bytes.to_vec()));
-            }
-            // The listing's label reads its caption from its manifest.
-            if let Some(listing) = crate::book::listings::listing_dir_of(book.root(), &d.path)
-                .and_then(|dir| model.relative(&dir).map(Path::to_path_buf))
-            {
-                let manifest = listing.join("Cargo.toml");
-                if let Some(bytes) = book.bytes(&manifest) {
-                    files.push((manifest, bytes.to_vec()));
-                }
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.dedup_by(|a, b| a.0 == b.0);
-    crate::book::files::mirror(dir, &files, &[]).map_err(|e| {
-        vec![Problem::machine(
-            "book.toml",
-            format!("could not write the book's copy in {}: {e}", dir.display()),
-        )]
-    })
-}
-
-/// mdBook on the snapshot at `snapshot`, with book.toml's configuration as
-/// the model holds it (no `MDBOOK_*` variable of the author's), the
-/// listing labels in-process, and mdbook-linkcheck2 in-process: its
-/// findings at their lines in the chapters as written.
-fn render(
-    book: &Reader,
-    chapters: &[Chapter],
-    snapshot: &Path,
-    dest: &Path,
-) -> Result<(), Vec<Problem>> {
-    let mut mdbook = load(book, snapshot)?;
-    mdbook
-        .config
-        .set("build.build-dir", dest.to_string_lossy().as_ref())
-        .expect("build-dir is a string");
-    if !matches!(
-        mdbook.config.get::<serde_json::Value>("output.linkcheck2"),
-        Ok(Some(_))
-    ) {
-        return Err(vec![Problem::new(
-            "book.toml",
-            None,
-            "add an `[output.linkcheck2]` table with `warning-policy = \"error\"`, so broken links fail the build",
-        )]);
-    }
-    let linkcheck = Linkcheck2::default();
-    mdbook.with_renderer(linkcheck.clone());
-    mdbook.build().map_err(|e| {
-        let io = e.chain().find_map(|c| c.downcast_ref::<std::io::Error>());
-        let message = format!("the book did not build: {e:#}");
-        vec![match io {
-            Some(io) if crate::book::files::is_the_machines(io) => {
-                Problem::machine("book.toml", message)
-            }
-            _ => Problem::new("book.toml", None, message),
-        }]
-    })?;
-    let problems: Vec<Problem> = linkcheck
-        .findings
-        .lock()
-        .unwrap()
+/// mdbook-linkcheck2's findings at their lines in the chapters as written.
+fn linkcheck_problems(book: &Reader, chapters: &[Chapter], found: &[Finding]) -> Vec<Problem> {
+    found
         .iter()
         .map(|found| {
             // linkcheck2 numbers the lines of the chapter as mdBook expanded
@@ -253,34 +137,13 @@ fn render(
                 format!("{}\n    {}", found.message, found.line_text.trim()),
             )
         })
-        .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
+        .collect()
 }
 
-/// mdBook's own loader on the snapshot, with the model's configuration,
-/// and the listing labels run in-process where book.toml names them.
-fn load(book: &Reader, snapshot: &Path) -> Result<MDBook, Vec<Problem>> {
-    let config = book.book().config().map_err(<[Problem]>::to_vec)?.clone();
-    let mut mdbook = MDBook::load_with_config(snapshot, config).map_err(|e| {
-        vec![Problem::new(
-            book.book().src().join("SUMMARY.md"),
-            None,
-            format!("mdBook could not load the book: {e:#}"),
-        )]
-    })?;
-    if matches!(
-        mdbook
-            .config
-            .get::<serde_json::Value>(&format!("preprocessor.{}", labels::NAME)),
-        Ok(Some(_))
-    ) {
-        mdbook.with_preprocessor(labels::ListingLabels);
-    }
-    Ok(mdbook)
+/// The pages as mdBook's HTML renderer makes them, into the build's own
+/// directory; returns where the pages are.
+pub fn render_html(cx: &Checker, book: &Reader) -> Result<PathBuf, Vec<Problem>> {
+    render::rendered(cx, book, &cx.work.join("html-check"), false).map(|r| r.html.clone())
 }
 
 /// Each chapter as written, beside the same chapter after mdBook's
@@ -290,20 +153,12 @@ pub fn expanded_chapters(
     book: &Reader,
 ) -> Result<Vec<(Chapter, String)>, Vec<Problem>> {
     let chapters = book.chapters().map_err(<[Problem]>::to_vec)?;
-    let snapshot = cx.work.join("snapshot/expanded");
-    make_snapshot(book, chapters, &snapshot)?;
-    let mdbook = load(book, &snapshot)?;
-    let (expanded, _) = mdbook
-        .preprocess_book(&MarkdownRenderer::new())
-        .map_err(|e| {
-            vec![Problem::new(
-                "book.toml",
-                None,
-                format!("mdBook's preprocessors failed: {e:#}"),
-            )]
-        })?;
-    let expanded: Vec<String> = crate::book::chapters::contents(&expanded);
-    Ok(chapters.iter().cloned().zip(expanded).collect())
+    let prepared = render::prepared(cx, book)?;
+    Ok(chapters
+        .iter()
+        .cloned()
+        .zip(prepared.expanded.iter().cloned())
+        .collect())
 }
 
 /// Builds the book at `root` into `dest` as a plain mdBook would, with its
