@@ -8,16 +8,19 @@ import { spawn } from 'node:child_process';
 export const width = Math.max(1, Number(process.env.BROWSER_JOBS) || 2);
 
 /// Runs `node script args` with `env` added, its output kept: resolves to
-/// { status, stdout, stderr }.
+/// { status, stdout, stderr, seconds } (seconds: how long it took, for the
+/// suite's report of where CI's time goes).
 export function runNode(script, args, env = {}) {
+  const started = performance.now();
+  const seconds = () => Math.round((performance.now() - started) / 100) / 10;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.on('error', (e) => resolve({ status: null, stdout, stderr: stderr + String(e) }));
+    child.on('close', (status) => resolve({ status, stdout, stderr, seconds: seconds() }));
+    child.on('error', (e) => resolve({ status: null, stdout, stderr: stderr + String(e), seconds: seconds() }));
   });
 }
 

@@ -195,7 +195,7 @@ async function tryBreakage(b) {
     const caught = run.status === 1 && (b.says instanceof RegExp ? b.says.test(run.stdout) : run.stdout.includes(b.says));
     return {
       caught,
-      note: caught ? '' : ` (exit ${run.status}; expected "${b.says}")`,
+      note: caught ? ` (${run.seconds} s)` : ` (exit ${run.status}; expected "${b.says}")`,
       lines: run.stdout.split('\n').filter((l) => /FAIL|axe|request|console/.test(l)).slice(0, 10).join('\n'),
     };
   } finally {

@@ -62,7 +62,7 @@ const failed = [];
 await inOrder(runs.map((r) => () => runNode(join(here, r.script), r.args, r.env)), (result, i) => {
   const { script, args, env } = runs[i];
   const named = `${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}${script} ${args.join(' ')}`;
-  console.log(`\n== ${named}`);
+  console.log(`\n== ${named} (${result.seconds} s)`);
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   if (result.status !== 0) failed.push(named);
