@@ -6,6 +6,10 @@
 //! first serves them all (an edit to a chapter paid for mdBook three times,
 //! four preprocessing passes of every chapter).
 //!
+//! With the verdicts off (`CBH_NO_CACHE=1`, the cache differential's
+//! fresh side), nothing made is reused: each check runs mdBook itself, one
+//! at a time.
+//!
 //! Each check still makes the copy's files itself, through its own
 //! `Reader`, so its trace holds everything mdBook read; mdBook reads
 //! nothing else (`snapshot_files`). What is shared is kept per work
@@ -92,7 +96,9 @@ pub fn rendered(cx: &Checker, book: &Reader, dest: &Path, to_publish: bool) -> O
     let slot = slot(cx);
     let mut slot = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let made = |(k, d, p, _): &&(u64, PathBuf, bool, _)| *k == key && d == dest && *p == to_publish;
-    if let Some((_, _, _, outcome)) = slot.rendered.iter().find(made) {
+    if let Some((_, _, _, outcome)) = slot.rendered.iter().find(made)
+        && cx.store.is_used()
+    {
         return outcome.clone();
     }
     let outcome = prepared_in(&mut slot, cx, book, key, &files)
@@ -114,6 +120,7 @@ fn prepared_in(
 ) -> Outcome<Prepared> {
     if let Some((made, outcome)) = &slot.prepared
         && *made == key
+        && cx.store.is_used()
     {
         return outcome.clone();
     }
