@@ -32,14 +32,17 @@ fn the_tests_were_built_in_the_checkout_they_run_in() {
 
 /// Two clones of this repository on one target directory: a listing's
 /// output broken in the second must fail the second's `cargo test`, after
-/// the first's passed. Minutes of building, so `.ci/run` runs it
-/// (`cargo xtask test --long`); `cargo test` does not.
+/// the first's passed. The directory starts with what this checkout built,
+/// as a shared cache would (`seed`), so each clone builds only what is its
+/// own. A minute of building, so `.ci/run` runs it (`cargo xtask test
+/// --long`); `cargo test` does not.
 #[test]
 #[ignore = "builds the book's tests in a target directory of its own; .ci/run runs it"]
 fn two_clones_on_one_target_dir_each_check_their_own_book() {
     let here = real(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap());
     let work = tempfile::tempdir().unwrap();
     let target = work.path().join("shared-target");
+    seed(&target);
     let clone = |name: &str| {
         let dir = work.path().join(name);
         let status = Command::new("git")
@@ -82,4 +85,30 @@ fn two_clones_on_one_target_dir_each_check_their_own_book() {
         "the second clone's broken output passed: its run checked the first clone"
     );
     assert!(text.contains(listing), "{text}");
+}
+
+/// Fills `target` with a copy of this checkout's debug builds (the
+/// dependencies' and this checkout's own crates, with cargo's records of
+/// them; `cp -a` keeps their times), as a CI cache shared by checkouts
+/// would: a few seconds of copying instead of a minute of compiling the
+/// dependencies again. The clones must still rebuild their own crates.
+fn seed(target: &Path) {
+    let ours = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("cargo's tmp directory is in the target directory")
+        .join("debug");
+    let debug = target.join("debug");
+    std::fs::create_dir_all(&debug).unwrap();
+    let status = Command::new("cp")
+        .arg("-a")
+        .args(["deps", "build", ".fingerprint"].map(|d| ours.join(d)))
+        .arg(&debug)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "copying {} into {}",
+        ours.display(),
+        debug.display()
+    );
 }

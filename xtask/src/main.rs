@@ -134,6 +134,14 @@ fn harness_tests(root: &Path, long: bool, args: &[String]) -> Result<(), String>
     let run = |extra: &[&str], after: &[&str]| -> Result<(), String> {
         let mut command = Command::new(&cargo);
         command.current_dir(root).arg("test").args(extra);
+        // The broken-book tests wait on cargo, rustc and the jail's
+        // processes as much as they compute: twice as many at once as
+        // the machine has cores (138 s with two at once on two cores, 120
+        // s with four), unless RUST_TEST_THREADS says otherwise.
+        if std::env::var_os("RUST_TEST_THREADS").is_none() {
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            command.env("RUST_TEST_THREADS", (2 * cores).to_string());
+        }
         command.arg("--").args(after).args(args);
         eprintln!("cargo xtask test: {command:?}");
         match command.status() {
