@@ -237,6 +237,9 @@ if (part('keyboard')) try {
     reached = await page.evaluate(() => document.activeElement?.classList.contains('cbh-typeit-button'));
   }
   check(reached, 'keyboard: Tab reaches "Type it"');
+  // The rest is done from "Type it": without it, each step would only wait
+  // out its timeout.
+  if (!reached) throw new Error('the keyboard checks after it need "Type it" focused');
   await page.keyboard.press('Enter');
   await page.locator('.cbh-ti-input').first().waitFor();
   const s = await state(page, 0);
