@@ -74,7 +74,11 @@ fn snippets_of(book: &Reader, sources: &[(Chapter, String)]) -> Result<Vec<Snipp
     let mut snippets = Vec::new();
     // Read (and noted in the trace) once, not once a block: a course of
     // hundreds of listings would note every manifest hundreds of times.
-    let listings = book.listings();
+    let listings: std::collections::HashMap<&Path, crate::book::listings::Outcome> = book
+        .listings()
+        .iter()
+        .map(|l| (l.dir.as_path(), l.outcome()))
+        .collect();
     for (chapter, expanded) in sources {
         let written: Vec<&CodeBlock> = chapter.blocks.iter().filter(|b| b.is_rust()).collect();
         let seen: Vec<CodeBlock> = code_blocks(expanded)
@@ -92,7 +96,7 @@ fn snippets_of(book: &Reader, sources: &[(Chapter, String)]) -> Result<Vec<Snipp
         for (source, block) in written.into_iter().zip(seen) {
             let at = Block {
                 book,
-                listings,
+                listings: &listings,
                 chapter,
                 source,
                 block: &block,
@@ -108,7 +112,8 @@ fn snippets_of(book: &Reader, sources: &[(Chapter, String)]) -> Result<Vec<Snipp
 /// One `rust` block: as written in its chapter, and as mdBook expanded it.
 struct Block<'a, 'b> {
     book: &'a Reader<'b>,
-    listings: &'a [crate::book::listings::Listing],
+    /// Each listing's directory, and what it declares it does.
+    listings: &'a std::collections::HashMap<&'a Path, crate::book::listings::Outcome>,
     chapter: &'a Chapter,
     source: &'a CodeBlock,
     block: &'a CodeBlock,
@@ -166,19 +171,26 @@ impl Block<'_, '_> {
 
     /// Whether `dir` is in a listing declared to fail.
     fn declared_to_fail(&self, dir: &Path) -> bool {
-        self.listings
-            .iter()
-            .any(|l| dir.starts_with(&l.dir) && l.outcome() != crate::book::listings::Outcome::Runs)
+        dir.ancestors().any(|a| {
+            self.listings
+                .get(a)
+                .is_some_and(|o| *o != crate::book::listings::Outcome::Runs)
+        })
     }
 
-    /// Whether `file` is a listing's Rust file, which the listings check builds.
+    /// Whether `file` is a listing's Rust file, which the listings check
+    /// builds: a `.rs` file under a listing's `src`, `tests`, `examples`
+    /// or `benches`. (Looked up by the file's folders, not by going
+    /// through every listing for every block.)
     fn built_by_the_listings_check(&self, file: &Path) -> bool {
-        self.listings.iter().any(|l| {
-            ["src", "tests", "examples", "benches"]
-                .iter()
-                .any(|dir| file.starts_with(l.dir.join(dir)))
-                && file.extension().is_some_and(|e| e == "rs")
-        })
+        file.extension().is_some_and(|e| e == "rs")
+            && file.ancestors().any(|a| {
+                a.file_name().is_some_and(|n| {
+                    ["src", "tests", "examples", "benches"]
+                        .iter()
+                        .any(|d| n == *d)
+                }) && a.parent().is_some_and(|l| self.listings.contains_key(l))
+            })
     }
 
     /// A block that shows one listing's file shows its text as the reader
