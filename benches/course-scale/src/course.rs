@@ -237,6 +237,13 @@ pub fn edit_one_listing(root: &Path) {
 /// sums one more number each call, and its output follows; so every edit is
 /// new, as above.
 pub fn edit_one_output(root: &Path) {
+    edit_one_listing_output(root, true);
+}
+
+/// The same edit to the listing, its `output.txt` left as it was (or, with
+/// `with_output`, written to match); returns the listing's directory,
+/// relative to the course.
+pub fn edit_one_listing_output(root: &Path, with_output: bool) -> String {
     let c = 10.min(count_chapters(root));
     let dir = root.join(format!("listings/{}/listing-{c:02}-01", chapter_slug(c)));
     let source = dir.join("src/main.rs");
@@ -246,11 +253,14 @@ pub fn edit_one_output(root: &Path) {
     let n: u64 = text[start..end].parse().unwrap();
     let next = n + 1;
     std::fs::write(&source, format!("{}{next}{}", &text[..start], &text[end..])).unwrap();
-    std::fs::write(
-        dir.join("output.txt"),
-        format!("the sum of 1 to {next} is {}\n", next * (next + 1) / 2),
-    )
-    .unwrap();
+    if with_output {
+        std::fs::write(
+            dir.join("output.txt"),
+            format!("the sum of 1 to {next} is {}\n", next * (next + 1) / 2),
+        )
+        .unwrap();
+    }
+    format!("listings/{}/listing-{c:02}-01", chapter_slug(c))
 }
 
 /// A one-line edit to one chapter's prose, new each time as above.

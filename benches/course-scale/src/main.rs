@@ -7,7 +7,9 @@
 //! - a cold `cargo test` (empty target directory, registry warm), once;
 //! - a warm `cargo test`, nothing changed, five times;
 //! - `cargo test` after an edit that changes what one listing prints, with
-//!   its `output.txt` (the common edit), three times;
+//!   its `output.txt` (the common edit), three times; then, not timed, the
+//!   same edit without its `output.txt`, which must fail naming the listing
+//!   (so the timed runs did check again);
 //! - `cargo test` after a one-line comment added to one listing, three times;
 //! - `cargo test` after a one-line edit to one chapter's prose, three times;
 //! - `mdbook test` on the same book, the anchor (what TRPL relies on),
@@ -98,6 +100,22 @@ fn main() {
     timed_test("after an edit to what one listing prints", 3, &|| {
         course::edit_one_output(root)
     });
+    // The timed runs re-checked what changed: the same edit with the
+    // listing's output.txt left as it was fails, naming the listing (not
+    // timed); then its output is made right again.
+    let listing = course::edit_one_listing_output(root, false);
+    eprintln!("Proving the timed runs re-checked: {listing} edited, its output.txt not...");
+    let (_, passed) = timed(cargo(root, &["test"]));
+    let log = LAST_LOG.with(|l| l.borrow().clone());
+    if passed.is_some() || !log.contains(&listing) {
+        fail(
+            root,
+            &format!(
+                "`cargo test` after an edit to {listing} without its output.txt (it must fail, naming it)"
+            ),
+        );
+    }
+    course::edit_one_output(root);
     timed_test("after a one-line comment in one listing", 3, &|| {
         course::edit_one_listing(root)
     });
