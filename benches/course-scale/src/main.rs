@@ -100,22 +100,7 @@ fn main() {
     timed_test("after an edit to what one listing prints", 3, &|| {
         course::edit_one_output(root)
     });
-    // The timed runs re-checked what changed: the same edit with the
-    // listing's output.txt left as it was fails, naming the listing (not
-    // timed); then its output is made right again.
-    let listing = course::edit_one_listing_output(root, false);
-    eprintln!("Proving the timed runs re-checked: {listing} edited, its output.txt not...");
-    let (_, passed) = timed(cargo(root, &["test"]));
-    let log = LAST_LOG.with(|l| l.borrow().clone());
-    if passed.is_some() || !log.contains(&listing) {
-        fail(
-            root,
-            &format!(
-                "`cargo test` after an edit to {listing} without its output.txt (it must fail, naming it)"
-            ),
-        );
-    }
-    course::edit_one_output(root);
+    prove_it_checked_again(root);
     timed_test("after a one-line comment in one listing", 3, &|| {
         course::edit_one_listing(root)
     });
@@ -172,6 +157,25 @@ impl Row {
         secs.sort_by(f64::total_cmp);
         (secs[0], secs[secs.len() / 2], secs[secs.len() - 1])
     }
+}
+
+/// The timed runs re-checked what changed: the same edit with the
+/// listing's output.txt left as it was fails, naming the listing (not
+/// timed); then its output is made right again.
+fn prove_it_checked_again(root: &Path) {
+    let listing = course::edit_one_listing_output(root, false);
+    eprintln!("Proving the timed runs re-checked: {listing} edited, its output.txt not...");
+    let (_, passed) = timed(cargo(root, &["test"]));
+    let log = LAST_LOG.with(|l| l.borrow().clone());
+    if passed.is_some() || !log.contains(&listing) {
+        fail(
+            root,
+            &format!(
+                "`cargo test` after an edit to {listing} without its output.txt (it must fail, naming it)"
+            ),
+        );
+    }
+    course::edit_one_output(root);
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Command {
