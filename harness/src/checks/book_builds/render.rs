@@ -264,7 +264,7 @@ fn chooses_renderers(mdbook: &MDBook) -> bool {
 
 /// mdBook's own loader on the snapshot, with the model's configuration,
 /// and the listing labels run in-process where book.toml names them.
-pub fn load(book: &Reader, snapshot: &Path) -> Result<MDBook, Vec<Problem>> {
+fn load(book: &Reader, snapshot: &Path) -> Result<MDBook, Vec<Problem>> {
     let config = book.book().config().map_err(<[Problem]>::to_vec)?.clone();
     let mut mdbook = MDBook::load_with_config(snapshot, config).map_err(|e| {
         vec![Problem::new(
@@ -288,7 +288,7 @@ pub fn load(book: &Reader, snapshot: &Path) -> Result<MDBook, Vec<Problem>> {
 /// made of, each read through `book` (and so in the verdict's trace).
 /// Refuses while an include reaches outside the book or is refused (the
 /// include check says why), since mdBook would read it.
-pub fn snapshot_files(
+fn snapshot_files(
     book: &Reader,
     chapters: &[Chapter],
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Vec<Problem>> {
@@ -354,7 +354,7 @@ pub fn snapshot_files(
 }
 
 /// Writes the copy into `dir`.
-pub fn write_snapshot(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Vec<Problem>> {
+fn write_snapshot(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Vec<Problem>> {
     crate::book::files::mirror(dir, files, &[]).map_err(|e| {
         vec![Problem::machine(
             "book.toml",
