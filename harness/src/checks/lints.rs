@@ -127,19 +127,43 @@ fn lint(cx: &Checker, listings: &[&Listing], readers: &[Reader]) -> Vec<Vec<Prob
 }
 
 /// Stages, formats and lints one group of listings in the directories
-/// under `base`, adding each listing's problems to `found`.
+/// under `base`, adding each listing's problems to `found`: on the files as
+/// written, and again staged with cargo's checks only if a tool failed for
+/// no listing's reason (stage.rs).
 fn lint_group(
+    cx: &Checker,
+    listings: &[&Listing],
+    lints: Lints,
+    base: &Path,
+    found: &mut [Vec<Problem>],
+) {
+    use crate::running::stage::Staging;
+    let mut tried = found.to_vec();
+    let again = lints.clone();
+    lint_group_as(cx, listings, lints, base, &mut tried, Staging::Written);
+    let machine = (tried.iter().zip(found.iter()))
+        .any(|(now, before)| now[before.len()..].iter().any(|p| p.machine));
+    if machine {
+        lint_group_as(cx, listings, again, base, found, Staging::Checked);
+    } else {
+        found.clone_from_slice(&tried);
+    }
+}
+
+/// [`lint_group`], the workspace staged as `staging` says.
+fn lint_group_as(
     cx: &Checker,
     listings: &[&Listing],
     mut lints: Lints,
     base: &Path,
     found: &mut [Vec<Problem>],
+    staging: crate::running::stage::Staging,
 ) {
     if lints.to_stage.is_empty() {
         return;
     }
     let staged = base.join("stage");
-    if let Err(problem) = lints.stage(cx, listings, &staged, found) {
+    if let Err(problem) = lints.stage(cx, listings, &staged, found, staging) {
         for (i, _) in &lints.to_stage {
             found[*i].push(problem.clone());
         }
@@ -188,7 +212,7 @@ fn lint_group(
 }
 
 /// Which listings are staged, formatted and linted, by their index.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Lints {
     to_stage: Vec<(usize, Files)>,
     formatted: Vec<usize>,
@@ -205,6 +229,7 @@ impl Lints {
         listings: &[&Listing],
         staged: &Path,
         found: &mut [Vec<Problem>],
+        staging: crate::running::stage::Staging,
     ) -> Result<(), Problem> {
         let chosen_files: Vec<(&Listing, &Files)> = self
             .to_stage
@@ -217,6 +242,7 @@ impl Lints {
             cx.book.bytes(Path::new(crate::book::listings::LOCK)),
             "the listings as the book holds them, to lint",
             &cx.settings.registry,
+            staging,
         )?;
         for (j, problem) in refused {
             let i = self.to_stage[j].0;

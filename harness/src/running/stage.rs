@@ -12,23 +12,41 @@ use std::process::Command;
 use crate::book::listings::{Files, Listing};
 use crate::book::problem::Problem;
 
+/// How far a workspace is made ready before cargo is asked to build it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staging {
+    /// Its files written, and nothing asked of cargo: the build that
+    /// follows is the first to read it. A build staged so that fails for
+    /// no listing's reason (cargo could not load the workspace, a crate is
+    /// not fetched yet) is staged again `Checked` and tried again, so what
+    /// it finds is what `Checked` finds, two cargo runs sooner on an edit.
+    Written,
+    /// Written, loaded by cargo (the listings it refuses left out, each
+    /// with its reason), and the registry crates it uses fetched.
+    Checked,
+}
+
 /// Writes `listings` (each with its files, relative to its directory) as
-/// one Cargo workspace at `dir`, with the book's Cargo.lock, and fetches
-/// the registry crates they use (the builds run offline). Returns the
-/// listings cargo cannot load (a manifest it refuses, a package with no
-/// target), each with cargo's reason: they are left out of the workspace,
-/// so one broken listing does not stop the others. A failure that is no
-/// listing's (cargo missing, the registry out of reach, a full disk) is
-/// the machine's.
+/// one Cargo workspace at `dir`, with the book's Cargo.lock, and, when
+/// `Checked`, fetches the registry crates they use (the builds run
+/// offline). Returns the listings cargo cannot load (a manifest it
+/// refuses, a package with no target), each with cargo's reason: they are
+/// left out of the workspace, so one broken listing does not stop the
+/// others. A failure that is no listing's (cargo missing, the registry out
+/// of reach, a full disk) is the machine's.
 pub fn workspace(
     dir: &Path,
     listings: &[(&Listing, &Files)],
     lock: Option<&[u8]>,
     what: &str,
     registry: &crate::running::settings::Registry,
+    staging: Staging,
 ) -> Result<Vec<(usize, Problem)>, Problem> {
     let all: Vec<usize> = (0..listings.len()).collect();
     write_workspace(dir, listings, &all, lock, what)?;
+    if staging == Staging::Written {
+        return Ok(Vec::new());
+    }
     let mut refused = Vec::new();
     if let Err(whole) = loads(dir) {
         refused = refused_alone(dir, listings);
@@ -159,21 +177,63 @@ fn fetch(dir: &Path, registry: &crate::running::settings::Registry) -> Result<()
 
 /// Keeps the book's `listings/Cargo.lock` pinning what the listings use,
 /// as cargo keeps a workspace's lock: once the registry crates are fetched,
-/// `cargo metadata --offline` on the listings' own workspace at `root`
-/// adds a new listing or crate to it (and changes nothing else). Offline, so
-/// it never reaches the network: a listing whose dependency is refused
-/// (a git repository, say) makes it fail, which the checks report anyway.
-pub fn pin(root: &Path, registry: &crate::running::settings::Registry) {
+/// `cargo metadata --offline` on the listings' own workspace adds a new
+/// listing or crate to it (and changes nothing else). Offline, so it never
+/// reaches the network: a listing whose dependency is refused (a git
+/// repository, say) makes it fail, which the checks report anyway.
+///
+/// cargo reads every listing's manifest for it (a tenth of a second at 560
+/// listings), so it is asked only when what it reads has changed since it
+/// was last asked: the `stamp` file holds a hash of every manifest under
+/// `listings/`, the lock and cargo's version, as they were after it.
+pub fn pin(
+    book: &crate::book::model::Book,
+    registry: &crate::running::settings::Registry,
+    stamp: &Path,
+) {
+    let root = book.root();
     let manifest = root.join("listings/Cargo.toml");
     if !manifest.is_file() {
         return;
     }
-    let _ = cargo(root)
+    let inputs = || pin_inputs(book, registry).to_string();
+    if std::fs::read_to_string(stamp).is_ok_and(|s| s == inputs()) {
+        return;
+    }
+    let pinned = cargo(root)
         .args(["metadata", "--offline", "--format-version", "1"])
         .arg("--manifest-path")
         .arg(&manifest)
         .env("CARGO_HOME", &registry.cargo_home)
-        .output();
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if pinned {
+        let _ = std::fs::write(stamp, inputs());
+    } else {
+        let _ = std::fs::remove_file(stamp);
+    }
+}
+
+/// What `cargo metadata` reads to pin the lock: the manifests under
+/// `listings/` (as the book was read), the lock as it is now on disk, where
+/// the registry is, and cargo's version.
+fn pin_inputs(
+    book: &crate::book::model::Book,
+    registry: &crate::running::settings::Registry,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    for (rel, entry) in &book.tree().entries {
+        if rel.starts_with("listings") && rel.file_name() == Some("Cargo.toml".as_ref()) {
+            (rel, entry).hash(&mut hasher);
+        }
+    }
+    std::fs::read(book.root().join(crate::book::listings::LOCK))
+        .ok()
+        .hash(&mut hasher);
+    (&registry.cargo_home, registry.offline).hash(&mut hasher);
+    crate::running::tools::tool_version("cargo").hash(&mut hasher);
+    hasher.finish()
 }
 
 /// `cargo` in `dir`, its messages without colour.

@@ -72,32 +72,40 @@ impl Tool {
     }
 }
 
-/// A tool's account of its version, asked once per run.
+/// A tool's account of its version, asked once per run (a test thread
+/// that asks while another is asking waits for its answer). cargo is asked
+/// `-V`, which names its release and commit: `-vV` also asks the system
+/// for its name (`lsb_release`), a process tree per run that no verdict
+/// needs.
 pub fn tool_version(name: &str) -> String {
-    static VERSIONS: LazyLock<std::sync::Mutex<BTreeMap<String, String>>> =
+    type Once = std::sync::Arc<std::sync::OnceLock<String>>;
+    static VERSIONS: LazyLock<std::sync::Mutex<BTreeMap<String, Once>>> =
         LazyLock::new(Default::default);
-    if let Some(v) = VERSIONS.lock().unwrap().get(name) {
-        return v.clone();
-    }
+    let once = Once::clone(
+        VERSIONS
+            .lock()
+            .unwrap()
+            .entry(name.to_string())
+            .or_default(),
+    );
+    once.get_or_init(|| ask_version(name)).clone()
+}
+
+fn ask_version(name: &str) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let (program, args): (String, &[&str]) = match name {
         "rustc" => (
             std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()),
             &["-vV"],
         ),
-        "cargo" => (cargo, &["-vV"]),
+        "cargo" => (cargo, &["-V"]),
         "clippy" => (cargo, &["clippy", "-V"]),
         "rustfmt" => (cargo, &["fmt", "--version"]),
         other => (other.to_string(), &["--version"]),
     };
-    let version = match std::process::Command::new(&program).args(args).output() {
+    match std::process::Command::new(&program).args(args).output() {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
         Ok(out) => format!("{program} failed: {}", String::from_utf8_lossy(&out.stderr)),
         Err(e) => format!("{program}: {e}"),
-    };
-    VERSIONS
-        .lock()
-        .unwrap()
-        .insert(name.to_string(), version.clone());
-    version
+    }
 }

@@ -1067,6 +1067,8 @@ struct Built {
 /// that fails, and sorts cargo's messages out by listing. A failure that
 /// is no listing's (cargo could not run, or failed with no diagnostic for
 /// any listing: a crate missing offline, a full disk) is the machine's.
+/// The build is tried first on the files as written, and staged with
+/// cargo's checks (stage.rs) only when it fails so.
 fn stage_and_build(
     book: &crate::book::model::Book,
     listings: &[(&Listing, &Files)],
@@ -1074,14 +1076,44 @@ fn stage_and_build(
     target_dir: &Path,
     settings: &crate::engine::checker::Settings,
 ) -> Result<Builds, Problem> {
+    use crate::running::stage::Staging;
+    match staged_build(
+        book,
+        listings,
+        staged,
+        target_dir,
+        settings,
+        Staging::Written,
+    ) {
+        Err(problem) if problem.machine => staged_build(
+            book,
+            listings,
+            staged,
+            target_dir,
+            settings,
+            Staging::Checked,
+        ),
+        built => built,
+    }
+}
+
+/// [`stage_and_build`], the workspace staged as `staging` says.
+fn staged_build(
+    book: &crate::book::model::Book,
+    listings: &[(&Listing, &Files)],
+    staged: &Path,
+    target_dir: &Path,
+    settings: &crate::engine::checker::Settings,
+    staging: crate::running::stage::Staging,
+) -> Result<Builds, Problem> {
     let registry = &settings.registry;
     let lock = book.bytes(Path::new(crate::book::listings::LOCK));
     let stage = |chosen: &[(&Listing, &Files)]| {
         let what = "the reader's copy of every listing";
-        crate::running::stage::workspace(staged, chosen, lock, what, registry)
+        crate::running::stage::workspace(staged, chosen, lock, what, registry, staging)
     };
     let mut refused = stage(listings)?;
-    crate::running::stage::pin(book.root(), registry);
+    crate::running::stage::pin(book, registry, &staged.with_file_name("pinned"));
     if refused.len() == listings.len() {
         return Ok((BTreeMap::new(), refused));
     }
@@ -1093,9 +1125,6 @@ fn stage_and_build(
         readable: Vec::new(),
         home: &home,
     };
-    let packages = metadata(&cargo, settings)?;
-    let name_of: BTreeMap<String, String> =
-        packages.into_iter().map(|p| (p.id.repr, p.name)).collect();
     let mut left: Vec<usize> = (0..listings.len())
         .filter(|i| !refused.iter().any(|(r, _)| r == i))
         .collect();
@@ -1128,7 +1157,7 @@ fn stage_and_build(
         let kept: Vec<(&Listing, &Files)> = left.iter().map(|&i| listings[i]).collect();
         stage(&kept)?;
     };
-    let built = sorted_out(&output, &name_of, listings, &left, staged);
+    let built = sorted_out(&output, listings, &left, staged);
     if !output.status.success() && built.values().all(|b| b.errors.is_none()) {
         return Err(Problem::machine(
             "Cargo.toml",
@@ -1262,7 +1291,6 @@ fn rustc_said_last(json: &str) -> String {
 /// built, what rustc read to build it, and its diagnostics.
 fn sorted_out(
     output: &sandbox::Ran,
-    name_of: &BTreeMap<String, String>,
     listings: &[(&Listing, &Files)],
     left: &[usize],
     staged: &Path,
@@ -1271,13 +1299,28 @@ fn sorted_out(
         .iter()
         .map(|&i| (listings[i].0.package.clone(), Built::default()))
         .collect();
+    // Whose a message is: the listing whose directory holds the source of
+    // the target it is about (a registry crate's is no listing's).
+    let real = staged
+        .canonicalize()
+        .unwrap_or_else(|_| staged.to_path_buf());
+    let owner = |target: &cargo_metadata::Target| -> Option<String> {
+        let src = target.src_path.as_std_path();
+        let rel = src
+            .strip_prefix(staged)
+            .or_else(|_| src.strip_prefix(&real))
+            .ok()?;
+        let listing = left
+            .iter()
+            .map(|&i| listings[i].0)
+            .filter(|l| rel.starts_with(&l.rel))
+            .max_by_key(|l| l.rel.components().count())?;
+        Some(listing.package.clone())
+    };
     for message in Message::parse_stream(output.shown.as_slice()).flatten() {
         match message {
             Message::CompilerArtifact(artifact) => {
-                let Some(entry) = name_of
-                    .get(&artifact.package_id.repr)
-                    .and_then(|n| built.get_mut(n))
-                else {
+                let Some(entry) = owner(&artifact.target).and_then(|n| built.get_mut(&n)) else {
                     continue;
                 };
                 for file in &artifact.filenames {
@@ -1290,10 +1333,7 @@ fn sorted_out(
                 }
             }
             Message::CompilerMessage(msg) => {
-                let Some(entry) = name_of
-                    .get(&msg.package_id.repr)
-                    .and_then(|n| built.get_mut(n))
-                else {
+                let Some(entry) = owner(&msg.target).and_then(|n| built.get_mut(&n)) else {
                     continue;
                 };
                 let diagnostic = msg.message;
@@ -1316,36 +1356,6 @@ fn sorted_out(
         }
     }
     built
-}
-
-/// The packages of the workspace `cargo` builds (`cargo metadata`,
-/// contained like the build).
-pub(crate) fn metadata(
-    cargo: &crate::running::jailed::Cargo,
-    settings: &crate::engine::checker::Settings,
-) -> Result<Vec<cargo_metadata::Package>, Problem> {
-    let (cmd, _scratch) =
-        cargo.command(&["metadata", "--no-deps", "--frozen", "--format-version", "1"])?;
-    let limits = crate::running::jailed::build_limits(1, settings);
-    let ran =
-        sandbox::terminal::run(cmd, &mut std::iter::empty(), false, limits).map_err(|stopped| {
-            Problem::machine(
-                "Cargo.toml",
-                format!("cargo could not read the listings: it {stopped}"),
-            )
-        })?;
-    if !ran.status.success() {
-        return Err(Problem::machine(
-            "Cargo.toml",
-            format!(
-                "cargo could not read the listings:\n{}",
-                String::from_utf8_lossy(&ran.stderr).trim_end()
-            ),
-        ));
-    }
-    serde_json::from_slice::<cargo_metadata::Metadata>(&ran.shown)
-        .map(|m| m.packages)
-        .map_err(|e| Problem::machine("Cargo.toml", format!("cargo's metadata: {e}")))
 }
 
 /// The files rustc read to make a target named `name` (the crate's name)
