@@ -33,7 +33,7 @@
 //! depends on its random numbers and still checks exactly.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -182,25 +182,29 @@ pub fn parse(manifest: &Path, text: Result<&str, String>) -> Result<(String, Dec
         return parse_once(manifest, text);
     };
     // The same manifest is read for each block that shows its listing, in
-    // each of mdBook's passes: parsed once per thread (the text and the path
-    // are the key, so an edit is parsed again; a few thousand kept at most).
+    // each of mdBook's passes, and by the model first: parsed once per run
+    // of the checks, by whichever thread asks first (the text is the key,
+    // so an edit is parsed again; a few thousand kept at most). The
+    // manifest's path only names the file in a problem.
     type Parsed = Result<(String, Declared), Problem>;
-    thread_local! {
-        static PARSED: std::cell::RefCell<std::collections::HashMap<(PathBuf, String), Parsed>> =
-            Default::default();
-    }
-    let key = (manifest.to_path_buf(), text.to_string());
-    if let Some(known) = PARSED.with(|p| p.borrow().get(&key).cloned()) {
-        return known;
+    static PARSED: std::sync::LazyLock<
+        std::sync::Mutex<std::collections::HashMap<String, Parsed>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let named = |parsed: Parsed| {
+        parsed.map_err(|problem| Problem {
+            file: manifest.to_path_buf(),
+            ..problem
+        })
+    };
+    if let Some(known) = PARSED.lock().unwrap().get(text).cloned() {
+        return named(known);
     }
     let parsed = parse_once(manifest, Ok(text));
-    PARSED.with(|p| {
-        let mut p = p.borrow_mut();
-        if p.len() >= 4096 {
-            p.clear();
-        }
-        p.insert(key, parsed.clone());
-    });
+    let mut known = PARSED.lock().unwrap();
+    if known.len() >= 4096 {
+        known.clear();
+    }
+    known.insert(text.to_string(), parsed.clone());
     parsed
 }
 
