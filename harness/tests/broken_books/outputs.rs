@@ -344,3 +344,28 @@ fn a_whitespace_only_difference_is_said_in_words() {
         assert!(problems.is_empty(), "{problems:?}");
     });
 }
+
+/// A listing whose manifest cargo refuses (here a package with no target:
+/// `autobins = false` and no `[[bin]]`) is named with cargo's reason, and
+/// the others are still built, run and linted: the build that tries the
+/// files as written first (stage.rs) falls back to asking cargo which
+/// listing it cannot load.
+#[test]
+fn a_listing_cargo_cannot_load_is_named_and_the_others_are_still_checked() {
+    proven(|| {
+        let book = Book::new();
+        book.edit(
+            &format!("{PANICS}/Cargo.toml"),
+            "publish = false",
+            "publish = false\nautobins = false",
+        );
+        book.edit(&format!("{LISTING}/output.txt"), "3 cars", "3 carz");
+        let manifest = format!("{PANICS}/Cargo.toml");
+        for problems in [outputs(&book), book.lints()] {
+            assert_problem(&problems, &manifest, "cargo cannot load this listing");
+            assert_problem(&problems, &manifest, "no targets specified");
+            assert!(problems.iter().all(|p| !p.machine), "{problems:#?}");
+        }
+        assert_problem(&outputs(&book), &format!("{LISTING}/output.txt"), "carz");
+    });
+}
