@@ -369,3 +369,44 @@ fn a_listing_cargo_cannot_load_is_named_and_the_others_are_still_checked() {
         assert_problem(&outputs(&book), &format!("{LISTING}/output.txt"), "carz");
     });
 }
+
+/// The book's `listings/Cargo.lock` pins every listing, as cargo keeps a
+/// workspace's lock: a listing added after a run is pinned by the next
+/// (cargo is asked to pin only when a manifest or the lock changed since
+/// it last was, stage.rs).
+#[test]
+fn a_listing_added_after_a_run_is_pinned_in_the_books_lock() {
+    proven(|| {
+        let book = Book::new();
+        // Read where the checks write it: `root()` would bring the copy
+        // back to the test's files, which have no lock.
+        let dir = book.root().to_path_buf();
+        let lock = || std::fs::read_to_string(dir.join("listings/Cargo.lock")).unwrap();
+        // A store of its own, so that the listings are built, not reused
+        // from another test's copy.
+        let store = tempfile::tempdir().unwrap();
+        let outputs = |book: &Book| {
+            let checker = book
+                .checker()
+                .with_store(harness::engine::cache::Store::new(store.path()));
+            harness::checks::run(
+                &checker,
+                "every_listing_compiles_and_prints_what_the_book_shows",
+            )
+        };
+        outputs(&book);
+        assert!(lock().contains("name = \"listing-01-03\""), "{}", lock());
+        assert!(!lock().contains("listing-01-04"), "{}", lock());
+        // The lock is the book's now; then a listing is added.
+        book.write("listings/Cargo.lock", &lock());
+        let added = "listings/ch01-tiny/listing-01-04";
+        book.copy_dir(LISTING, added);
+        book.edit(
+            &format!("{added}/Cargo.toml"),
+            "name = \"listing-01-01\"",
+            "name = \"listing-01-04\"",
+        );
+        outputs(&book);
+        assert!(lock().contains("name = \"listing-01-04\""), "{}", lock());
+    });
+}
