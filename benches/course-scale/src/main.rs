@@ -268,7 +268,7 @@ fn print_table(chapters: usize, listings: usize, rows: &[Row]) {
     for row in rows {
         let (min, median, max) = row.spread();
         println!(
-            "{:<40} {:>5} {min:>7.1}s {median:>7.1}s {max:>7.1}s {:>9.1}ms {:>15.2}x",
+            "{:<40} {:>5} {min:>7.2}s {median:>7.2}s {max:>7.2}s {:>9.1}ms {:>15.2}x",
             row.label,
             row.took.len(),
             median * 1000.0 / listings as f64,
