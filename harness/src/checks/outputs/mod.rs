@@ -1077,22 +1077,9 @@ fn stage_and_build(
     settings: &crate::engine::checker::Settings,
 ) -> Result<Builds, Problem> {
     use crate::running::stage::Staging;
-    match staged_build(
-        book,
-        listings,
-        staged,
-        target_dir,
-        settings,
-        Staging::Written,
-    ) {
-        Err(problem) if problem.machine => staged_build(
-            book,
-            listings,
-            staged,
-            target_dir,
-            settings,
-            Staging::Checked,
-        ),
+    let build = |staging| staged_build(book, listings, staged, target_dir, settings, staging);
+    match build(Staging::Written) {
+        Err(problem) if problem.machine => build(Staging::Checked),
         built => built,
     }
 }
