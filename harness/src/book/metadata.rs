@@ -554,6 +554,18 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// Parsed once per run, by its text: the same broken manifest met at
+    /// another path is reported at that path, never at the first one's.
+    #[test]
+    fn a_manifest_parsed_before_elsewhere_is_reported_where_it_is_now() {
+        let text = "[package]\nname = \"listing-remembered\"\nversion = 1 = 2\n";
+        let first = parse(Path::new("listings/a/Cargo.toml"), Ok(text)).unwrap_err();
+        let again = parse(Path::new("listings/b/Cargo.toml"), Ok(text)).unwrap_err();
+        assert_eq!(first.file, Path::new("listings/a/Cargo.toml"));
+        assert_eq!(again.file, Path::new("listings/b/Cargo.toml"));
+        assert_eq!((first.line, &first.message), (again.line, &again.message));
+    }
+
     #[test]
     fn a_span_past_its_size_is_refused() {
         assert!(span_regex(r"\d+ ms").is_ok());
