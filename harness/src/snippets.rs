@@ -200,7 +200,10 @@ impl Block<'_, '_> {
         let file = book
             .book()
             .relative(&found[0].path)
-            .and_then(|rel| book.text(rel))
+            .and_then(|rel| match self.copied_as_is() {
+                true => book.code(rel, found[0].range),
+                false => book.text(rel),
+            })
             .unwrap_or_default();
         let as_read = crate::book::listings::without_anchor_lines(file);
         if shows_text_of(&self.block.body, &as_read) {
@@ -217,6 +220,18 @@ impl Block<'_, '_> {
                 .unwrap_or(&found[0].path)
                 .display()
         ))
+    }
+
+    /// Whether the block is its one include alone, at the start of its
+    /// line, in a fence at the start of the chapter's line: mdBook then
+    /// puts the file's lines in it as they are, and Markdown takes none of
+    /// their indent away (as it would in a list or a quote), so what the
+    /// block shows of the file can change only with the file's shape
+    /// (`Reader::code`). Any other block reads the file whole.
+    fn copied_as_is(&self) -> bool {
+        let fence = self.chapter.text.lines().nth(self.source.line - 1);
+        let one_line = self.source.body.strip_suffix('\n') == Some(&self.source.directives[0].text);
+        one_line && fence.is_some_and(|l| l.starts_with("```") || l.starts_with("~~~"))
     }
 
     /// The block as a Markdown document of its own for skeptic.

@@ -43,6 +43,13 @@ pub enum Fact {
     Shape(PathBuf),
     /// The same, with the line numbers (for an include of a line range).
     Lines(PathBuf),
+    /// What of a file decides whether a code block that is one include of
+    /// it, at the start of a line of a fence at the start of a line, shows
+    /// its text: its [`Shape`] alone while mdBook and Markdown copy each of
+    /// its lines as it is, else all of it ([`as_code`]).
+    Code(PathBuf),
+    /// The same, with the line numbers (for an include of a line range).
+    CodeLines(PathBuf),
     /// Where the chapters show a listing (its directory): each chapter,
     /// line and file.
     ShownIn(PathBuf),
@@ -73,6 +80,9 @@ impl Fact {
             Fact::Names(p) => format!("a file was added to or taken from {}", p.display()),
             Fact::Shape(p) | Fact::Lines(p) => {
                 format!("{} changed what a page shows of it", p.display())
+            }
+            Fact::Code(p) | Fact::CodeLines(p) => {
+                format!("{} changed what a code block shows of it", p.display())
             }
             Fact::ShownIn(p) => format!("where the chapters show {} changed", p.display()),
             Fact::ShownFiles(p) => {
@@ -143,6 +153,19 @@ pub fn value_of(book: &Book, fact: &Fact) -> u64 {
         ),
         Fact::Shape(rel) => hash_of(Shape::of(book.entry(rel)).in_order()),
         Fact::Lines(rel) => hash_of(Shape::of(book.entry(rel))),
+        Fact::Code(rel) | Fact::CodeLines(rel) => {
+            let entry = book.entry(rel);
+            match entry {
+                Some(Entry::File(bytes)) if as_code(bytes) => {
+                    let shape = Shape::of(entry);
+                    match fact {
+                        Fact::Code(_) => hash_of((1u8, shape.in_order())),
+                        _ => hash_of((1u8, shape)),
+                    }
+                }
+                _ => hash_of((2u8, entry)),
+            }
+        }
         Fact::ShownIn(dir) => hash_of(book.shown_in().get(&book.root().join(dir))),
         Fact::ShownFiles(dir) => {
             let mut files: Vec<&Path> = book
@@ -183,6 +206,18 @@ pub struct Shape {
     pub lines: Vec<(usize, String)>,
     /// Its size, in 4 KiB steps, rounded up.
     pub blocks: u64,
+}
+
+/// Whether a fenced block that is one include of `bytes` shows each of
+/// their lines as it is, so that only their [`Shape`] can change what the
+/// block shows: text whose lines Markdown keeps whole (no carriage return
+/// to end a line early, no NUL that the parser replaces), and none of
+/// which is `#` or starts with `# ` (a line rustdoc hides, which the check
+/// of a listing's block reads with its mark taken off).
+pub fn as_code(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|text| {
+        !text.contains(['\r', '\0']) && text.lines().all(|l| l != "#" && !l.starts_with("# "))
+    })
 }
 
 /// Whether a file can be included at all.
@@ -454,6 +489,19 @@ impl<'b> Reader<'b> {
         Shape::of(self.book.entry(rel))
     }
 
+    /// The text of `rel` for a fenced block that is one include of it and
+    /// nothing else, its fence and the include each at the start of their
+    /// line: noted as what can change what the block shows of it
+    /// ([`Fact::Code`], with the line numbers for an include of a range).
+    pub fn code(&self, rel: &Path, lines: bool) -> Option<&'b str> {
+        self.note(if lines {
+            Fact::CodeLines(rel.to_path_buf())
+        } else {
+            Fact::Code(rel.to_path_buf())
+        });
+        self.book.text(rel)
+    }
+
     /// Where the chapters show the listing in `dir` (absolute).
     pub fn shown_in(&self, dir: &Path) -> &'b [crate::book::model::Shown] {
         let rel = self.book.relative(dir).unwrap_or(dir).to_path_buf();
@@ -530,4 +578,23 @@ pub fn reader_files(book: &Reader, listing: &Listing) -> Result<Files, Problem> 
 /// The listing's file `name` (relative to its directory), as text.
 pub fn text_of<'b>(book: &Reader<'b>, listing: &Listing, name: &str) -> Option<&'b str> {
     book.text(&listing.rel.join(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_code;
+
+    /// A file is shown line for line only while Markdown keeps each line
+    /// whole and no line is one rustdoc hides.
+    #[test]
+    fn a_file_is_copied_as_code_unless_a_line_can_show_otherwise() {
+        assert!(as_code(
+            b"fn main() {\n    #[allow(unused)]\n    let x = 1;\n}\n"
+        ));
+        assert!(!as_code(b"fn main() {\n# let x = 1;\n}\n"));
+        assert!(!as_code(b"fn main() {\n#\n}\n"));
+        assert!(!as_code(b"fn main() {\r\n}\r\n"));
+        assert!(!as_code(b"let s = \"\0\";\n"));
+        assert!(!as_code(b"\xff\n"));
+    }
 }

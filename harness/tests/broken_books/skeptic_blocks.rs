@@ -154,3 +154,46 @@ fn the_verdict_on_blocks_follows_every_byte_they_include() {
         }
     });
 }
+
+/// A block that is one listing's file must show it as the reader has it:
+/// a line rustdoc hides (`# …`) in the file makes mdBook's block differ
+/// from it, and is refused at the block's line. What skeptic's blocks were
+/// found from is kept with what decides that: an edit to a line of code
+/// leaves it as it was (at hundreds of listings, the chapters are not
+/// expanded again), and a line turned into one rustdoc hides does not.
+#[test]
+fn a_listing_file_that_a_block_would_show_otherwise_is_read_again() {
+    proven(|| {
+        let book = Book::new();
+        let main = format!("{LISTING}/src/main.rs");
+        let checker = book.checker();
+        let reader = harness::engine::trace::Reader::new(&checker.book);
+        harness::snippets::for_skeptic(&checker, &reader).unwrap();
+        let trace = reader.trace();
+        let holds = |book: &Book| {
+            let now = book.checker();
+            trace
+                .iter()
+                .all(|(fact, value)| harness::engine::trace::fact_value(&now.book, fact) == *value)
+        };
+
+        book.edit(&main, "let cars = 3;", "let cars = 4;");
+        assert!(
+            holds(&book),
+            "an edit to a line of code changed what was read"
+        );
+        book.snippets().unwrap();
+
+        book.edit(&main, "    let cars = 4;", "# let cars = 4;");
+        assert!(
+            !holds(&book),
+            "a line rustdoc hides changed nothing that was read"
+        );
+        let refused = book.snippets().err().unwrap();
+        assert!(
+            refused.contains(&format!("{CHAPTER}:10"))
+                && refused.contains("expanded it to other text"),
+            "{refused}"
+        );
+    });
+}
