@@ -137,11 +137,11 @@ fn harness_tests(root: &Path, long: bool, args: &[String]) -> Result<(), String>
         // The broken-book tests wait on cargo, rustc and the jail's
         // processes as much as they compute: twice as many at once as
         // the machine has cores (138 s with two at once on two cores, 120
-        // s with four), unless RUST_TEST_THREADS says otherwise.
-        if std::env::var_os("RUST_TEST_THREADS").is_none() {
-            let cores = std::thread::available_parallelism().map_or(1, usize::from);
-            command.env("RUST_TEST_THREADS", (2 * cores).to_string());
-        }
+        // s with four). Set here, not inherited: `cargo xtask` runs with
+        // the book's own value (.cargo/config.toml); `-- --test-threads N`
+        // chooses another.
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        command.env("RUST_TEST_THREADS", (2 * cores).to_string());
         command.arg("--").args(after).args(args);
         eprintln!("cargo xtask test: {command:?}");
         match command.status() {

@@ -368,6 +368,23 @@ pub fn write(root: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Opens `rel` under `root` (made if missing, directories too, no link
+/// followed) and holds an exclusive lock on it until the returned
+/// descriptor is dropped: the writers of one file of the harness's own
+/// (a check's verdicts) take turns, across threads and processes. The
+/// kernel lets go of it when its process ends, however it ends.
+pub fn locked(root: &Path, rel: &Path) -> std::io::Result<OwnedFd> {
+    let (dir, name) = parent_of(root, rel)?;
+    let fd = rustix::fs::openat(
+        &dir,
+        name.as_str(),
+        OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o644),
+    )?;
+    rustix::fs::flock(&fd, rustix::fs::FlockOperation::LockExclusive)?;
+    Ok(fd)
+}
+
 /// Removes `rel` under `root` (a file, a link, or a directory and all in
 /// it) without following a link.
 pub fn remove(root: &Path, rel: &Path) -> std::io::Result<()> {

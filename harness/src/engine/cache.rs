@@ -14,8 +14,10 @@
 //! `CBH_NO_CACHE=1` turns the store off; `CBH_EXPLAIN=1` says, for each
 //! check, which verdict it reused or why it ran again.
 
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -29,13 +31,16 @@ use crate::engine::trace::{Fact, Reader};
 const KEPT: usize = 16;
 
 /// A kept verdict.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Kept {
-    check: String,
-    scope: String,
     trace: Vec<(Fact, u64)>,
     problems: Vec<Problem>,
 }
+
+/// Every verdict kept of one check, by scope, the newest first: one file
+/// per check (`<check>.json`), read once per run, so that a check of
+/// hundreds of listings or files opens one file rather than one each.
+type Pack = BTreeMap<String, Vec<Kept>>;
 
 /// Where verdicts are kept, and whether to use them.
 #[derive(Debug, Clone)]
@@ -43,6 +48,8 @@ pub struct Store {
     dir: PathBuf,
     used: bool,
     explain: bool,
+    /// Each check's verdicts as this run read or kept them.
+    packs: Arc<Mutex<HashMap<String, Arc<Pack>>>>,
 }
 
 impl Store {
@@ -53,6 +60,7 @@ impl Store {
             dir: dir.to_path_buf(),
             used: std::env::var_os("CBH_NO_CACHE").is_none_or(|v| v.is_empty() || v == "0"),
             explain: std::env::var_os("CBH_EXPLAIN").is_some_and(|v| !v.is_empty() && v != "0"),
+            packs: Arc::default(),
         }
     }
 
@@ -92,29 +100,9 @@ impl Store {
         if !self.used {
             return None;
         }
-        let dir = self.scope_dir(check, scope);
-        let mut kept: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
-            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-            .collect();
-        kept.sort_by_key(|k| std::cmp::Reverse(k.0));
-        let mut changed: Option<&'static str> = None;
-        let mut why = String::new();
-        for (_, path) in kept {
-            let rel = path.strip_prefix(&self.dir).unwrap_or(&path);
-            let Some(verdict) = crate::book::files::read(&self.dir, rel)
-                .ok()
-                .flatten()
-                .and_then(|bytes| serde_json::from_slice::<Kept>(&bytes).ok())
-            else {
-                continue;
-            };
-            if verdict.check != check || verdict.scope != scope {
-                continue;
-            }
+        let pack = self.pack(check);
+        let mut changed: Option<String> = None;
+        for verdict in pack.get(scope).into_iter().flatten() {
             match verdict
                 .trace
                 .iter()
@@ -129,18 +117,16 @@ impl Store {
                             verdict.trace.len()
                         );
                     }
-                    return Some(verdict.problems);
+                    return Some(verdict.problems.clone());
                 }
-                Some((fact, _)) if changed.is_none() => {
-                    changed = Some("changed");
-                    why = fact.said();
+                Some((fact, _)) => {
+                    changed.get_or_insert_with(|| fact.said());
                 }
-                Some(_) => {}
             }
         }
         if self.explain {
             match changed {
-                Some(_) => eprintln!(
+                Some(why) => eprintln!(
                     "[verdicts] {check}{}: checked again: {why}",
                     shown_scope(scope)
                 ),
@@ -164,44 +150,84 @@ impl Store {
     /// Keeps `problems` as the verdict of `check` on `scope`, with what
     /// `reader` read; not when a problem is the machine's.
     pub fn keep(&self, check: &str, scope: &str, reader: &Reader, problems: &[Problem]) {
+        self.keep_each(check, &[(scope.to_string(), reader, problems)]);
+    }
+
+    /// [`Store::keep`] for many scopes of one check, written at once.
+    pub fn keep_each(&self, check: &str, verdicts: &[(String, &Reader, &[Problem])]) {
         if !self.used {
             return;
         }
-        if let Some(machine) = problems.iter().find(|p| p.machine) {
-            if self.explain {
-                eprintln!(
-                    "[verdicts] {check}{}: not kept, the machine failed: {}",
-                    shown_scope(scope),
-                    machine.message.lines().next().unwrap_or_default()
-                );
+        let mut new: Vec<(&str, Kept)> = Vec::new();
+        for (scope, reader, problems) in verdicts {
+            if let Some(machine) = problems.iter().find(|p| p.machine) {
+                if self.explain {
+                    eprintln!(
+                        "[verdicts] {check}{}: not kept, the machine failed: {}",
+                        shown_scope(scope),
+                        machine.message.lines().next().unwrap_or_default()
+                    );
+                }
+                continue;
             }
+            let trace = reader.trace();
+            let problems = problems.to_vec();
+            new.push((scope, Kept { trace, problems }));
+        }
+        if new.is_empty() {
             return;
         }
-        let verdict = Kept {
-            check: check.to_string(),
-            scope: scope.to_string(),
-            trace: reader.trace(),
-            problems: problems.to_vec(),
-        };
-        let Ok(json) = serde_json::to_vec(&verdict) else {
-            return;
-        };
-        let dir = self.scope_dir(check, scope);
-        let name = format!("{:016x}.json", hash_of(&verdict.trace));
-        // Written whole under another name, then renamed (files.rs): a run
-        // that reads it at the same time sees the old verdict or the new,
-        // never half; and never through a link.
+        // Read again and written whole under another name, then renamed
+        // (files.rs), while holding the check's lock: another run that
+        // kept verdicts of this check meanwhile keeps them; one that reads
+        // at the same time sees the old file or the new, never half; and
+        // never through a link.
         let _ = std::fs::create_dir_all(&self.dir);
-        let rel = dir.strip_prefix(&self.dir).unwrap_or(&dir).join(&name);
-        if crate::book::files::write(&self.dir, &rel, &json).is_ok() {
-            keep_newest(&dir, KEPT);
+        let Ok(_lock) = crate::book::files::locked(&self.dir, &self.lock_file(check)) else {
+            return;
+        };
+        let mut pack = self.read_pack(check);
+        for (scope, kept) in new {
+            let list = pack.entry(scope.to_string()).or_default();
+            list.retain(|k| k.trace != kept.trace);
+            list.insert(0, kept);
+            list.truncate(KEPT);
         }
+        if let Ok(json) = serde_json::to_vec(&pack) {
+            let _ = crate::book::files::write(&self.dir, &self.pack_file(check), &json);
+        }
+        self.packs
+            .lock()
+            .unwrap()
+            .insert(check.to_string(), Arc::new(pack));
     }
 
-    fn scope_dir(&self, check: &str, scope: &str) -> PathBuf {
-        self.dir
-            .join(check)
-            .join(format!("{:016x}", hash_of((check, scope))))
+    /// `check`'s verdicts: as read once this run, or as kept since.
+    fn pack(&self, check: &str) -> Arc<Pack> {
+        if let Some(pack) = self.packs.lock().unwrap().get(check) {
+            return Arc::clone(pack);
+        }
+        let pack = Arc::new(self.read_pack(check));
+        let mut packs = self.packs.lock().unwrap();
+        Arc::clone(packs.entry(check.to_string()).or_insert(pack))
+    }
+
+    /// `check`'s verdicts as its file holds them (none, if it cannot be
+    /// read or parsed: each check then runs again, and keeps anew).
+    fn read_pack(&self, check: &str) -> Pack {
+        crate::book::files::read(&self.dir, &self.pack_file(check))
+            .ok()
+            .flatten()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    fn pack_file(&self, check: &str) -> PathBuf {
+        PathBuf::from(format!("{check}.json"))
+    }
+
+    fn lock_file(&self, check: &str) -> PathBuf {
+        PathBuf::from(format!("{check}.lock"))
     }
 }
 
@@ -217,20 +243,6 @@ fn hash_of(value: impl Hash) -> u64 {
     let mut hasher = DefaultHasher::new();
     value.hash(&mut hasher);
     hasher.finish()
-}
-
-/// Removes all but the `n` newest verdicts in `dir`.
-fn keep_newest(dir: &Path, n: usize) {
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
-    files.sort_by_key(|f| std::cmp::Reverse(f.0));
-    for (_, old) in files.into_iter().skip(n) {
-        let _ = std::fs::remove_file(old);
-    }
 }
 
 /// Runs `test` (which panics when it fails) unless it passed before with
@@ -322,9 +334,9 @@ mod tests {
         let work = tempfile::tempdir().unwrap();
         let dir = work.path().join("book");
         let store = Store {
-            dir: work.path().join("verdicts"),
             used: true,
             explain: false,
+            ..Store::new(&work.path().join("verdicts"))
         };
         let runs = std::cell::Cell::new(0);
         let check = |book: &Book| {
@@ -347,15 +359,42 @@ mod tests {
         assert_eq!(runs.get(), 2);
     }
 
+    /// Two runs that keep verdicts of one check at once (two test threads,
+    /// `cargo test` beside `cargo xtask serve`) each keep theirs: a run
+    /// writes its verdicts into the file as it is then, not as it was read.
+    #[test]
+    fn verdicts_kept_by_two_runs_are_both_kept() {
+        let work = tempfile::tempdir().unwrap();
+        let book = book_with(&work.path().join("book"), "# One\n");
+        let store = || Store {
+            used: true,
+            explain: false,
+            ..Store::new(&work.path().join("verdicts"))
+        };
+        let (first, second) = (store(), store());
+        // Both read the check's (empty) verdicts before either keeps one.
+        assert!(first.lookup(&book, "example", "a").is_none());
+        assert!(second.lookup(&book, "example", "b").is_none());
+        let reader = Reader::new(&book);
+        first.keep("example", "a", &reader, &[]);
+        second.keep("example", "b", &reader, &[]);
+        let third = store();
+        assert!(
+            third.lookup(&book, "example", "a").is_some(),
+            "the first run's verdict was lost"
+        );
+        assert!(third.lookup(&book, "example", "b").is_some());
+    }
+
     /// A failure of the machine is reported, and never kept.
     #[test]
     fn a_failure_of_the_machine_is_not_kept() {
         let work = tempfile::tempdir().unwrap();
         let dir = work.path().join("book");
         let store = Store {
-            dir: work.path().join("verdicts"),
             used: true,
             explain: false,
+            ..Store::new(&work.path().join("verdicts"))
         };
         let book = book_with(&dir, "# One\n");
         let runs = std::cell::Cell::new(0);

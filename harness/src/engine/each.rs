@@ -30,8 +30,14 @@ pub fn each_remembered<'b, T>(
         let readers: Vec<Reader<'b>> = chosen.iter().map(|_| Reader::new(&cx.book)).collect();
         let found = run(&chosen, &readers);
         assert_eq!(found.len(), pending.len(), "{check}: one verdict per item");
-        for ((&i, reader), found) in pending.iter().zip(&readers).zip(found) {
-            cx.store.keep(check, &scope(&items[i]), reader, &found);
+        let kept: Vec<(String, &Reader, &[Problem])> = pending
+            .iter()
+            .zip(&readers)
+            .zip(&found)
+            .map(|((&i, reader), found)| (scope(&items[i]), reader, found.as_slice()))
+            .collect();
+        cx.store.keep_each(check, &kept);
+        for (&i, found) in pending.iter().zip(found) {
             each[i] = Some(found);
         }
     }
