@@ -429,46 +429,70 @@ fn remove_at(dir: &OwnedFd, name: &str) -> std::io::Result<()> {
 /// top-level names in `keep`. Nothing is followed or written through.
 pub fn mirror(dir: &Path, files: &[(PathBuf, Vec<u8>)], keep: &[&str]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let tops: Vec<PathBuf> = names_in(&rustix::fs::open(
+    let wanted = Wanted {
+        files: files.iter().map(|(p, c)| (p.as_path(), &c[..])).collect(),
+        // Every directory a wanted file is in, found once: hundreds of
+        // listings make thousands of both.
+        dirs: files
+            .iter()
+            .flat_map(|(f, _)| f.ancestors().skip(1))
+            .collect(),
+        keep,
+    };
+    let root = rustix::fs::open(
         dir,
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
         Mode::empty(),
-    )?)?
-    .into_iter()
-    .filter(|name| !keep.contains(&name.as_str()))
-    .map(PathBuf::from)
-    .collect();
-    let there = Tree::read(dir, &tops)?;
-    let wanted: BTreeMap<&Path, &Vec<u8>> = files.iter().map(|(p, c)| (p.as_path(), c)).collect();
-    // What must go first: anything not wanted, and whatever stands where a
-    // wanted file's directory should be.
-    for (rel, entry) in &there.entries {
-        let keep_it = matches!(entry, Entry::File(_)) && wanted.contains_key(rel.as_path());
-        if !keep_it {
-            remove(dir, rel)?;
-        }
-    }
+    )?;
+    let mut same = BTreeSet::new();
+    wanted.prune(&root, Path::new(""), &mut same)?;
     for (rel, content) in files {
-        let same =
-            matches!(there.entries.get(rel), Some(Entry::File(old)) if old[..] == content[..]);
-        if !same {
+        if !same.contains(rel.as_path()) {
             write(dir, rel, content)?;
         }
     }
-    // Directories left empty (every directory a wanted file is in, found
-    // once: hundreds of listings make thousands of both).
-    let needed: std::collections::BTreeSet<&Path> = files
-        .iter()
-        .flat_map(|(f, _)| f.ancestors().skip(1))
-        .collect();
-    let mut dirs: Vec<&PathBuf> = there.dirs.iter().collect();
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for rel in dirs {
-        if !needed.contains(rel.as_path()) {
-            let _ = remove(dir, rel);
-        }
-    }
     Ok(())
+}
+
+/// What [`mirror`] makes a directory hold.
+struct Wanted<'a> {
+    files: BTreeMap<&'a Path, &'a [u8]>,
+    dirs: BTreeSet<&'a Path>,
+    keep: &'a [&'a str],
+}
+
+impl Wanted<'_> {
+    /// Removes from `at` (the directory `rel`) all that is not wanted:
+    /// a directory no wanted file is in goes whole, unread, and a link
+    /// is removed, never followed. The wanted files already there with
+    /// their content go into `same`.
+    fn prune(&self, at: &OwnedFd, rel: &Path, same: &mut BTreeSet<PathBuf>) -> std::io::Result<()> {
+        for name in names_in(at)? {
+            if rel.as_os_str().is_empty() && self.keep.contains(&name.as_str()) {
+                continue;
+            }
+            let child = rel.join(&name);
+            let kind = match rustix::fs::statat(at, name.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(stat) => FileType::from_raw_mode(stat.st_mode),
+                Err(rustix::io::Errno::NOENT) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            match (kind, self.files.get(child.as_path())) {
+                (FileType::Directory, None) if self.dirs.contains(child.as_path()) => {
+                    if let Ok(Some(sub)) = open_dir_nofollow(at, &name) {
+                        self.prune(&sub, &child, same)?;
+                    }
+                }
+                (FileType::RegularFile, Some(content)) => {
+                    if read_file_nofollow(at, &name).is_ok_and(|old| old[..] == content[..]) {
+                        same.insert(child);
+                    }
+                }
+                _ => remove_at(at, &name)?,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Whether an I/O error is the machine's (a full disk, a read-only file
@@ -640,5 +664,43 @@ mod tests {
             b"poem"
         );
         assert!(!dir.path().join("a/stray.txt").exists());
+    }
+
+    /// A mirror leaves a file it keeps as it was (cargo sees no change),
+    /// takes a listing that is no longer wanted away whole, puts a file
+    /// where a directory stood, and leaves the names it is told to keep.
+    #[test]
+    fn a_mirror_keeps_what_is_the_same_and_removes_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |rel: &str| dir.path().join(rel);
+        let before = vec![
+            (PathBuf::from("one/src/main.rs"), b"fn main() {}".to_vec()),
+            (PathBuf::from("two/src/main.rs"), b"fn main() {}".to_vec()),
+            (PathBuf::from("two/data/poem.txt"), b"poem".to_vec()),
+        ];
+        mirror(dir.path(), &before, &[]).unwrap();
+        std::fs::create_dir_all(at("target")).unwrap();
+        std::fs::create_dir_all(at("one/notes.txt")).unwrap();
+        let old = std::fs::metadata(at("one/src/main.rs"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let after = vec![
+            (PathBuf::from("one/src/main.rs"), b"fn main() {}".to_vec()),
+            (PathBuf::from("one/notes.txt"), b"notes".to_vec()),
+        ];
+        mirror(dir.path(), &after, &["target"]).unwrap();
+        let now = std::fs::metadata(at("one/src/main.rs"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(old, now, "an unchanged file was written again");
+        assert!(
+            !at("two").exists(),
+            "a listing no longer wanted is still there"
+        );
+        assert_eq!(std::fs::read(at("one/notes.txt")).unwrap(), b"notes");
+        assert!(at("target").is_dir(), "a name to keep was removed");
     }
 }
