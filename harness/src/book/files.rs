@@ -428,6 +428,15 @@ fn remove_at(dir: &OwnedFd, name: &str) -> std::io::Result<()> {
 /// there (a file, a directory, a link a program left) is removed, but the
 /// top-level names in `keep`. Nothing is followed or written through.
 pub fn mirror(dir: &Path, files: &[(PathBuf, Vec<u8>)], keep: &[&str]) -> std::io::Result<()> {
+    mirror_emptying(dir, files, keep).map(drop)
+}
+
+/// [`mirror`], and the thread that empties its trash, if one was started.
+fn mirror_emptying(
+    dir: &Path,
+    files: &[(PathBuf, Vec<u8>)],
+    keep: &[&str],
+) -> std::io::Result<Option<std::thread::JoinHandle<()>>> {
     std::fs::create_dir_all(dir)?;
     let wanted = Wanted {
         files: files.iter().map(|(p, c)| (p.as_path(), &c[..])).collect(),
@@ -444,14 +453,92 @@ pub fn mirror(dir: &Path, files: &[(PathBuf, Vec<u8>)], keep: &[&str]) -> std::i
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
         Mode::empty(),
     )?;
+    let trash = Trash::beside(dir);
     let mut same = BTreeSet::new();
-    wanted.prune(&root, Path::new(""), &mut same)?;
+    wanted.prune(&root, Path::new(""), &trash, &mut same)?;
     for (rel, content) in files {
         if !same.contains(rel.as_path()) {
             write(dir, rel, content)?;
         }
     }
-    Ok(())
+    Ok(trash.empty_in_the_background())
+}
+
+/// Where [`mirror`] moves a directory no longer wanted (`DIR.trash`,
+/// beside it, so that a rename moves it): one rename takes a listing out
+/// of a staged workspace, where removing it is a call per file. It is made
+/// only when something goes in it, and a thread of its own then removes
+/// it; what that thread has not removed when the process ends, the next
+/// mirror's thread does.
+struct Trash {
+    path: PathBuf,
+    dir: std::sync::OnceLock<Option<OwnedFd>>,
+}
+
+impl Trash {
+    fn beside(dir: &Path) -> Trash {
+        let mut name = dir.file_name().unwrap_or_default().to_os_string();
+        name.push(".trash");
+        Trash {
+            path: dir.with_file_name(name),
+            dir: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The trash's directory, made if `make` and missing; never a link.
+    fn open(path: &Path, make: bool) -> Option<OwnedFd> {
+        let (parent, name) = (path.parent()?, path.file_name()?.to_str()?);
+        let parent = rustix::fs::open(
+            parent,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok()?;
+        if make {
+            let _ = rustix::fs::mkdirat(&parent, name, Mode::from_raw_mode(0o755));
+        }
+        open_dir_nofollow(&parent, name).ok()?
+    }
+
+    /// Takes `name` out of `at`: into the trash, or removed here.
+    fn take(&self, at: &OwnedFd, name: &str) -> std::io::Result<()> {
+        static TAKEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        if let Some(trash) = self.dir.get_or_init(|| Trash::open(&self.path, true)) {
+            let n = TAKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let new = format!("{}-{n}", std::process::id());
+            if rustix::fs::renameat(at, name, trash, new.as_str()).is_ok() {
+                return Ok(());
+            }
+        }
+        remove_at(at, name)
+    }
+
+    /// Removes the trash (made now, or left by a run that ended first) on
+    /// a thread of its own.
+    fn empty_in_the_background(self) -> Option<std::thread::JoinHandle<()>> {
+        let path = self.path;
+        if self.dir.get().is_none() && !path.is_dir() {
+            return None;
+        }
+        std::thread::Builder::new()
+            .name("trash".into())
+            .spawn(move || {
+                let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+                    return;
+                };
+                if let (Ok(root), Some(name)) = (
+                    rustix::fs::open(
+                        parent,
+                        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                        Mode::empty(),
+                    ),
+                    name.to_str(),
+                ) {
+                    let _ = remove_at(&root, name);
+                }
+            })
+            .ok()
+    }
 }
 
 /// What [`mirror`] makes a directory hold.
@@ -463,10 +550,16 @@ struct Wanted<'a> {
 
 impl Wanted<'_> {
     /// Removes from `at` (the directory `rel`) all that is not wanted:
-    /// a directory no wanted file is in goes whole, unread, and a link
-    /// is removed, never followed. The wanted files already there with
+    /// a directory no wanted file is in goes whole, unread, to the trash,
+    /// and a link is removed, never followed. The wanted files already there with
     /// their content go into `same`.
-    fn prune(&self, at: &OwnedFd, rel: &Path, same: &mut BTreeSet<PathBuf>) -> std::io::Result<()> {
+    fn prune(
+        &self,
+        at: &OwnedFd,
+        rel: &Path,
+        trash: &Trash,
+        same: &mut BTreeSet<PathBuf>,
+    ) -> std::io::Result<()> {
         for name in names_in(at)? {
             if rel.as_os_str().is_empty() && self.keep.contains(&name.as_str()) {
                 continue;
@@ -480,7 +573,7 @@ impl Wanted<'_> {
             match (kind, self.files.get(child.as_path())) {
                 (FileType::Directory, None) if self.dirs.contains(child.as_path()) => {
                     if let Ok(Some(sub)) = open_dir_nofollow(at, &name) {
-                        self.prune(&sub, &child, same)?;
+                        self.prune(&sub, &child, trash, same)?;
                     }
                 }
                 (FileType::RegularFile, Some(content)) => {
@@ -488,6 +581,7 @@ impl Wanted<'_> {
                         same.insert(child);
                     }
                 }
+                (FileType::Directory, _) => trash.take(at, &name)?,
                 _ => remove_at(at, &name)?,
             }
         }
@@ -671,14 +765,15 @@ mod tests {
     /// where a directory stood, and leaves the names it is told to keep.
     #[test]
     fn a_mirror_keeps_what_is_the_same_and_removes_the_rest() {
-        let dir = tempfile::tempdir().unwrap();
-        let at = |rel: &str| dir.path().join(rel);
+        let work = tempfile::tempdir().unwrap();
+        let stage = work.path().join("stage");
+        let at = |rel: &str| stage.join(rel);
         let before = vec![
             (PathBuf::from("one/src/main.rs"), b"fn main() {}".to_vec()),
             (PathBuf::from("two/src/main.rs"), b"fn main() {}".to_vec()),
             (PathBuf::from("two/data/poem.txt"), b"poem".to_vec()),
         ];
-        mirror(dir.path(), &before, &[]).unwrap();
+        mirror(&stage, &before, &[]).unwrap();
         std::fs::create_dir_all(at("target")).unwrap();
         std::fs::create_dir_all(at("one/notes.txt")).unwrap();
         let old = std::fs::metadata(at("one/src/main.rs"))
@@ -690,7 +785,7 @@ mod tests {
             (PathBuf::from("one/src/main.rs"), b"fn main() {}".to_vec()),
             (PathBuf::from("one/notes.txt"), b"notes".to_vec()),
         ];
-        mirror(dir.path(), &after, &["target"]).unwrap();
+        let emptying = mirror_emptying(&stage, &after, &["target"]).unwrap();
         let now = std::fs::metadata(at("one/src/main.rs"))
             .unwrap()
             .modified()
@@ -702,5 +797,15 @@ mod tests {
         );
         assert_eq!(std::fs::read(at("one/notes.txt")).unwrap(), b"notes");
         assert!(at("target").is_dir(), "a name to keep was removed");
+        // What was taken away went to the trash beside, which a thread of
+        // its own removes.
+        emptying
+            .expect("a thread emptying the trash")
+            .join()
+            .unwrap();
+        assert!(
+            !work.path().join("stage.trash").exists(),
+            "the trash was left"
+        );
     }
 }

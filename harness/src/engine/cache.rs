@@ -187,6 +187,17 @@ impl Store {
             return;
         };
         let mut pack = self.read_pack(check);
+        // Verdicts of another harness or toolchain can never hold again:
+        // without them, a check's file stays the size of its live verdicts
+        // as the harness and the toolchain are updated.
+        for list in pack.values_mut() {
+            list.retain(|k| {
+                k.trace.iter().all(|(fact, value)| {
+                    crate::engine::trace::machine_value(fact).is_none_or(|now| now == *value)
+                })
+            });
+        }
+        pack.retain(|_, list| !list.is_empty());
         for (scope, kept) in new {
             let list = pack.entry(scope.to_string()).or_default();
             list.retain(|k| k.trace != kept.trace);
@@ -384,6 +395,29 @@ mod tests {
             "the first run's verdict was lost"
         );
         assert!(third.lookup(&book, "example", "b").is_some());
+    }
+
+    /// A verdict kept by another harness (or with another toolchain) is
+    /// dropped when the check next keeps one: it can never hold again, and
+    /// the check's file would otherwise grow with every update.
+    #[test]
+    fn a_verdict_of_another_harness_is_not_kept_on() {
+        let work = tempfile::tempdir().unwrap();
+        let book = book_with(&work.path().join("book"), "# One\n");
+        let dir = work.path().join("verdicts");
+        std::fs::create_dir_all(&dir).unwrap();
+        let stale = r#"{"old":[{"trace":[["Harness",1]],"problems":[]}]}"#;
+        std::fs::write(dir.join("example.json"), stale).unwrap();
+        let store = Store {
+            used: true,
+            explain: false,
+            ..Store::new(&dir)
+        };
+        assert!(store.lookup(&book, "example", "old").is_none());
+        store.keep("example", "new", &Reader::new(&book), &[]);
+        let pack = std::fs::read_to_string(dir.join("example.json")).unwrap();
+        assert!(!pack.contains("\"old\""), "{pack}");
+        assert!(pack.contains("\"new\""), "{pack}");
     }
 
     /// A failure of the machine is reported, and never kept.

@@ -128,6 +128,18 @@ fn under<'b>(book: &'b Book, rel: &Path) -> impl Iterator<Item = (&'b Path, &'b 
         .map(|(p, e)| (p.as_path(), e))
 }
 
+/// The value now of a fact about the machine that no run of this harness
+/// can see change back: the harness's own code, a tool's version. A
+/// verdict that holds another value for one of them can never be reused by
+/// this harness, and need not be kept (cache.rs).
+pub fn machine_value(fact: &Fact) -> Option<u64> {
+    match fact {
+        Fact::Harness => Some(hash_of(env!("HARNESS_SOURCE_HASH"))),
+        Fact::Tool(name) => Some(hash_of(tool_version(name))),
+        _ => None,
+    }
+}
+
 /// The value of `fact` for `book` now.
 pub fn value_of(book: &Book, fact: &Fact) -> u64 {
     match fact {
@@ -187,9 +199,8 @@ pub fn value_of(book: &Book, fact: &Fact) -> u64 {
                 .collect::<Vec<_>>(),
         ),
         Fact::Crates(package) => hash_of(crates(book, package)),
-        Fact::Tool(name) => hash_of(tool_version(name)),
         Fact::Env(name) => hash_of(std::env::var_os(name)),
-        Fact::Harness => hash_of(env!("HARNESS_SOURCE_HASH")),
+        Fact::Harness | Fact::Tool(_) => machine_value(fact).expect("a fact of the machine"),
     }
 }
 
